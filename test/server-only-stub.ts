@@ -1,0 +1,2 @@
+// vitest runs outside React's server graph; `server-only` would throw there.
+export {};
