@@ -1,0 +1,65 @@
+import "server-only";
+import path from "node:path";
+import fs from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
+import postgres from "postgres";
+import * as schema from "./schema";
+
+/** Both drivers give this one type: code above db/ never knows which it has. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export type DatabaseTarget =
+  | { kind: "postgres"; url: string; maxConnections?: number }
+  /** dataDir undefined keeps PGlite in memory (tests). */
+  | { kind: "pglite"; dataDir?: string };
+
+export type DatabaseHandle = {
+  db: Db;
+  kind: DatabaseTarget["kind"];
+  close(): Promise<void>;
+};
+
+export const migrationsFolder = path.join(process.cwd(), "db", "migrations");
+
+/** An arbitrary constant: the key of the advisory lock that serialises migrations across instances. */
+const MIGRATION_LOCK_KEY = 72_114_001;
+
+export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
+  if (target.kind === "postgres") {
+    const client = postgres(target.url, {
+      max: target.maxConnections ?? 10,
+      onnotice: () => {},
+      // Secrets may sit in parameters; never let the driver print them.
+      debug: false,
+    });
+    const db = drizzlePostgres(client, { schema }) as unknown as Db;
+    return { db, kind: "postgres", close: () => client.end({ timeout: 5 }) };
+  }
+  if (target.dataDir) fs.mkdirSync(target.dataDir, { recursive: true });
+  const client = target.dataDir ? new PGlite(target.dataDir) : new PGlite();
+  await client.waitReady;
+  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  return { db, kind: "pglite", close: () => client.close() };
+}
+
+/** Applies db/migrations; on Postgres under an advisory lock so that instances starting together take turns. */
+export async function migrateDatabase(target: DatabaseTarget, handle: DatabaseHandle): Promise<void> {
+  if (target.kind === "pglite") {
+    await migratePglite(handle.db as never, { migrationsFolder });
+    return;
+  }
+  const lockClient = postgres(target.url, { max: 1, onnotice: () => {} });
+  try {
+    // max: 1 keeps every statement on one session, which holds the lock until unlocked.
+    await lockClient`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+    await migratePostgres(drizzlePostgres(lockClient), { migrationsFolder });
+    await lockClient`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
+  } finally {
+    await lockClient.end({ timeout: 5 });
+  }
+}

@@ -1,0 +1,40 @@
+import "server-only";
+import path from "node:path";
+import { env } from "@/lib/env";
+import { migrateDatabase, openDatabase, type DatabaseHandle, type DatabaseTarget, type Db } from "./client";
+import { seedDemo } from "./seed";
+
+export type { Db } from "./client";
+
+export function configuredTarget(): DatabaseTarget {
+  const { DATABASE_URL, CONNECTIONS_DATA_DIR } = env();
+  return DATABASE_URL
+    ? { kind: "postgres", url: DATABASE_URL }
+    : { kind: "pglite", dataDir: path.resolve(CONNECTIONS_DATA_DIR, "pglite") };
+}
+
+type Holder = { ready?: Promise<DatabaseHandle> };
+// One database per process, kept across dev hot reloads.
+const holder = globalThis as typeof globalThis & { __connectionsDb?: Holder };
+
+async function start(): Promise<DatabaseHandle> {
+  const target = configuredTarget();
+  const handle = await openDatabase(target);
+  await migrateDatabase(target, handle);
+  if (env().CONNECTIONS_SEED) {
+    const { seeded } = await seedDemo(handle.db);
+    if (seeded) console.info("[connections] seeded the demo organizations (see README.md)");
+  }
+  return handle;
+}
+
+/** The application's database, migrated and seeded on first use. */
+export async function getDb(): Promise<Db> {
+  holder.__connectionsDb ??= {};
+  const h = holder.__connectionsDb;
+  h.ready ??= start().catch((error: unknown) => {
+    h.ready = undefined; // let the next request try again rather than caching the failure
+    throw error;
+  });
+  return (await h.ready).db;
+}

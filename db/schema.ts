@@ -1,0 +1,226 @@
+import { sql } from "drizzle-orm";
+import {
+  bigserial,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+/** DESIGN.md "Data model". Encrypted columns end in `_sealed` and never leave lib/. */
+
+export const roleEnum = pgEnum("role", ["admin", "member"]);
+export const authTypeEnum = pgEnum("auth_type", ["api_key", "basic", "oauth1", "oauth2"]);
+export const credentialStatusEnum = pgEnum("credential_status", ["connected", "needs_reauth", "revoked"]);
+export const scopeDelimiterEnum = pgEnum("scope_delimiter", ["comma", "space", "plus"]);
+
+const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
+
+export const organizations = pgTable("organizations", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  name: text("name").notNull(),
+  createdAt: createdAt(),
+});
+
+export const users = pgTable(
+  "users",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    email: text("email").notNull(),
+    name: text("name").notNull(),
+    passwordHash: text("password_hash").notNull(),
+    role: roleEnum("role").notNull().default("member"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("users_email_key").on(sql`lower(${t.email})`), index("users_org_idx").on(t.orgId)],
+);
+
+/** Custom services ("Create Your Own"); default services live in lib/catalog/. */
+export const services = pgTable(
+  "services",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    createdBy: uuid("created_by")
+      .notNull()
+      .references(() => users.id),
+    name: text("name").notNull(),
+    linkName: text("link_name").notNull(),
+    authType: authTypeEnum("auth_type").notNull(),
+    /** Non-secret settings: URLs, parameters, param type, scopes, grant type. */
+    config: jsonb("config").notNull(),
+    /** Client or consumer secret, sealed; null for API key and Basic services. */
+    secretSealed: text("secret_sealed"),
+    version: integer("version").notNull().default(1),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("services_org_link_name_key").on(t.orgId, t.linkName)],
+);
+
+/** An organization's OAuth client for a default (catalogue) service, set by an admin. */
+export const serviceApps = pgTable(
+  "service_apps",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    serviceLinkName: text("service_link_name").notNull(),
+    clientId: text("client_id").notNull(),
+    secretSealed: text("secret_sealed").notNull(),
+    updatedBy: uuid("updated_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("service_apps_org_service_key").on(t.orgId, t.serviceLinkName)],
+);
+
+export const connections = pgTable(
+  "connections",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    ownerId: uuid("owner_id")
+      .notNull()
+      .references(() => users.id),
+    /** Exactly one of these names the service: a catalogue link name or a custom service. */
+    catalogLinkName: text("catalog_link_name"),
+    serviceId: uuid("service_id").references(() => services.id, { onDelete: "restrict" }),
+    name: text("name").notNull(),
+    linkName: text("link_name").notNull(),
+    scopes: jsonb("scopes").$type<string[]>().notNull().default([]),
+    scopeDelimiter: scopeDelimiterEnum("scope_delimiter").notNull().default("comma"),
+    useLoginUserCredentials: boolean("use_login_user_credentials").notNull().default(false),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("connections_org_link_name_key").on(t.orgId, t.linkName),
+    index("connections_org_owner_created_idx").on(t.orgId, t.ownerId, t.createdAt),
+    index("connections_service_idx").on(t.serviceId),
+    check("connections_service_ref_check", sql`(${t.catalogLinkName} is null) <> (${t.serviceId} is null)`),
+  ],
+);
+
+export const credentials = pgTable(
+  "credentials",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    connectionId: uuid("connection_id")
+      .notNull()
+      .references(() => connections.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    status: credentialStatusEnum("status").notNull().default("connected"),
+    /** The secret material as JSON, sealed with AAD (credentials, id, user). Null once revoked. */
+    payloadSealed: text("payload_sealed"),
+    grantedScopes: jsonb("granted_scopes").$type<string[]>().notNull().default([]),
+    expiresAt: timestamp("expires_at", { withTimezone: true }),
+    /** Bumped on every write; refresh writes compare-and-swap on it. */
+    version: integer("version").notNull().default(1),
+    authorizedAt: timestamp("authorized_at", { withTimezone: true }),
+    lastRefreshedAt: timestamp("last_refreshed_at", { withTimezone: true }),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("credentials_connection_user_key").on(t.connectionId, t.userId),
+    index("credentials_user_idx").on(t.orgId, t.userId),
+  ],
+);
+
+/** A consent flow in progress: single use, short-lived, bound to the user and the browser. */
+export const oauthTransactions = pgTable(
+  "oauth_transactions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    /** SHA-256 of the state (OAuth 2) or request token (OAuth 1): the raw value is never stored. */
+    lookupHash: text("lookup_hash").notNull(),
+    kind: text("kind", { enum: ["oauth2", "oauth1"] }).notNull(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    connectionId: uuid("connection_id")
+      .notNull()
+      .references(() => connections.id, { onDelete: "cascade" }),
+    /** SHA-256 of the browser-binding cookie set when the flow started. */
+    browserBindingHash: text("browser_binding_hash").notNull(),
+    /** PKCE verifier (OAuth 2) or request token secret (OAuth 1), sealed. */
+    secretSealed: text("secret_sealed").notNull(),
+    expectedIssuer: text("expected_issuer"),
+    requestedScopes: jsonb("requested_scopes").$type<string[]>().notNull().default([]),
+    returnTo: text("return_to"),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("oauth_transactions_lookup_key").on(t.lookupHash)],
+);
+
+/** Personal access tokens for the public API: only a hash is kept. */
+export const accessTokens = pgTable(
+  "access_tokens",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    tokenHash: text("token_hash").notNull(),
+    /** The first characters, shown so users can tell tokens apart. */
+    displayPrefix: text("display_prefix").notNull(),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("access_tokens_hash_key").on(t.tokenHash), index("access_tokens_user_idx").on(t.userId)],
+);
+
+/** Who did what to which connection or service. Never holds secrets. */
+export const auditEvents = pgTable(
+  "audit_events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    actorId: uuid("actor_id").references(() => users.id, { onDelete: "set null" }),
+    action: text("action").notNull(),
+    /** Not foreign keys: the history outlives a deleted connection or service. */
+    connectionId: uuid("connection_id"),
+    serviceId: uuid("service_id"),
+    detail: jsonb("detail").$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("audit_events_connection_idx").on(t.orgId, t.connectionId, t.createdAt),
+    index("audit_events_service_idx").on(t.orgId, t.serviceId, t.createdAt),
+  ],
+);

@@ -1,0 +1,52 @@
+import "server-only";
+import { z } from "zod";
+
+/**
+ * The one place that reads process.env (DESIGN.md "Environment"). Parsed once, lazily,
+ * so that build steps that never touch the server do not need a configured environment.
+ */
+const booleanFlag = (fallback: boolean) =>
+  z
+    .enum(["true", "false", "1", "0", ""])
+    .optional()
+    .transform((v) => (v === undefined || v === "" ? fallback : v === "true" || v === "1"));
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  APP_URL: z.url({ message: "APP_URL must be an absolute URL like https://connections.example.com" }).default("http://localhost:3000"),
+  DATABASE_URL: z.string().min(1).optional(),
+  CONNECTIONS_DATA_DIR: z.string().min(1).default(".data"),
+  CONNECTIONS_KEYS: z.string().min(1).optional(),
+  CONNECTIONS_ACTIVE_KEY: z.string().min(1).optional(),
+  CONNECTIONS_SEED: booleanFlag(true),
+  CONNECTIONS_CATALOG_FILE: z.string().min(1).optional(),
+  CONNECTIONS_ALLOW_PRIVATE_NETWORK: booleanFlag(false),
+  CONNECTIONS_INVOKE_TIMEOUT_MS: z.coerce.number().int().positive().default(40_000),
+  CONNECTIONS_INVOKE_MAX_BYTES: z.coerce.number().int().positive().default(15 * 1024 * 1024),
+  NEXTAUTH_SECRET: z.string().min(1).optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  if (cached) return cached;
+  const parsed = envSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  cached = { ...parsed.data, APP_URL: parsed.data.APP_URL.replace(/\/+$/, "") };
+  return cached;
+}
+
+/** The production server refuses to start on development defaults. */
+export function isProduction(): boolean {
+  return env().NODE_ENV === "production";
+}
+
+/** Tests reset the cache after changing process.env. */
+export function resetEnvForTests(): void {
+  cached = undefined;
+}
