@@ -50,3 +50,8 @@ export function isProduction(): boolean {
 export function resetEnvForTests(): void {
   cached = undefined;
 }
+
+/** next-auth reads NEXTAUTH_URL itself; default it to APP_URL so one variable is enough. */
+export function applyNextAuthDefaults(): void {
+  process.env.NEXTAUTH_URL ??= env().APP_URL;
+}

@@ -1,0 +1,27 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { requireActor } from "@/lib/auth/session";
+
+export const metadata: Metadata = { title: "Settings" };
+
+export default async function SettingsPage() {
+  const actor = await requireActor();
+  const sections = [
+    { href: "/settings/members", title: "Members", text: `People of ${actor.orgName} and their roles.` },
+  ];
+  return (
+    <div className="space-y-6">
+      <h1 className="text-2xl font-semibold">Settings</h1>
+      <ul className="grid gap-4 sm:grid-cols-2">
+        {sections.map((s) => (
+          <li key={s.href}>
+            <Link href={s.href} className="block rounded-lg border border-slate-200 bg-white p-4 hover:border-brand-600">
+              <span className="font-medium">{s.title}</span>
+              <span className="mt-1 block text-sm text-slate-600">{s.text}</span>
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

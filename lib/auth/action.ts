@@ -1,0 +1,43 @@
+import "server-only";
+import { z } from "zod";
+import { getDb, type Db } from "@/db";
+import { DomainError } from "@/lib/errors";
+import { currentActor } from "./session";
+import type { Actor } from "./users";
+
+export type ActionResult<T> =
+  | { ok: true; data: T }
+  | { ok: false; message: string; fieldErrors?: Record<string, string[]> };
+
+/**
+ * The one authenticated entry for every server action: loads the actor, parses the
+ * input with the shared schema, and maps domain errors to form errors. Unknown errors
+ * are logged by name only and answered generically, so nothing secret can leak.
+ */
+export function action<S extends z.ZodType, T>(
+  schema: S,
+  handler: (input: z.infer<S>, ctx: { actor: Actor; db: Db }) => Promise<T>,
+): (input: z.input<S>) => Promise<ActionResult<T>> {
+  return async (input) => {
+    const actor = await currentActor();
+    if (!actor) return { ok: false, message: "Your session has ended. Sign in again." };
+    const parsed = schema.safeParse(input);
+    if (!parsed.success) {
+      const flat = z.flattenError(parsed.error);
+      return {
+        ok: false,
+        message: flat.formErrors[0] ?? "Some fields need attention",
+        fieldErrors: flat.fieldErrors as Record<string, string[]>,
+      };
+    }
+    try {
+      return { ok: true, data: await handler(parsed.data, { actor, db: await getDb() }) };
+    } catch (error) {
+      if (error instanceof DomainError) {
+        return { ok: false, message: error.message, fieldErrors: error.fieldErrors };
+      }
+      console.error("[connections] action failed:", error instanceof Error ? error.name : typeof error);
+      return { ok: false, message: "Something went wrong on our side. Try again." };
+    }
+  };
+}

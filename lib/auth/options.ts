@@ -1,0 +1,60 @@
+import "server-only";
+import type { NextAuthOptions } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import { z } from "zod";
+import { getDb } from "@/db";
+import { authSecret } from "./secret";
+import { DUMMY_HASH, verifyPassword } from "./password";
+import { findUserByEmail } from "./users";
+
+const credentialsSchema = z.object({
+  email: z.string().trim().toLowerCase().pipe(z.email()),
+  password: z.string().min(1).max(1024),
+});
+
+export function authOptions(): NextAuthOptions {
+  return {
+    secret: authSecret(),
+    session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
+    pages: { signIn: "/sign-in", error: "/sign-in" },
+    providers: [
+      CredentialsProvider({
+        name: "Email and password",
+        credentials: {
+          email: { label: "Email", type: "email" },
+          password: { label: "Password", type: "password" },
+        },
+        async authorize(raw) {
+          const parsed = credentialsSchema.safeParse(raw);
+          if (!parsed.success) return null;
+          const db = await getDb();
+          const user = await findUserByEmail(db, parsed.data.email);
+          // Verify against a dummy hash for unknown emails so the answer takes as long either way.
+          const ok = await verifyPassword(parsed.data.password, user?.passwordHash ?? DUMMY_HASH);
+          if (!user || !ok) return null;
+          return { id: user.id, email: user.email, name: user.name, orgId: user.orgId, role: user.role };
+        },
+      }),
+    ],
+    callbacks: {
+      async jwt({ token, user }) {
+        if (user) {
+          token.sub = user.id;
+          token.orgId = user.orgId;
+          token.role = user.role;
+        }
+        return token;
+      },
+      async session({ session, token }) {
+        session.user = {
+          id: token.sub ?? "",
+          email: token.email ?? "",
+          name: token.name ?? "",
+          orgId: token.orgId,
+          role: token.role,
+        };
+        return session;
+      },
+    },
+  };
+}

@@ -1,0 +1,187 @@
+import "server-only";
+import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { isValidKid, KEY_BYTES, type KeyRing } from "./keyring";
+
+/**
+ * Where a secret lives. It is bound into the associated data, so a sealed value copied
+ * to another table, row or user no longer opens (DESIGN.md "Secrets").
+ */
+export type SecretContext = { table: string; rowId: string; userId: string };
+
+/** Why a sealed value did not open; the message never carries secret material. */
+export type DecryptFailure = "malformed" | "unknown_kid" | "not_authentic";
+
+/** Thrown by `openSecret`, `rewrapSecret` and `sealedKid`. */
+export class DecryptError extends Error {
+  override name = "DecryptError";
+  constructor(
+    readonly reason: DecryptFailure,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const VERSION = "v1";
+const IV_BYTES = 12; // the 96-bit IV GCM is designed for (NIST SP 800-38D §5.2.1.1)
+const TAG_BYTES = 16;
+const ALGORITHM = "aes-256-gcm";
+const CONTENT_LABEL = "connections/secret/content/v1";
+const WRAP_LABEL = "connections/secret/data-key/v1";
+const base64UrlPattern = /^[A-Za-z0-9_-]+$/;
+
+/** The five parts of `v1.<kid>.<wrapIv>.<wrappedKey+tag>.<iv>.<ciphertext+tag>` (base64url, no padding). */
+type SealedParts = {
+  kid: string;
+  wrapIv: Buffer;
+  wrappedKey: Buffer;
+  iv: Buffer;
+  ciphertext: Buffer;
+  /** The IV and ciphertext as sealed, reused verbatim by `rewrapSecret`. */
+  ivText: string;
+  ciphertextText: string;
+};
+
+/**
+ * Encrypts a secret under a fresh random data key (AES-256-GCM, random 96-bit IV, AAD =
+ * `ctx`), then wraps the data key with the ring's active key (AAD = kid + `ctx`).
+ * Returns `v1.<kid>.<wrapIv>.<wrappedKey+tag>.<iv>.<ciphertext+tag>` (SPEC.md §9).
+ */
+export function sealSecret(plaintext: Buffer | string, ctx: SecretContext, ring: KeyRing): string {
+  const contentAad = encodeContext(CONTENT_LABEL, ctx);
+  const dataKey = randomBytes(KEY_BYTES);
+  try {
+    const iv = randomBytes(IV_BYTES);
+    const body = typeof plaintext === "string" ? Buffer.from(plaintext, "utf8") : plaintext;
+    const ciphertext = gcmSeal(dataKey, iv, body, contentAad);
+    return wrap(dataKey, ctx, ring, iv.toString("base64url"), ciphertext.toString("base64url"));
+  } finally {
+    dataKey.fill(0);
+  }
+}
+
+/**
+ * Opens a value made by `sealSecret` for the same `ctx`.
+ * @throws DecryptError when the value is malformed, its kid is not in `ring`, or any part was altered.
+ */
+export function openSecret(sealed: string, ctx: SecretContext, ring: KeyRing): Buffer {
+  const contentAad = encodeContext(CONTENT_LABEL, ctx);
+  const parts = parseSealed(sealed);
+  const dataKey = unwrap(parts, ctx, ring);
+  try {
+    return gcmOpen(dataKey, parts.iv, parts.ciphertext, contentAad);
+  } finally {
+    dataKey.fill(0);
+  }
+}
+
+/** `openSecret` decoded as UTF-8. */
+export function openSecretText(sealed: string, ctx: SecretContext, ring: KeyRing): string {
+  return openSecret(sealed, ctx, ring).toString("utf8");
+}
+
+/** The key id a sealed value was wrapped with; rotation compares it to the active kid. */
+export function sealedKid(sealed: string): string {
+  return parseSealed(sealed).kid;
+}
+
+/**
+ * Re-wraps the data key of `sealed` with the ring's active key. The ciphertext part is
+ * kept byte for byte, so rotation never touches the secret itself (DESIGN.md "Secrets").
+ * @throws DecryptError when the data key cannot be unwrapped for `ctx`.
+ */
+export function rewrapSecret(sealed: string, ctx: SecretContext, ring: KeyRing): string {
+  const parts = parseSealed(sealed);
+  const dataKey = unwrap(parts, ctx, ring);
+  try {
+    return wrap(dataKey, ctx, ring, parts.ivText, parts.ciphertextText);
+  } finally {
+    dataKey.fill(0);
+  }
+}
+
+function wrap(
+  dataKey: Buffer,
+  ctx: SecretContext,
+  ring: KeyRing,
+  ivText: string,
+  ciphertextText: string,
+): string {
+  const kek = ring.keys.get(ring.activeKid);
+  if (!kek) throw new Error(`The active key id "${ring.activeKid}" is not in the key ring`);
+  const wrapIv = randomBytes(IV_BYTES);
+  const wrappedKey = gcmSeal(kek, wrapIv, dataKey, encodeContext(WRAP_LABEL, ctx, ring.activeKid));
+  const wrapIvText = wrapIv.toString("base64url");
+  return [VERSION, ring.activeKid, wrapIvText, wrappedKey.toString("base64url"), ivText, ciphertextText].join(".");
+}
+
+function unwrap(parts: SealedParts, ctx: SecretContext, ring: KeyRing): Buffer {
+  const kek = ring.keys.get(parts.kid);
+  if (!kek) {
+    throw new DecryptError("unknown_kid", `Secret was sealed with key id "${parts.kid}", which is not in the key ring`);
+  }
+  return gcmOpen(kek, parts.wrapIv, parts.wrappedKey, encodeContext(WRAP_LABEL, ctx, parts.kid));
+}
+
+function parseSealed(sealed: string): SealedParts {
+  const fields = typeof sealed === "string" ? sealed.split(".") : [];
+  if (fields.length !== 6 || fields[0] !== VERSION || !isValidKid(fields[1])) throw malformed();
+  const [, kid, wrapIvText, wrappedKeyText, ivText, ciphertextText] = fields;
+  const wrapIv = decodePart(wrapIvText, IV_BYTES);
+  const wrappedKey = decodePart(wrappedKeyText, KEY_BYTES + TAG_BYTES);
+  const iv = decodePart(ivText, IV_BYTES);
+  const ciphertext = decodePart(ciphertextText);
+  if (ciphertext.length < TAG_BYTES) throw malformed();
+  return { kid, wrapIv, wrappedKey, iv, ciphertext, ivText, ciphertextText };
+}
+
+function decodePart(text: string, expectedBytes?: number): Buffer {
+  if (!base64UrlPattern.test(text)) throw malformed();
+  const bytes = Buffer.from(text, "base64url");
+  // Only the canonical spelling is accepted, so every character of a sealed value matters.
+  if (bytes.toString("base64url") !== text) throw malformed();
+  if (expectedBytes !== undefined && bytes.length !== expectedBytes) throw malformed();
+  return bytes;
+}
+
+function malformed(): DecryptError {
+  return new DecryptError("malformed", "Secret is not a well-formed v1 sealed value");
+}
+
+/**
+ * Associated data: a label, then each field as a 4-byte big-endian length and its UTF-8
+ * bytes, so no two different contexts encode alike (("a|b","c") != ("a","b|c")).
+ */
+function encodeContext(label: string, ctx: SecretContext, kid?: string): Buffer {
+  const fields = [label, ...(kid === undefined ? [] : [kid]), ctx.table, ctx.rowId, ctx.userId];
+  const chunks: Buffer[] = [];
+  for (const field of fields) {
+    // Lone surrogates would all encode as U+FFFD and make distinct contexts collide.
+    if (typeof field !== "string" || field.length === 0 || !field.isWellFormed()) {
+      throw new TypeError("Secret context needs non-empty, well-formed table, rowId and userId");
+    }
+    const bytes = Buffer.from(field, "utf8");
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(bytes.length);
+    chunks.push(length, bytes);
+  }
+  return Buffer.concat(chunks);
+}
+
+function gcmSeal(key: Buffer, iv: Buffer, plaintext: Buffer, aad: Buffer): Buffer {
+  const cipher = createCipheriv(ALGORITHM, key, iv, { authTagLength: TAG_BYTES });
+  cipher.setAAD(aad);
+  return Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
+}
+
+function gcmOpen(key: Buffer, iv: Buffer, sealed: Buffer, aad: Buffer): Buffer {
+  try {
+    const decipher = createDecipheriv(ALGORITHM, key, iv, { authTagLength: TAG_BYTES });
+    decipher.setAAD(aad);
+    decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
+    return Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES)), decipher.final()]);
+  } catch {
+    // OpenSSL's reason adds nothing and must not be mistaken for a place to log secrets.
+    throw new DecryptError("not_authentic", "Secret failed authentication: wrong key, wrong context, or altered");
+  }
+}

@@ -1,0 +1,30 @@
+import "server-only";
+
+// The one import path for secrets at rest (DESIGN.md "Secrets", SPEC.md §9).
+export {
+  generateKey,
+  isValidKid,
+  KEY_BYTES,
+  KeyRingError,
+  loadOrCreateDevKeyRing,
+  newKid,
+  parseKeyRing,
+  type KeyRing,
+} from "./keyring";
+export {
+  DecryptError,
+  openSecret,
+  openSecretText,
+  rewrapSecret,
+  sealedKid,
+  sealSecret,
+  type DecryptFailure,
+  type SecretContext,
+} from "./envelope";
+export {
+  RotationError,
+  rotateSecrets,
+  type RotateSecretsOptions,
+  type RotateSecretsResult,
+  type SealedSecretRow,
+} from "./rotate";

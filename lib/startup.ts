@@ -1,0 +1,21 @@
+import "server-only";
+import { getDb } from "@/db";
+import { authSecret } from "@/lib/auth/secret";
+import { applyNextAuthDefaults } from "@/lib/env";
+import { keyRing } from "@/lib/keys";
+
+/**
+ * Fails fast with a readable message: a production server without its key ring or
+ * session secret must not start and then fail on the first request.
+ */
+export async function startServer(): Promise<void> {
+  try {
+    applyNextAuthDefaults();
+    authSecret();
+    keyRing();
+    await getDb();
+  } catch (error) {
+    console.error(`[connections] cannot start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+}
