@@ -9,8 +9,8 @@ export default async function AppLayout({ children }: { children: React.ReactNod
     <div className="min-h-screen">
       <header className="border-b border-slate-200 bg-white">
         <div className="mx-auto flex h-14 max-w-6xl items-center gap-6 px-4">
-          <Link href="/connections" className="font-semibold text-brand-700">
-            Connections
+          <Link href="/connections" aria-label="Connections home" className="font-semibold text-brand-700">
+            <span aria-hidden>◆</span> Connections
           </Link>
           <MainNav />
           <div className="ml-auto flex items-center gap-3 text-sm">

@@ -1,0 +1,37 @@
+import fs from "node:fs";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+
+/** Fixed loopback ports: the app, and the test peers whose URLs go into the catalogue file. */
+export const E2E_PORT = Number(process.env.E2E_PORT ?? 3210);
+export const E2E_IDP_PORT = Number(process.env.E2E_IDP_PORT ?? 3211);
+export const E2E_ECHO_PORT = Number(process.env.E2E_ECHO_PORT ?? 3212);
+export const E2E_OAUTH1_PORT = Number(process.env.E2E_OAUTH1_PORT ?? 3213);
+
+export const E2E_DIR = path.resolve(__dirname, "..", ".data", "e2e");
+
+/**
+ * The production server's environment for the suite: a throwaway key ring and session
+ * secret, private networks allowed (every peer is on loopback), and Postgres when
+ * DATABASE_URL is set, else a fresh PGlite directory.
+ */
+export function e2eEnv(): Record<string, string> {
+  // Playwright loads this config again in each worker; only the main process, which starts the server, starts afresh.
+  if (process.env.TEST_WORKER_INDEX === undefined) {
+    fs.rmSync(E2E_DIR, { recursive: true, force: true });
+    fs.mkdirSync(E2E_DIR, { recursive: true });
+  }
+  const env: Record<string, string> = {
+    NODE_ENV: "production",
+    APP_URL: `http://127.0.0.1:${E2E_PORT}`,
+    NEXTAUTH_URL: `http://127.0.0.1:${E2E_PORT}`,
+    NEXTAUTH_SECRET: randomBytes(32).toString("base64"),
+    CONNECTIONS_KEYS: JSON.stringify({ e2e: randomBytes(32).toString("base64") }),
+    CONNECTIONS_ACTIVE_KEY: "e2e",
+    CONNECTIONS_DATA_DIR: E2E_DIR,
+    CONNECTIONS_ALLOW_PRIVATE_NETWORK: "true",
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
+  if (process.env.DATABASE_URL) env.DATABASE_URL = process.env.DATABASE_URL;
+  return env;
+}

@@ -1,0 +1,51 @@
+import fs from "node:fs";
+import path from "node:path";
+import { defineConfig } from "@playwright/test";
+import { e2eEnv, E2E_PORT } from "./e2e/env";
+
+const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+if (!fs.existsSync(chromium)) {
+  throw new Error(
+    `Chromium was not found at ${chromium}. Install it (Debian/Ubuntu: \`sudo apt-get install -y chromium\`) ` +
+      "or set CHROMIUM_PATH to a Chromium or Chrome binary. Playwright's own browser download is not used.",
+  );
+}
+
+export default defineConfig({
+  testDir: "./e2e",
+  testMatch: "**/*.spec.ts",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
+  globalSetup: "./e2e/global-setup.ts",
+  use: {
+    baseURL: `http://127.0.0.1:${E2E_PORT}`,
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: chromium,
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
+    },
+  },
+  projects: [{ name: "chromium", use: { browserName: "chromium" } }],
+  webServer: {
+    // The suite builds and serves production once; tests never share a server with `npm run dev`.
+    command: `npx next build && npx next start -p ${E2E_PORT} -H 127.0.0.1`,
+    url: `http://127.0.0.1:${E2E_PORT}/sign-in`,
+    timeout: 420_000,
+    reuseExistingServer: false,
+    env: e2eEnv(),
+    stdout: "pipe",
+    stderr: "pipe",
+    cwd: path.resolve(__dirname),
+  },
+});
