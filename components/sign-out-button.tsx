@@ -1,11 +1,13 @@
 "use client";
 
 import { useState } from "react";
+import { useRouter } from "next/navigation";
 import { signOut } from "next-auth/react";
 import { Button } from "@/components/ui/button";
 
 export function SignOutButton() {
   const [pending, setPending] = useState(false);
+  const router = useRouter();
   return (
     <Button
       variant="secondary"
@@ -14,7 +16,8 @@ export function SignOutButton() {
       onClick={async () => {
         setPending(true);
         await signOut({ redirect: false });
-        window.location.assign("/sign-in");
+        router.replace("/sign-in");
+        router.refresh();
       }}
     >
       Sign out

@@ -15,8 +15,7 @@
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-// oidc-provider ships no type declarations; the few members used here are typed below.
-// @ts-ignore -- untyped module
+// oidc-provider ships no type declarations (types/oidc-provider.d.ts); the few members used here are typed below.
 import ProviderModule from "oidc-provider";
 
 export type IdpClient = {

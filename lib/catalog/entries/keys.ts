@@ -1,0 +1,113 @@
+import type { CatalogEntryInput } from "../schema";
+
+/** Payments, AI and email-delivery APIs: mostly API keys and Basic auth. */
+export const keyEntries: CatalogEntryInput[] = [
+  {
+    // docs.stripe.com/api/authentication: secret or restricted key as a bearer token.
+    name: "Stripe",
+    linkName: "stripe",
+    category: "Payments",
+    description: "Payments, customers and subscriptions in Stripe.",
+    icon: "CreditCard",
+    color: "#635BFF",
+    authType: "api_key",
+    docsUrl: "https://docs.stripe.com/api/authentication",
+    api: { baseUrl: "https://api.stripe.com", allowedHosts: ["api.stripe.com", "files.stripe.com"] },
+    verify: { method: "GET", path: "/v1/balance" },
+    apiKey: { params: [{ name: "Authorization", displayName: "Secret Key", paramType: "header", prefix: "Bearer " }] },
+  },
+  {
+    // developer.paypal.com/api/rest/authentication/: client credentials grant,
+    // HTTP Basic with the app's client id and secret.
+    name: "PayPal",
+    linkName: "paypal",
+    category: "Payments",
+    description: "Orders, payments and payouts with PayPal REST APIs.",
+    icon: "Wallet",
+    color: "#003087",
+    authType: "oauth2",
+    docsUrl: "https://developer.paypal.com/api/rest/authentication/",
+    api: { baseUrl: "https://api-m.paypal.com", allowedHosts: ["api-m.paypal.com"] },
+    verify: { method: "GET", path: "/v1/notifications/webhooks" },
+    oauth2: {
+      tokenUrl: "https://api-m.paypal.com/v1/oauth2/token",
+      grantType: "client_credentials",
+      scopeDelimiter: "space",
+      pkce: false,
+      tokenAuthMethod: "client_secret_basic",
+      scopes: [],
+    },
+  },
+  {
+    // platform.openai.com/docs/api-reference/authentication
+    name: "OpenAI",
+    linkName: "openai",
+    category: "AI",
+    description: "GPT models, embeddings and images through the OpenAI API.",
+    icon: "Sparkles",
+    color: "#000000",
+    authType: "api_key",
+    docsUrl: "https://platform.openai.com/docs/api-reference/authentication",
+    api: { baseUrl: "https://api.openai.com/v1", allowedHosts: ["api.openai.com"] },
+    verify: { method: "GET", path: "/models" },
+    apiKey: { params: [{ name: "Authorization", displayName: "API Key", paramType: "header", prefix: "Bearer " }] },
+  },
+  {
+    // docs.anthropic.com/en/api/overview: x-api-key header plus a required
+    // anthropic-version header on every request.
+    name: "Anthropic",
+    linkName: "anthropic",
+    category: "AI",
+    description: "Claude models through the Anthropic API.",
+    icon: "Bot",
+    color: "#D97757",
+    authType: "api_key",
+    docsUrl: "https://docs.anthropic.com/en/api/overview",
+    api: { baseUrl: "https://api.anthropic.com", allowedHosts: ["api.anthropic.com"] },
+    verify: { method: "GET", path: "/v1/models", headers: { "anthropic-version": "2023-06-01" } },
+    apiKey: { params: [{ name: "x-api-key", displayName: "API Key", paramType: "header" }] },
+  },
+  {
+    // www.twilio.com/docs/sendgrid/for-developers/sending-email/api-getting-started
+    name: "SendGrid",
+    linkName: "sendgrid",
+    category: "Email",
+    description: "Transactional and marketing email through Twilio SendGrid.",
+    icon: "Send",
+    color: "#1A82E2",
+    authType: "api_key",
+    docsUrl: "https://www.twilio.com/docs/sendgrid/api-reference/how-to-use-the-sendgrid-v3-api/authentication",
+    api: { baseUrl: "https://api.sendgrid.com/v3", allowedHosts: ["api.sendgrid.com"] },
+    verify: { method: "GET", path: "/scopes" },
+    apiKey: { params: [{ name: "Authorization", displayName: "API Key", paramType: "header", prefix: "Bearer " }] },
+  },
+  {
+    // documentation.mailgun.com (Authentication): HTTP Basic, user name "api",
+    // password the API key. EU domains use api.eu.mailgun.net.
+    name: "Mailgun",
+    linkName: "mailgun",
+    category: "Email",
+    description: "Send and track email through Mailgun.",
+    icon: "Inbox",
+    color: "#F06B66",
+    authType: "basic",
+    docsUrl: "https://documentation.mailgun.com/docs/mailgun/api-reference/authentication/",
+    api: { baseUrl: "https://api.mailgun.net", allowedHosts: ["api.mailgun.net", "api.eu.mailgun.net"] },
+    verify: { method: "GET", path: "/v3/domains" },
+    basic: { usernameLabel: 'Username (always "api")', passwordLabel: "API Key" },
+  },
+  {
+    // postmarkapp.com/developer/api/overview#authentication: server token header.
+    name: "Postmark",
+    linkName: "postmark",
+    category: "Email",
+    description: "Transactional email delivery with Postmark.",
+    icon: "Mail",
+    color: "#FFDE00",
+    authType: "api_key",
+    docsUrl: "https://postmarkapp.com/developer/api/overview",
+    api: { baseUrl: "https://api.postmarkapp.com", allowedHosts: ["api.postmarkapp.com"] },
+    verify: { method: "GET", path: "/server", headers: { accept: "application/json" } },
+    apiKey: { params: [{ name: "X-Postmark-Server-Token", displayName: "Server API Token", paramType: "header" }] },
+  },
+];

@@ -1,0 +1,51 @@
+import "server-only";
+
+/**
+ * Error of an OAuth 2 operation.
+ *
+ * `code` is the provider's OAuth error code when it sent one (`access_denied`,
+ * `invalid_grant`, `invalid_scope`, `invalid_client`, ...), or one of ours:
+ * - `invalid_state`: the authorization response's `state` is missing or wrong;
+ * - `invalid_issuer`: its `iss` is wrong, or missing while the provider promises it;
+ * - `invalid_response`: an authorization response without a code, or otherwise malformed;
+ * - `token_endpoint_error`: the token endpoint failed (5xx, unexpected status,
+ *   malformed or non-JSON body, timeout, unreachable);
+ * - `revocation_endpoint_error`, `discovery_error`: the same for those endpoints;
+ * - `insecure_endpoint`: a plain-http endpoint while insecure requests are not allowed;
+ * - `invalid_configuration`: the endpoints or client given to us are unusable.
+ *
+ * Messages never contain tokens, codes or client secrets. No `cause` is attached,
+ * since oauth4webapi's error causes may hold response bodies.
+ */
+export class OAuth2Error extends Error {
+  readonly code: string;
+  /** HTTP status of the provider's response, when there was one. */
+  readonly status?: number;
+
+  constructor(code: string, message: string, status?: number) {
+    super(message);
+    this.name = "OAuth2Error";
+    this.code = code;
+    if (status !== undefined) this.status = status;
+  }
+}
+
+/**
+ * Provider-supplied text (error_description ...) made safe to put in a message:
+ * control characters removed, any of `secrets` (what we sent: codes, tokens, the
+ * client secret) replaced by "[redacted]" should the provider echo it, then capped.
+ */
+export function providerText(
+  value: unknown,
+  max = 200,
+  secrets: ReadonlyArray<string | undefined> = [],
+): string | undefined {
+  if (typeof value !== "string") return undefined;
+  let text = value;
+  for (const secret of secrets) {
+    if (secret && secret.length >= 4) text = text.split(secret).join("[redacted]");
+  }
+  const clean = text.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
+  if (!clean) return undefined;
+  return clean.length > max ? `${clean.slice(0, max)}…` : clean;
+}
