@@ -13,7 +13,8 @@ export function applyServerErrors<T extends FieldValues>(
       placed = true;
     }
   }
-  if (!placed || result.message !== "Some fields need attention") {
+  // A message already shown under its field is not repeated above the button.
+  if (!placed) {
     form.setError("root.server", { type: "server", message: result.message });
   }
 }

@@ -57,7 +57,7 @@ test("an admin adds a member who can then sign in; a member cannot add anyone", 
   await page.getByLabel("Email").fill("carol@acme.test");
   await page.getByLabel("Initial password").fill("carol-password");
   await page.getByRole("button", { name: "Add member" }).click();
-  await expect(page.getByText("A user with this email already exists")).toBeVisible();
+  await expect(page.getByLabel("Email")).toHaveAccessibleDescription("A user with this email already exists");
 
   const carol = await browser.newPage();
   await signIn(carol, "carol@acme.test", "carol-password");
