@@ -215,6 +215,8 @@ export function createCatalogEntrySchema(opts: CatalogSchemaOptions) {
     refreshUrl: url("oauth2.refreshUrl").optional(),
     revocationUrl: url("oauth2.revocationUrl").optional(),
     issuer: url("oauth2.issuer").optional(),
+    /** RFC 9207: the provider always sends `iss` on the authorization response; a missing one is refused. */
+    issParameterSupported: bool("oauth2.issParameterSupported").optional(),
     scopes: z.array(scope, { error: requiredMessage("oauth2.scopes", "an array (possibly empty)") }),
     scopeDelimiter: oneOf("oauth2.scopeDelimiter", scopeDelimiters).default("space"),
     pkce: bool("oauth2.pkce"),

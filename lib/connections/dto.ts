@@ -1,0 +1,51 @@
+import type { AuthType, ScopeDelimiter } from "@/lib/validation/enums";
+
+/** What a user sees of a connection's state for them: no credential yet counts as not connected. */
+export type ConnectionStatus = "connected" | "not_connected" | "needs_reauth";
+
+export const connectionStatusLabels: Record<ConnectionStatus, string> = {
+  connected: "Connected",
+  not_connected: "Not connected",
+  needs_reauth: "Needs re-authentication",
+};
+
+export type ConnectionRowDto = {
+  id: string;
+  name: string;
+  linkName: string;
+  serviceName: string;
+  status: ConnectionStatus;
+  lastUsedAt: string | null;
+  createdAt: string;
+  ownerName: string;
+  /** The actions the asking user may take on this row. */
+  canEdit: boolean;
+  canDelete: boolean;
+};
+
+export type ConnectionListDto = { rows: ConnectionRowDto[]; total: number; page: number; pageSize: number };
+
+export type ConnectionSummaryDto = {
+  id: string;
+  name: string;
+  linkName: string;
+  service: { name: string; linkName: string; kind: "catalog" | "custom"; authType: AuthType; docsUrl?: string; baseUrl?: string; scopeChoices: Array<{ name: string; description: string }>; freeScopes: boolean };
+  scopes: string[];
+  scopeDelimiter: ScopeDelimiter;
+  useLoginUserCredentials: boolean;
+  owner: { id: string; name: string; email: string };
+  isOwner: boolean;
+  /** The asking user's credential (their own, or the owner's when not shared and they are the owner). */
+  status: ConnectionStatus;
+  grantedScopes: string[];
+  authorizedAt: string | null;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  createdAt: string;
+  /** Whether connecting needs an OAuth client that is not set up yet. */
+  notConfigured: boolean;
+  usesPopup: boolean;
+  /** For API key and Basic: the fields the User Permissions dialog asks for. */
+  credentialFields: Array<{ name: string; label: string; secret: boolean }>;
+  sharedAuthorizedCount: number;
+};

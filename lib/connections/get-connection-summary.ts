@@ -1,0 +1,83 @@
+import "server-only";
+import { and, eq, isNotNull, ne, sql } from "drizzle-orm";
+import type { Db } from "@/db";
+import { credentials, users } from "@/db/schema";
+import type { Actor } from "@/lib/auth/users";
+import { NotConfigured } from "@/lib/errors";
+import { needsClient, usesConsentPopup, type ServiceDefinition } from "@/lib/services/definition";
+import { loadServiceClient, resolveService } from "@/lib/services/resolve";
+import { loadVisibleConnection, serviceRefOf } from "./access";
+import { findCredential } from "./credentials";
+import type { ConnectionStatus, ConnectionSummaryDto } from "./dto";
+
+export function credentialFields(service: ServiceDefinition): ConnectionSummaryDto["credentialFields"] {
+  if (service.authType === "api_key") {
+    return (service.apiKey?.params ?? []).map((p) => ({ name: p.name, label: p.displayName, secret: true }));
+  }
+  if (service.authType === "basic") {
+    return [
+      { name: "username", label: service.basic?.usernameLabel ?? "Username", secret: false },
+      { name: "password", label: service.basic?.passwordLabel ?? "Password", secret: true },
+    ];
+  }
+  return [];
+}
+
+export async function isServiceConfigured(db: Db, orgId: string, service: ServiceDefinition): Promise<boolean> {
+  if (!needsClient(service)) return true;
+  try {
+    await loadServiceClient(db, orgId, service);
+    return true;
+  } catch (error) {
+    if (error instanceof NotConfigured) return false;
+    throw error;
+  }
+}
+
+/** Everything the "Connection summary" page shows (SPEC.md §4), from the asking user's point of view. */
+export async function getConnectionSummary(db: Db, actor: Actor, id: string): Promise<ConnectionSummaryDto> {
+  const row = await loadVisibleConnection(db, actor, id);
+  const service = await resolveService(db, actor.orgId, serviceRefOf(row));
+  const credentialUser = row.ownerId === actor.id || row.useLoginUserCredentials ? actor.id : row.ownerId;
+  const [credential, [owner], [{ shared }], configured] = await Promise.all([
+    findCredential(db, row.id, credentialUser),
+    db.select({ id: users.id, name: users.name, email: users.email }).from(users).where(eq(users.id, row.ownerId)),
+    db
+      .select({ shared: sql<number>`count(*)::int` })
+      .from(credentials)
+      .where(and(eq(credentials.connectionId, row.id), ne(credentials.userId, row.ownerId), isNotNull(credentials.payloadSealed))),
+    isServiceConfigured(db, actor.orgId, service),
+  ]);
+  const status: ConnectionStatus =
+    credential?.status === "connected" ? "connected" : credential?.status === "needs_reauth" ? "needs_reauth" : "not_connected";
+  return {
+    id: row.id,
+    name: row.name,
+    linkName: row.linkName,
+    service: {
+      name: service.name,
+      linkName: service.linkName,
+      kind: service.ref.kind,
+      authType: service.authType,
+      docsUrl: service.docsUrl,
+      baseUrl: service.api.baseUrl,
+      scopeChoices: service.oauth2?.scopes.map((s) => ({ name: s.name, description: s.description })) ?? [],
+      freeScopes: service.oauth2?.freeScopes ?? false,
+    },
+    scopes: row.scopes,
+    scopeDelimiter: row.scopeDelimiter,
+    useLoginUserCredentials: row.useLoginUserCredentials,
+    owner,
+    isOwner: row.ownerId === actor.id,
+    status,
+    grantedScopes: status === "connected" ? (credential?.grantedScopes ?? []) : [],
+    authorizedAt: credential?.authorizedAt?.toISOString() ?? null,
+    expiresAt: status === "connected" ? (credential?.expiresAt?.toISOString() ?? null) : null,
+    lastUsedAt: (credential?.lastUsedAt ?? row.lastUsedAt)?.toISOString() ?? null,
+    createdAt: row.createdAt.toISOString(),
+    notConfigured: !configured,
+    usesPopup: usesConsentPopup(service),
+    credentialFields: credentialFields(service),
+    sharedAuthorizedCount: shared,
+  };
+}

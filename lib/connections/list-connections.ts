@@ -1,0 +1,107 @@
+import "server-only";
+import { and, asc, desc, eq, ilike, isNull, ne, or, sql, type SQL } from "drizzle-orm";
+import type { Db } from "@/db";
+import { connections, credentials, services, users } from "@/db/schema";
+import type { Actor } from "@/lib/auth/users";
+import { serviceCatalog } from "@/lib/catalog/runtime";
+import type { ListQuery } from "@/lib/validation/connections";
+import type { ConnectionListDto, ConnectionStatus } from "./dto";
+
+export type ListTab = "own" | "shared" | "available";
+
+const statusExpr = sql<ConnectionStatus>`case ${credentials.status}
+  when 'connected' then 'connected'
+  when 'needs_reauth' then 'needs_reauth'
+  else 'not_connected' end`;
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/**
+ * One page of a connections table, paged, sorted and filtered in SQL (SPEC.md §4):
+ * - own: connections the actor created;
+ * - shared: others' "use credentials of login user" connections the actor authenticated;
+ * - available: such connections the actor has not authenticated yet.
+ * The status is always the actor's own credential's.
+ */
+export async function listConnections(db: Db, actor: Actor, tab: ListTab, query: ListQuery): Promise<ConnectionListDto> {
+  const filters: Array<SQL | undefined> = [eq(connections.orgId, actor.orgId)];
+  if (tab === "own") filters.push(eq(connections.ownerId, actor.id));
+  else filters.push(ne(connections.ownerId, actor.id), eq(connections.useLoginUserCredentials, true));
+  if (tab === "shared") filters.push(sql`${credentials.id} is not null`);
+  // The join below brings only the actor's credential, so "none" means not yet authenticated by them.
+  if (tab === "available") filters.push(isNull(credentials.id));
+  if (query.q) {
+    const pattern = `%${escapeLike(query.q)}%`;
+    filters.push(
+      or(
+        ilike(connections.name, pattern),
+        ilike(connections.linkName, pattern),
+        ilike(connections.catalogLinkName, pattern),
+        ilike(services.name, pattern),
+      ),
+    );
+  }
+  const where = and(...filters);
+  const order = query.dir === "asc" ? asc : desc;
+  const sortColumn = {
+    name: sql`lower(${connections.name})`,
+    linkName: connections.linkName,
+    status: statusExpr,
+    lastUsedAt: sql`coalesce(${credentials.lastUsedAt}, ${connections.lastUsedAt})`,
+    createdAt: connections.createdAt,
+  }[query.sort];
+
+  const base = () =>
+    db
+      .select({
+        id: connections.id,
+        name: connections.name,
+        linkName: connections.linkName,
+        catalogLinkName: connections.catalogLinkName,
+        customName: services.name,
+        status: statusExpr,
+        lastUsedAt: sql<Date | null>`coalesce(${credentials.lastUsedAt}, ${connections.lastUsedAt})`,
+        createdAt: connections.createdAt,
+        ownerName: users.name,
+        ownerId: connections.ownerId,
+      })
+      .from(connections)
+      .leftJoin(credentials, and(eq(credentials.connectionId, connections.id), eq(credentials.userId, actor.id)))
+      .leftJoin(services, eq(services.id, connections.serviceId))
+      .innerJoin(users, eq(users.id, connections.ownerId))
+      .where(where);
+
+  const [rows, [{ total }]] = await Promise.all([
+    base()
+      .orderBy(order(sortColumn), order(connections.id))
+      .limit(query.pageSize)
+      .offset((query.page - 1) * query.pageSize),
+    db
+      .select({ total: sql<number>`count(*)::int` })
+      .from(connections)
+      .leftJoin(credentials, and(eq(credentials.connectionId, connections.id), eq(credentials.userId, actor.id)))
+      .leftJoin(services, eq(services.id, connections.serviceId))
+      .where(where),
+  ]);
+
+  const catalogNames = new Map(serviceCatalog().map((e) => [e.linkName, e.name]));
+  return {
+    total,
+    page: query.page,
+    pageSize: query.pageSize,
+    rows: rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      linkName: r.linkName,
+      serviceName: r.customName ?? catalogNames.get(r.catalogLinkName ?? "") ?? r.catalogLinkName ?? "",
+      status: r.status,
+      lastUsedAt: r.lastUsedAt ? new Date(r.lastUsedAt).toISOString() : null,
+      createdAt: r.createdAt.toISOString(),
+      ownerName: r.ownerName,
+      canEdit: r.ownerId === actor.id,
+      canDelete: r.ownerId === actor.id,
+    })),
+  };
+}

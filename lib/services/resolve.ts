@@ -1,0 +1,131 @@
+import "server-only";
+import { and, eq } from "drizzle-orm";
+import type { Db } from "@/db";
+import { serviceApps, services } from "@/db/schema";
+import { serviceCatalog } from "@/lib/catalog/runtime";
+import { findCatalogEntry } from "@/lib/catalog";
+import { NotConfigured, NotFound } from "@/lib/errors";
+import { openJson } from "@/lib/secrets";
+import { customServiceConfigSchema, type CustomServiceConfig } from "./custom-config";
+import { definitionFromCatalog, type ServiceDefinition, type ServiceRef } from "./definition";
+
+type ServiceRow = typeof services.$inferSelect;
+
+/** The hosts of a custom service's own URLs, plus any the creator listed. */
+function hostsOf(config: CustomServiceConfig): string[] {
+  const urls =
+    config.authType === "oauth1"
+      ? [config.requestTokenUrl, config.authorizeUrl, config.accessTokenUrl]
+      : config.authType === "oauth2"
+        ? [config.authorizeUrl, config.tokenUrl, config.refreshUrl]
+        : [];
+  const hosts = new Set(config.allowedHosts);
+  for (const u of urls) {
+    if (!u) continue;
+    try {
+      hosts.add(new URL(u).hostname);
+    } catch {
+      // validated on save; an unparsable URL adds no host
+    }
+  }
+  return [...hosts];
+}
+
+export function definitionFromCustom(row: ServiceRow): ServiceDefinition {
+  const config = customServiceConfigSchema.parse(row.config);
+  const base = {
+    ref: { kind: "custom" as const, id: row.id },
+    name: row.name,
+    linkName: row.linkName,
+    authType: row.authType,
+    category: "Custom Service",
+    icon: "Puzzle",
+    createdBy: row.createdBy,
+    api: { allowedHosts: hostsOf(config) },
+  };
+  switch (config.authType) {
+    case "api_key":
+      return { ...base, apiKey: { params: config.params } };
+    case "basic":
+      return { ...base, basic: { usernameLabel: "Username", passwordLabel: "Password" } };
+    case "oauth1":
+      return {
+        ...base,
+        oauth1: {
+          requestTokenUrl: config.requestTokenUrl,
+          authorizeUrl: config.authorizeUrl,
+          accessTokenUrl: config.accessTokenUrl,
+          paramType: config.paramType,
+          signatureMethod: "HMAC-SHA1",
+          extraAuthorizeParams: {},
+          consumerKey: config.consumerKey,
+        },
+      };
+    case "oauth2":
+      return {
+        ...base,
+        oauth2: {
+          grantType: config.grantType,
+          authorizeUrl: config.authorizeUrl,
+          tokenUrl: config.tokenUrl,
+          refreshUrl: config.refreshUrl ?? config.tokenUrl,
+          revocationUrl: config.revocationUrl,
+          issuer: config.issuer,
+          scopes: config.scopes.map((name) => ({ name, description: "", default: true })),
+          scopeDelimiter: "comma",
+          pkce: config.grantType === "authorization_code",
+          tokenAuthMethod: "client_secret_basic",
+          extraAuthorizeParams: {},
+          paramType: config.paramType,
+          freeScopes: true,
+          clientId: config.clientId,
+        },
+      };
+  }
+}
+
+/** The service a connection refers to, within the organization; NotFound otherwise. */
+export async function resolveService(db: Db, orgId: string, ref: ServiceRef): Promise<ServiceDefinition> {
+  if (ref.kind === "catalog") {
+    const entry = findCatalogEntry(serviceCatalog(), ref.linkName);
+    if (!entry) throw new NotFound(`The service "${ref.linkName}" is no longer in this deployment's catalogue`);
+    return definitionFromCatalog(entry);
+  }
+  const [row] = await db
+    .select()
+    .from(services)
+    .where(and(eq(services.id, ref.id), eq(services.orgId, orgId)))
+    .limit(1);
+  if (!row) throw new NotFound("That custom service does not exist");
+  return definitionFromCustom(row);
+}
+
+export type ServiceClient = { clientId: string; clientSecret: string };
+
+export const NOT_CONFIGURED_MESSAGE = "Not configured by your admin";
+
+/**
+ * The OAuth client (or OAuth 1 consumer) to use for a service in this organization:
+ * the admin's app for a default service, the creator's settings for a custom one.
+ */
+export async function loadServiceClient(db: Db, orgId: string, def: ServiceDefinition): Promise<ServiceClient> {
+  if (def.ref.kind === "catalog") {
+    const [app] = await db
+      .select()
+      .from(serviceApps)
+      .where(and(eq(serviceApps.orgId, orgId), eq(serviceApps.serviceLinkName, def.ref.linkName)))
+      .limit(1);
+    if (!app) throw new NotConfigured(`${def.name}: ${NOT_CONFIGURED_MESSAGE}`);
+    const clientSecret = openJson<string>("serviceApp", { id: app.id, orgId: app.orgId }, app.secretSealed);
+    return { clientId: app.clientId, clientSecret };
+  }
+  const [row] = await db
+    .select()
+    .from(services)
+    .where(and(eq(services.id, def.ref.id), eq(services.orgId, orgId)))
+    .limit(1);
+  if (!row?.secretSealed) throw new NotConfigured(`${def.name} has no client secret yet; its creator must set one`);
+  const clientSecret = openJson<string>("service", { id: row.id, createdBy: row.createdBy }, row.secretSealed);
+  const clientId = def.oauth2?.clientId ?? def.oauth1?.consumerKey ?? "";
+  return { clientId, clientSecret };
+}
