@@ -2,8 +2,8 @@ import { NextResponse, type NextRequest } from "next/server";
 import { getToken } from "next-auth/jwt";
 import { authSecret } from "@/lib/auth/secret";
 
-/** Paths anyone may open; everything else needs a session (the public API checks its own tokens). */
-const PUBLIC_PREFIXES = ["/sign-in", "/api/auth/", "/api/v1/"];
+/** Paths the proxy lets through; their handlers check the session or token themselves. Everything else needs a session. */
+const PUBLIC_PREFIXES = ["/sign-in", "/api/auth/", "/api/v1/", "/api/oauth/"];
 
 export async function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;

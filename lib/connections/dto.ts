@@ -14,6 +14,8 @@ export type ConnectionRowDto = {
   name: string;
   linkName: string;
   serviceName: string;
+  connectKind: "consent" | "credentials" | "client_credentials";
+  credentialFields: Array<{ name: string; label: string; secret: boolean }>;
   status: ConnectionStatus;
   lastUsedAt: string | null;
   createdAt: string;

@@ -5,7 +5,10 @@ import { connections, credentials, services, users } from "@/db/schema";
 import type { Actor } from "@/lib/auth/users";
 import { serviceCatalog } from "@/lib/catalog/runtime";
 import type { ListQuery } from "@/lib/validation/connections";
+import { definitionFromCatalog, usesConsentPopup, type ServiceDefinition } from "@/lib/services/definition";
+import { definitionFromCustom } from "@/lib/services/resolve";
 import type { ConnectionListDto, ConnectionStatus } from "./dto";
+import { credentialFields } from "./get-connection-summary";
 
 export type ListTab = "own" | "shared" | "available";
 
@@ -61,6 +64,7 @@ export async function listConnections(db: Db, actor: Actor, tab: ListTab, query:
         linkName: connections.linkName,
         catalogLinkName: connections.catalogLinkName,
         customName: services.name,
+        custom: services,
         status: statusExpr,
         lastUsedAt: sql<Date | null>`coalesce(${credentials.lastUsedAt}, ${connections.lastUsedAt})`,
         createdAt: connections.createdAt,
@@ -86,22 +90,32 @@ export async function listConnections(db: Db, actor: Actor, tab: ListTab, query:
       .where(where),
   ]);
 
-  const catalogNames = new Map(serviceCatalog().map((e) => [e.linkName, e.name]));
+  const catalog = new Map(serviceCatalog().map((e) => [e.linkName, e]));
+  const definitionOf = (r: (typeof rows)[number]): ServiceDefinition | undefined => {
+    if (r.custom?.id) return definitionFromCustom(r.custom);
+    const entry = catalog.get(r.catalogLinkName ?? "");
+    return entry ? definitionFromCatalog(entry) : undefined;
+  };
   return {
     total,
     page: query.page,
     pageSize: query.pageSize,
-    rows: rows.map((r) => ({
+    rows: rows.map((r) => {
+      const def = definitionOf(r);
+      return {
       id: r.id,
       name: r.name,
       linkName: r.linkName,
-      serviceName: r.customName ?? catalogNames.get(r.catalogLinkName ?? "") ?? r.catalogLinkName ?? "",
+      serviceName: def?.name ?? r.catalogLinkName ?? "",
+      connectKind: !def ? ("credentials" as const) : usesConsentPopup(def) ? ("consent" as const) : def.authType === "oauth2" ? ("client_credentials" as const) : ("credentials" as const),
+      credentialFields: def ? credentialFields(def) : [],
       status: r.status,
       lastUsedAt: r.lastUsedAt ? new Date(r.lastUsedAt).toISOString() : null,
       createdAt: r.createdAt.toISOString(),
       ownerName: r.ownerName,
       canEdit: r.ownerId === actor.id,
       canDelete: r.ownerId === actor.id,
-    })),
+      };
+    }),
   };
 }

@@ -1,0 +1,166 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { getDb } from "@/db";
+import { listConnectionAudit } from "@/lib/audit";
+import { requireActor } from "@/lib/auth/session";
+import { findCatalogEntry } from "@/lib/catalog";
+import { serviceCatalog } from "@/lib/catalog/runtime";
+import { getConnectionSummary } from "@/lib/connections/get-connection-summary";
+import { connectionSnippets, exampleUrlFor } from "@/lib/connections/snippets";
+import { env } from "@/lib/env";
+import { NotFound } from "@/lib/errors";
+import { authTypeLabels } from "@/lib/validation/enums";
+import { ConnectionActions } from "@/components/connections/connection-actions";
+import { StatusBadge } from "@/components/connections/status-badge";
+import { CopyButton } from "@/components/copy-button";
+import { LocalTime } from "@/components/local-time";
+
+export const metadata: Metadata = { title: "Connection summary" };
+
+export default async function ConnectionSummaryPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
+  const actor = await requireActor();
+  const { id } = await params;
+  const flash = await searchParams;
+  const db = await getDb();
+  const summary = await getConnectionSummary(db, actor, id).catch((error: unknown) => {
+    if (error instanceof NotFound) notFound();
+    throw error;
+  });
+  const events = await listConnectionAudit(db, { orgId: actor.orgId, connectionId: summary.id, limit: 10 });
+  const entry = summary.service.kind === "catalog" ? findCatalogEntry(serviceCatalog(), summary.service.linkName) : undefined;
+  const snippets = connectionSnippets({
+    appUrl: env().APP_URL,
+    linkName: summary.linkName,
+    exampleUrl: exampleUrlFor({ baseUrl: summary.service.baseUrl, verifyPath: entry?.verify?.method === "GET" ? entry.verify.path : undefined }),
+  });
+  const connectKind = summary.usesPopup ? "consent" : summary.service.authType === "oauth2" ? "client_credentials" : "credentials";
+  const rows: Array<[string, React.ReactNode]> = [
+    ["Service", summary.service.name],
+    ["Authentication type", authTypeLabels[summary.service.authType]],
+    ["Connection Name", summary.name],
+    ["Connection Link Name", <code key="l" className="font-mono">{summary.linkName}</code>],
+    ["Status", <StatusBadge key="s" status={summary.status} />],
+    ["Scopes requested", summary.scopes.length ? summary.scopes.join(", ") : "—"],
+    ["Scopes granted", summary.grantedScopes.length ? summary.grantedScopes.join(", ") : "—"],
+    ["Owner", `${summary.owner.name} (${summary.owner.email})`],
+    ["use credentials of login user", summary.useLoginUserCredentials ? `Yes (${summary.sharedAuthorizedCount} other user${summary.sharedAuthorizedCount === 1 ? "" : "s"} authorized)` : "No"],
+    ["Created", <LocalTime key="c" iso={summary.createdAt} />],
+    ["Authorized", summary.authorizedAt && summary.status !== "not_connected" ? <LocalTime key="a" iso={summary.authorizedAt} /> : "—"],
+    ["Access token expires", summary.expiresAt ? <LocalTime key="e" iso={summary.expiresAt} /> : "—"],
+    ["Last used", summary.lastUsedAt ? <LocalTime key="u" iso={summary.lastUsedAt} /> : "Never"],
+  ];
+  return (
+    <div className="space-y-8">
+      <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
+        <Link href="/connections" className="hover:underline">Connections</Link> / {summary.name}
+      </nav>
+      {flash.connected ? (
+        <p role="status" className="rounded-md border border-green-200 bg-green-50 px-3 py-2 text-sm text-green-800">Connected.</p>
+      ) : null}
+      {flash.error ? (
+        <p role="status" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-700">{flash.error}</p>
+      ) : null}
+      {summary.status === "needs_reauth" ? (
+        <p role="status" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-800">
+          {summary.service.name} refused to refresh the access token. {summary.isOwner ? "Connect" : "Authorize"} again to keep using this connection.
+        </p>
+      ) : null}
+      {summary.notConfigured ? (
+        <p role="status" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-800">{summary.service.name}: Not configured by your admin</p>
+      ) : null}
+      <div className="flex flex-wrap items-start justify-between gap-4">
+        <div>
+          <p className="text-sm text-slate-600">Connection summary</p>
+          <h1 className="text-2xl font-semibold">{summary.name}</h1>
+        </div>
+        <ConnectionActions
+          connection={{
+            id: summary.id,
+            name: summary.name,
+            isOwner: summary.isOwner,
+            status: summary.status,
+            notConfigured: summary.notConfigured,
+            connectKind,
+            serviceName: summary.service.name,
+            credentialFields: summary.credentialFields,
+          }}
+        />
+      </div>
+
+      <section aria-labelledby="summary-heading" className="rounded-xl border border-slate-200 bg-white">
+        <h2 id="summary-heading" className="sr-only">Connection summary</h2>
+        <dl className="divide-y divide-slate-100">
+          {rows.map(([label, value]) => (
+            <div key={label} className="grid grid-cols-3 gap-4 px-5 py-2.5 text-sm">
+              <dt className="text-slate-600">{label}</dt>
+              <dd className="col-span-2 text-slate-900">{value}</dd>
+            </div>
+          ))}
+        </dl>
+      </section>
+
+      <section aria-labelledby="usage-heading" className="space-y-4">
+        <h2 id="usage-heading" className="text-lg font-semibold">How to use it</h2>
+        {(
+          [
+            ["Deluge", snippets.deluge, "Copy Deluge snippet"],
+            ["curl", snippets.curl, "Copy curl snippet"],
+            ["TypeScript", snippets.typescript, "Copy TypeScript snippet"],
+          ] as const
+        ).map(([title, code, label]) => (
+          <figure key={title} className="rounded-lg border border-slate-200 bg-white">
+            <figcaption className="flex items-center justify-between border-b border-slate-100 px-4 py-2 text-sm font-medium">
+              {title}
+              <CopyButton text={code} label={label} />
+            </figcaption>
+            <pre className="overflow-x-auto px-4 py-3 text-xs leading-relaxed" aria-label={`${title} snippet`}>
+              <code>{code}</code>
+            </pre>
+          </figure>
+        ))}
+        <p className="text-sm text-slate-600">
+          Run the Deluge snippet in the <Link href="/console" className="text-brand-700 hover:underline">Script console</Link>. curl and the SDK need a{" "}
+          <Link href="/settings/tokens" className="text-brand-700 hover:underline">personal access token</Link> in <code>CONNECTIONS_TOKEN</code>.
+        </p>
+      </section>
+
+      <section aria-labelledby="activity-heading" className="space-y-3">
+        <h2 id="activity-heading" className="text-lg font-semibold">Recent activity</h2>
+        {events.length === 0 ? (
+          <p className="text-sm text-slate-600">No activity yet.</p>
+        ) : (
+          <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white text-sm">
+            {events.map((e) => (
+              <li key={e.id} className="flex justify-between gap-4 px-4 py-2">
+                <span>
+                  <span className="font-medium">{e.actorName ?? "Someone"}</span> {describeAction(e.action)}
+                </span>
+                <LocalTime iso={e.createdAt} />
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </div>
+  );
+}
+
+function describeAction(action: string): string {
+  const words: Record<string, string> = {
+    "connection.created": "created the connection",
+    "connection.updated": "edited the connection",
+    "connection.authorized": "authorized the connection",
+    "connection.authorization_failed": "tried to authorize; it failed",
+    "connection.revoked": "revoked their credential",
+    "connection.needs_reauth": "— the service refused a token refresh",
+    "connection.refreshed": "— the access token was refreshed",
+  };
+  return words[action] ?? action;
+}

@@ -1,0 +1,43 @@
+import "server-only";
+
+export type ConsentResult = { ok: boolean; connectionId?: string; message: string };
+
+/** JSON inside a <script>: "<" escaped so no value can close the tag. */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+}
+
+/**
+ * The page the consent popup ends on: tells the opener (BroadcastChannel, and postMessage
+ * to our exact origin only) and closes. Without an opener it offers the way back.
+ */
+export function consentResultPage(result: ConsentResult, origin: string): Response {
+  const back = result.connectionId ? `/connections/${result.connectionId}` : "/connections";
+  const html = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${result.ok ? "Connected" : "Authorization failed"} · Connections</title>
+<style>body{font-family:system-ui,sans-serif;margin:3rem auto;max-width:28rem;padding:0 1rem;color:#0f172a}a{color:#1d5fd6}</style>
+</head><body>
+<h1>${result.ok ? "Connected" : "Authorization failed"}</h1>
+<p role="status">${escapeHtml(result.message)}</p>
+<p><a href="${escapeHtml(back)}">Back to the connection</a></p>
+<script>
+(function () {
+  var message = Object.assign({ type: "connections:oauth" }, ${scriptJson(result)});
+  try { new BroadcastChannel("connections-oauth").postMessage(message); } catch (e) {}
+  if (window.opener && !window.opener.closed) {
+    try { window.opener.postMessage(message, ${scriptJson(origin)}); } catch (e) {}
+    setTimeout(function () { window.close(); }, 50);
+  }
+})();
+</script>
+</body></html>`;
+  return new Response(html, {
+    status: result.ok ? 200 : 400,
+    headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" },
+  });
+}
