@@ -9,6 +9,44 @@ export const E2E_ECHO_PORT = Number(process.env.E2E_ECHO_PORT ?? 3212);
 export const E2E_OAUTH1_PORT = Number(process.env.E2E_OAUTH1_PORT ?? 3213);
 
 export const E2E_DIR = path.resolve(__dirname, "..", ".data", "e2e");
+export const E2E_CATALOG_FILE = path.join(E2E_DIR, "catalog.json");
+
+export const IDP_ISSUER = `http://127.0.0.1:${E2E_IDP_PORT}`;
+export const IDP_CLIENT = { client_id: "connections-e2e", client_secret: "e2e-client-secret-1c8f" };
+export const ECHO_URL = `http://127.0.0.1:${E2E_ECHO_PORT}`;
+
+/** The test peers as default services, added the way a self-hoster would: CONNECTIONS_CATALOG_FILE. */
+export function e2eCatalog() {
+  return [
+    {
+      name: "Test IdP",
+      linkName: "test_idp",
+      category: "Identity",
+      description: "oidc-provider on loopback, for the end-to-end suite",
+      icon: "KeyRound",
+      authType: "oauth2",
+      docsUrl: "https://github.com/panva/node-oidc-provider",
+      api: { baseUrl: ECHO_URL, allowedHosts: ["127.0.0.1"] },
+      verify: { method: "GET", path: "/oauth/protected" },
+      oauth2: {
+        issuer: IDP_ISSUER,
+        issParameterSupported: true,
+        authorizeUrl: `${IDP_ISSUER}/auth`,
+        tokenUrl: `${IDP_ISSUER}/token`,
+        revocationUrl: `${IDP_ISSUER}/token/revocation`,
+        scopes: [
+          { name: "openid", description: "Sign in with the provider", default: true },
+          { name: "offline_access", description: "Keep access when you are away (refresh token)", default: true },
+          { name: "read", description: "Read your data", default: false },
+          { name: "write", description: "Change your data", default: false },
+        ],
+        scopeDelimiter: "space",
+        pkce: true,
+        tokenAuthMethod: "client_secret_basic",
+      },
+    },
+  ];
+}
 
 /**
  * The production server's environment for the suite: a throwaway key ring and session
@@ -20,6 +58,7 @@ export function e2eEnv(): Record<string, string> {
   if (process.env.TEST_WORKER_INDEX === undefined) {
     fs.rmSync(E2E_DIR, { recursive: true, force: true });
     fs.mkdirSync(E2E_DIR, { recursive: true });
+    fs.writeFileSync(E2E_CATALOG_FILE, JSON.stringify(e2eCatalog(), null, 2));
   }
   const env: Record<string, string> = {
     NODE_ENV: "production",
@@ -30,6 +69,7 @@ export function e2eEnv(): Record<string, string> {
     CONNECTIONS_ACTIVE_KEY: "e2e",
     CONNECTIONS_DATA_DIR: E2E_DIR,
     CONNECTIONS_ALLOW_PRIVATE_NETWORK: "true",
+    CONNECTIONS_CATALOG_FILE: E2E_CATALOG_FILE,
     NEXT_TELEMETRY_DISABLED: "1",
   };
   if (process.env.DATABASE_URL) env.DATABASE_URL = process.env.DATABASE_URL;

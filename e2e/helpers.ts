@@ -11,3 +11,40 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
   await expect(page).toHaveURL(/\/connections$/);
   await expect(page.getByRole("heading", { name: "Connections", level: 1, exact: true })).toBeVisible();
 }
+
+/** Drives oidc-provider's own login and consent pages in the consent popup, then waits for it to close. */
+export async function consentInPopup(popup: Page, account: string) {
+  await popup.waitForLoadState();
+  await popup.locator('input[name="login"]').fill(account);
+  await popup.locator('input[name="password"]').fill("any-password");
+  await popup.locator('button[type="submit"]').click();
+  await popup.getByRole("button", { name: "Continue" }).click();
+  await popup.waitForEvent("close", { timeout: 20_000 });
+}
+
+/** An admin sets the organization's OAuth app of the Test IdP through Settings → OAuth apps. */
+export async function configureTestIdp(page: Page, clientId: string, clientSecret: string) {
+  await page.goto("/settings/oauth-apps");
+  await page.getByRole("button", { name: "Configure Test IdP" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Client ID").fill(clientId);
+  await dialog.getByLabel("Client Secret").fill(clientSecret);
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByRole("row", { name: /Test IdP/ }).getByText("Configured (secret set)")).toBeVisible();
+}
+
+/** Add Connection → Pick your Service → Connection Details, up to (not including) "Create and Connect". */
+export async function fillConnectionDetails(
+  page: Page,
+  opts: { service: string; name: string; scopes?: string[]; shared?: boolean },
+) {
+  await page.goto("/connections");
+  await page.getByRole("link", { name: "Add Connection" }).click();
+  await expect(page.getByRole("heading", { name: "Pick your Service" })).toBeVisible();
+  await page.getByLabel("Search services").fill(opts.service);
+  await page.getByRole("link", { name: new RegExp(opts.service) }).first().click();
+  await expect(page.getByRole("heading", { name: "Connection Details" })).toBeVisible();
+  await page.getByLabel("Connection Name").fill(opts.name);
+  for (const scope of opts.scopes ?? []) await page.getByRole("checkbox", { name: new RegExp(`^${scope}\\b`) }).check();
+  if (opts.shared) await page.getByLabel("use credentials of login user").check();
+}

@@ -3,6 +3,7 @@ import { getDb } from "@/db";
 import { authSecret } from "@/lib/auth/secret";
 import { applyNextAuthDefaults } from "@/lib/env";
 import { keyRing } from "@/lib/keys";
+import { serviceCatalog } from "@/lib/catalog/runtime";
 
 /**
  * Fails fast with a readable message: a production server without its key ring or
@@ -13,6 +14,7 @@ export async function startServer(): Promise<void> {
     applyNextAuthDefaults();
     authSecret();
     keyRing();
+    serviceCatalog(); // CONNECTIONS_CATALOG_FILE is validated now, with clear errors, not on first use
     await getDb();
   } catch (error) {
     console.error(`[connections] cannot start: ${error instanceof Error ? error.message : String(error)}`);

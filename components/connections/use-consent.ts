@@ -41,6 +41,11 @@ export function runConsent(connectionId: string, popup: Window): Promise<Consent
     const finish = (outcome: ConsentOutcome) => {
       if (done) return;
       done = true;
+      try {
+        popup.close();
+      } catch {
+        // already closed
+      }
       channel?.close();
       window.removeEventListener("message", onMessage);
       clearInterval(timer);

@@ -29,10 +29,13 @@ export function consentResultPage(result: ConsentResult, origin: string): Respon
 (function () {
   var message = Object.assign({ type: "connections:oauth" }, ${scriptJson(result)});
   try { new BroadcastChannel("connections-oauth").postMessage(message); } catch (e) {}
-  if (window.opener && !window.opener.closed) {
-    try { window.opener.postMessage(message, ${scriptJson(origin)}); } catch (e) {}
-    setTimeout(function () { window.close(); }, 50);
+  var opener = null;
+  try { opener = window.opener; } catch (e) {}
+  if (opener) {
+    try { opener.postMessage(message, ${scriptJson(origin)}); } catch (e) {}
   }
+  // The opener closes this window when it hears the message; closing here too covers a lost opener.
+  setTimeout(function () { window.close(); }, 150);
 })();
 </script>
 </body></html>`;
