@@ -6,6 +6,7 @@ import { usePathname } from "next/navigation";
 const links = [
   { href: "/connections", label: "Connections" },
   { href: "/services", label: "Services" },
+  { href: "/console", label: "Script console" },
   { href: "/settings", label: "Settings" },
 ];
 

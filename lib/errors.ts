@@ -11,7 +11,15 @@ export type DomainErrorCode =
   | "upstream_error"
   | "needs_reauth"
   | "not_authorized_by_you"
-  | "not_configured";
+  | "not_configured"
+  | "host_not_allowed"
+  | "not_connected"
+  | "token_refresh_failed"
+  | "outbound_blocked"
+  | "upstream_unreachable"
+  | "upstream_timeout"
+  | "response_too_large"
+  | "too_many_redirects";
 
 export class DomainError extends Error {
   readonly code: DomainErrorCode;

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, desc, eq, ilike, isNull, ne, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, ilike, inArray, isNull, ne, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db";
 import { connections, credentials, services, users } from "@/db/schema";
 import type { Actor } from "@/lib/auth/users";
@@ -37,12 +37,18 @@ export async function listConnections(db: Db, actor: Actor, tab: ListTab, query:
   if (tab === "available") filters.push(isNull(credentials.id));
   if (query.q) {
     const pattern = `%${escapeLike(query.q)}%`;
+    // Default services' display names live in the catalogue, not the database: match them here.
+    const needle = query.q.toLowerCase();
+    const catalogHits = serviceCatalog()
+      .filter((e) => e.name.toLowerCase().includes(needle))
+      .map((e) => e.linkName);
     filters.push(
       or(
         ilike(connections.name, pattern),
         ilike(connections.linkName, pattern),
         ilike(connections.catalogLinkName, pattern),
         ilike(services.name, pattern),
+        catalogHits.length ? inArray(connections.catalogLinkName, catalogHits) : undefined,
       ),
     );
   }
@@ -64,7 +70,15 @@ export async function listConnections(db: Db, actor: Actor, tab: ListTab, query:
         linkName: connections.linkName,
         catalogLinkName: connections.catalogLinkName,
         customName: services.name,
-        custom: services,
+        // Never the sealed secret: the list needs only the service's public settings.
+        custom: {
+          id: services.id,
+          name: services.name,
+          linkName: services.linkName,
+          authType: services.authType,
+          config: services.config,
+          createdBy: services.createdBy,
+        },
         status: statusExpr,
         lastUsedAt: sql<Date | null>`coalesce(${credentials.lastUsedAt}, ${connections.lastUsedAt})`,
         createdAt: connections.createdAt,

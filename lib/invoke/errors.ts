@@ -1,5 +1,5 @@
 import "server-only";
-import { DomainError, type DomainErrorCode } from "@/lib/errors";
+import { DomainError } from "@/lib/errors";
 import { OutboundError } from "@/lib/http/errors";
 
 /**
@@ -26,7 +26,7 @@ export type InvokeErrorCode =
 export class InvokeError extends DomainError {
   constructor(code: InvokeErrorCode, status: number, message: string) {
     // DomainErrorCode is a closed union in lib/errors.ts; the runtime code is ours.
-    super(code as DomainErrorCode, status, message);
+    super(code, status, message);
   }
 }
 

@@ -31,7 +31,9 @@ function hostsOf(config: CustomServiceConfig): string[] {
   return [...hosts];
 }
 
-export function definitionFromCustom(row: ServiceRow): ServiceDefinition {
+export function definitionFromCustom(
+  row: Pick<ServiceRow, "id" | "name" | "linkName" | "authType" | "config" | "createdBy">,
+): ServiceDefinition {
   const config = customServiceConfigSchema.parse(row.config);
   const base = {
     ref: { kind: "custom" as const, id: row.id },

@@ -8,6 +8,7 @@ export default async function SettingsPage() {
   const actor = await requireActor();
   const sections = [
     { href: "/settings/members", title: "Members", text: `People of ${actor.orgName} and their roles.` },
+    { href: "/settings/tokens", title: "Personal access tokens", text: "Tokens for scripts that call the invoke API." },
     { href: "/settings/oauth-apps", title: "OAuth apps", text: "Client IDs and secrets of the default services that use OAuth." },
   ];
   return (

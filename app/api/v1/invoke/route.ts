@@ -1,0 +1,30 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { getDb } from "@/db";
+import { apiActor } from "@/lib/auth/api-actor";
+import { errorBody, Invalid } from "@/lib/errors";
+import { invokeConnection, invokeResultToResponse } from "@/lib/invoke/invoke";
+import { invokeRequestSchema } from "@/lib/invoke/schema";
+
+/** POST /api/v1/invoke (SPEC.md §7): call an API through a connection. */
+export async function POST(request: NextRequest) {
+  try {
+    const actor = await apiActor(request);
+    let json: unknown;
+    try {
+      json = await request.json();
+    } catch {
+      throw new Invalid("The request body must be JSON: { connection, url, method, parameters?, headers?, body?, detailed? }");
+    }
+    const parsed = invokeRequestSchema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new Invalid(`${issue.path.length ? `${issue.path.join(".")}: ` : ""}${issue.message}`);
+    }
+    const result = await invokeConnection(await getDb(), actor, parsed.data);
+    return invokeResultToResponse(result);
+  } catch (error) {
+    const { status, body } = errorBody(error);
+    if (status === 500) console.error("[connections] invoke failed:", error instanceof Error ? error.name : "error");
+    return NextResponse.json(body, { status, headers: { "cache-control": "no-store" } });
+  }
+}

@@ -1,0 +1,335 @@
+import "server-only";
+import { and, eq, sql } from "drizzle-orm";
+import type { Db } from "@/db";
+import { credentials } from "@/db/schema";
+import { recordAudit } from "@/lib/audit";
+import type { Actor } from "@/lib/auth/users";
+import type { ConnectionRow } from "@/lib/connections/access";
+import { oauth2Endpoints } from "@/lib/connections/authorize";
+import { findCredential, openCredential, storeCredential, type CredentialPayload, type CredentialRow } from "@/lib/connections/credentials";
+import { env } from "@/lib/env";
+import { NeedsReauth } from "@/lib/errors";
+import { clientCredentialsToken, OAuth2Error, refreshTokens, type TokenSet } from "@/lib/oauth2";
+import { oauthTransport } from "@/lib/outbound";
+import { sealJson } from "@/lib/secrets";
+import type { ServiceDefinition } from "@/lib/services/definition";
+import { loadServiceClient } from "@/lib/services/resolve";
+import { needsReauthMessage, NotConnected, notConnectedMessage, NotAuthorizedByYou, notAuthorizedByYouMessage, TokenRefreshFailed } from "./errors";
+
+/**
+ * OAuth 2 access tokens for the invoke engine (DESIGN.md "Invoke engine"): refreshed ahead
+ * of expiry, once per credential even when many calls need it at the same moment on several
+ * app instances:
+ *
+ * 1. single-flight in the process: concurrent calls for one credential share one promise;
+ * 2. across instances, a Postgres transaction-scoped advisory lock on the credential
+ *    (connection id + user id, which exists before the row does for client credentials);
+ * 3. after the lock, the credential is read again: when another instance already refreshed
+ *    it (no longer due, or another access token than the one the API refused), that one is
+ *    used and the token endpoint is not called;
+ * 4. otherwise the token endpoint is called while the lock is held (that is what makes it
+ *    exactly one request), and the result is written with compare-and-swap on `version`.
+ *
+ * `invalid_grant` marks the credential `needs_reauth` (and records an audit event); any
+ * other failure (5xx, timeout, malformed answer) leaves the stored credential as it was.
+ */
+
+type OAuth2Payload = Extract<CredentialPayload, { type: "oauth2" }>;
+
+/** Who calls, through which connection, with whose credential (as read before any lock). */
+export type TokenContext = {
+  db: Db;
+  actor: Actor;
+  connection: ConnectionRow;
+  service: ServiceDefinition;
+  /** The user whose credential is used: the caller on shared connections, else the owner. */
+  userId: string;
+  credential: CredentialRow | undefined;
+};
+
+export type AccessToken = {
+  accessToken: string;
+  credentialId: string;
+  /** A refresh token or the client credentials grant can give another token (so a 401 is worth one retry). */
+  renewable: boolean;
+};
+
+export type TokenManagerOptions = {
+  /** Bound on each token endpoint request; default min(CONNECTIONS_INVOKE_TIMEOUT_MS, 15 s). */
+  tokenTimeoutMs?: number;
+  /** Clock, for tests. */
+  now?: () => number;
+};
+
+/** Namespace of the two-key advisory locks taken here (pg_advisory_xact_lock(int4, int4)). */
+const REFRESH_LOCK_NAMESPACE = 72_114_010;
+const MIN_MARGIN_MS = 60_000;
+
+/**
+ * Whether a token is due for renewal: it expires within max(60 s, 10 % of its lifetime),
+ * the lifetime running from when it was issued (last refresh, else authorization) to
+ * `expires_at`. A token without `expires_at` is never due (only a 401 renews it).
+ */
+export function refreshDue(
+  row: Pick<CredentialRow, "expiresAt" | "authorizedAt" | "lastRefreshedAt" | "createdAt">,
+  now: number = Date.now(),
+): boolean {
+  if (!row.expiresAt) return false;
+  const expires = row.expiresAt.getTime();
+  const issued = (row.lastRefreshedAt ?? row.authorizedAt ?? row.createdAt)?.getTime();
+  const lifetime = issued !== undefined && issued < expires ? expires - issued : 0;
+  return expires - now <= Math.max(MIN_MARGIN_MS, lifetime / 10);
+}
+
+function isExpired(row: Pick<CredentialRow, "expiresAt">, now: number): boolean {
+  return row.expiresAt !== null && row.expiresAt.getTime() <= now;
+}
+
+export function isClientCredentials(service: ServiceDefinition): boolean {
+  return service.authType === "oauth2" && service.oauth2?.grantType === "client_credentials";
+}
+
+function openOAuth2(row: CredentialRow): OAuth2Payload | undefined {
+  const payload = openCredential(row);
+  return payload?.type === "oauth2" ? payload : undefined;
+}
+
+type Mode = { kind: "due" } | { kind: "rejected"; token: string };
+
+type Outcome =
+  | { kind: "token"; token: AccessToken }
+  | { kind: "needs_reauth"; reason?: string }
+  | { kind: "not_connected" }
+  | { kind: "failed"; message: string }
+  /** A 401 with nothing to renew the token with: the API's answer stands. */
+  | { kind: "unrenewable" };
+
+export class TokenManager {
+  private readonly inflight = new Map<string, Promise<Outcome>>();
+
+  constructor(private readonly options: TokenManagerOptions = {}) {}
+
+  private now(): number {
+    return this.options.now?.() ?? Date.now();
+  }
+
+  /** Forgets the calls in flight (tests simulate a second app instance with it). */
+  resetSingleFlight(): void {
+    this.inflight.clear();
+  }
+
+  /**
+   * The access token to send now: the stored one, or a renewed one when it is due
+   * (client credentials: also fetched on demand when the connection has none yet).
+   * The caller has already refused credentials that are revoked or need re-authentication.
+   */
+  async current(ctx: TokenContext): Promise<AccessToken> {
+    const row = ctx.credential;
+    const cc = isClientCredentials(ctx.service);
+    if (row && row.status === "connected" && row.payloadSealed) {
+      const payload = openOAuth2(row);
+      if (!payload) throw new NotConnected(`The stored credential of "${ctx.connection.linkName}" is not an OAuth 2 token; connect it again.`);
+      const token = { accessToken: payload.accessToken, credentialId: row.id, renewable: cc || Boolean(payload.refreshToken) };
+      const now = this.now();
+      if (!refreshDue(row, now)) return token;
+      // Nothing to renew with: use the token as long as it lasts.
+      if (!token.renewable && !isExpired(row, now)) return token;
+    } else if (!(cc && !row)) {
+      return this.settle(ctx, { kind: "not_connected" });
+    }
+    return this.settle(ctx, await this.locked(ctx, { kind: "due" }));
+  }
+
+  /**
+   * The API answered 401 to `rejected`: a new token (someone else's fresh one, or one
+   * refreshed now), or null when there is nothing to renew it with.
+   */
+  async afterUnauthorized(ctx: TokenContext, rejected: AccessToken): Promise<AccessToken | null> {
+    if (!rejected.renewable) return null;
+    const outcome = await this.locked(ctx, { kind: "rejected", token: rejected.accessToken });
+    if (outcome.kind === "unrenewable") return null;
+    return this.settle(ctx, outcome);
+  }
+
+  private settle(ctx: TokenContext, outcome: Outcome): AccessToken {
+    const subject = {
+      linkName: ctx.connection.linkName,
+      connectionId: ctx.connection.id,
+      appUrl: env().APP_URL,
+      callersOwn: ctx.userId === ctx.actor.id,
+    };
+    switch (outcome.kind) {
+      case "token":
+        return outcome.token;
+      case "needs_reauth":
+        throw new NeedsReauth(needsReauthMessage(subject, outcome.reason));
+      case "not_connected":
+        if (ctx.connection.useLoginUserCredentials) throw new NotAuthorizedByYou(notAuthorizedByYouMessage(subject));
+        throw new NotConnected(notConnectedMessage(subject));
+      case "failed":
+        throw new TokenRefreshFailed(outcome.message);
+      case "unrenewable":
+        throw new NotConnected(notConnectedMessage(subject));
+    }
+  }
+
+  /** Single-flight: one locked renewal per credential at a time in this process. */
+  private locked(ctx: TokenContext, mode: Mode): Promise<Outcome> {
+    const key = `${ctx.connection.id}:${ctx.userId}`;
+    const running = this.inflight.get(key);
+    if (running) return running;
+    const promise = this.renewUnderLock(ctx, mode, key).finally(() => {
+      if (this.inflight.get(key) === promise) this.inflight.delete(key);
+    });
+    this.inflight.set(key, promise);
+    return promise;
+  }
+
+  private transport() {
+    const timeoutMs = this.options.tokenTimeoutMs ?? Math.min(env().CONNECTIONS_INVOKE_TIMEOUT_MS, 15_000);
+    return { ...oauthTransport(), timeoutMs };
+  }
+
+  private async renewUnderLock(ctx: TokenContext, mode: Mode, key: string): Promise<Outcome> {
+    const { connection, service, actor, userId } = ctx;
+    const cc = isClientCredentials(service);
+    const label = `"${connection.linkName}" (${service.name})`;
+    return ctx.db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(${REFRESH_LOCK_NAMESPACE}::int4, hashtext(${key}))`);
+      const row = await findCredential(tx, connection.id, userId);
+      const now = this.now();
+
+      let payload: OAuth2Payload | undefined;
+      if (row) {
+        if (row.status === "needs_reauth") return { kind: "needs_reauth" };
+        if (row.status !== "connected" || !row.payloadSealed) return { kind: "not_connected" };
+        payload = openOAuth2(row);
+        if (!payload) return { kind: "not_connected" };
+        // Another call (here or on another instance) may have done the work while we waited.
+        const fresh = { accessToken: payload.accessToken, credentialId: row.id, renewable: cc || Boolean(payload.refreshToken) };
+        if (mode.kind === "rejected" ? payload.accessToken !== mode.token : !refreshDue(row, now)) {
+          return { kind: "token", token: fresh };
+        }
+        if (!cc && !payload.refreshToken) {
+          if (mode.kind === "rejected") return { kind: "unrenewable" };
+          if (!isExpired(row, now)) return { kind: "token", token: fresh };
+          await markNeedsReauth(tx, ctx, row, "no_refresh_token");
+          return { kind: "needs_reauth", reason: `Its access token expired and ${service.name} gave no refresh token.` };
+        }
+      } else if (!cc) {
+        return { kind: "not_connected" };
+      }
+
+      const client = await loadServiceClient(tx as unknown as Db, connection.orgId, service);
+      let tokens: TokenSet;
+      try {
+        tokens = cc
+          ? await clientCredentialsToken({
+              endpoints: oauth2Endpoints(service),
+              client,
+              scopes: connection.scopes,
+              delimiter: connection.scopeDelimiter,
+              transport: this.transport(),
+            })
+          : await refreshTokens({
+              endpoints: oauth2Endpoints(service),
+              client,
+              refreshToken: payload!.refreshToken!,
+              grantedScopes: row!.grantedScopes,
+              delimiter: connection.scopeDelimiter,
+              transport: this.transport(),
+            });
+      } catch (error) {
+        if (!(error instanceof OAuth2Error)) throw error;
+        if (!cc && row && error.code === "invalid_grant") {
+          await markNeedsReauth(tx, ctx, row, "invalid_grant");
+          return { kind: "needs_reauth", reason: `${service.name} refused to refresh its access token (invalid_grant).` };
+        }
+        return {
+          kind: "failed",
+          message: cc
+            ? `Could not get an access token for ${label} from its token endpoint: ${error.message}. Nothing stored was changed; if this persists, check the service's client settings.`
+            : `Could not refresh the access token of ${label}: ${error.message}. The stored credential was kept; try again later.`,
+        };
+      }
+
+      const next: OAuth2Payload = {
+        type: "oauth2",
+        accessToken: tokens.accessToken,
+        refreshToken: tokens.refreshToken ?? payload?.refreshToken,
+        tokenType: tokens.tokenType,
+      };
+      if (!row) {
+        // Client credentials, first call: the token is fetched on demand and kept.
+        const saved = await storeCredential(tx, {
+          orgId: connection.orgId,
+          connectionId: connection.id,
+          userId,
+          payload: next,
+          grantedScopes: tokens.scope ?? connection.scopes,
+          expiresAt: tokens.expiresAt ?? null,
+        });
+        await recordAudit(tx, {
+          orgId: connection.orgId,
+          actorId: actor.id,
+          action: "connection.refreshed",
+          connectionId: connection.id,
+          detail: { grant: "client_credentials" },
+        });
+        return { kind: "token", token: { accessToken: next.accessToken, credentialId: saved.id, renewable: true } };
+      }
+
+      const written = await tx
+        .update(credentials)
+        .set({
+          status: "connected",
+          payloadSealed: sealJson("credential", { id: row.id, userId: row.userId }, next),
+          grantedScopes: tokens.scope ?? row.grantedScopes,
+          expiresAt: tokens.expiresAt ?? null,
+          version: row.version + 1,
+          lastRefreshedAt: new Date(now),
+          updatedAt: new Date(now),
+        })
+        .where(and(eq(credentials.id, row.id), eq(credentials.version, row.version)))
+        .returning({ id: credentials.id });
+      if (written.length === 0) {
+        // Replaced meanwhile without the lock (the user connected again): the newer one wins.
+        const newer = await findCredential(tx, connection.id, userId);
+        const newerPayload = newer?.status === "connected" && newer.payloadSealed ? openOAuth2(newer) : undefined;
+        if (!newer || !newerPayload) return { kind: newer?.status === "needs_reauth" ? "needs_reauth" : "not_connected" };
+        return {
+          kind: "token",
+          token: { accessToken: newerPayload.accessToken, credentialId: newer.id, renewable: cc || Boolean(newerPayload.refreshToken) },
+        };
+      }
+      await recordAudit(tx, {
+        orgId: connection.orgId,
+        actorId: actor.id,
+        action: "connection.refreshed",
+        connectionId: connection.id,
+        detail: { grant: cc ? "client_credentials" : "refresh_token", rotated: !cc && tokens.refreshToken !== payload?.refreshToken },
+      });
+      return {
+        kind: "token",
+        token: { accessToken: next.accessToken, credentialId: row.id, renewable: cc || Boolean(next.refreshToken) },
+      };
+    });
+  }
+}
+
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+/** `needs_reauth`, compare-and-swap on the version that was read under the lock, and an audit event. */
+async function markNeedsReauth(tx: Tx, ctx: TokenContext, row: CredentialRow, reason: string): Promise<void> {
+  await tx
+    .update(credentials)
+    .set({ status: "needs_reauth", version: row.version + 1, updatedAt: new Date() })
+    .where(and(eq(credentials.id, row.id), eq(credentials.version, row.version)));
+  await recordAudit(tx, {
+    orgId: ctx.connection.orgId,
+    actorId: ctx.actor.id,
+    action: "connection.needs_reauth",
+    connectionId: ctx.connection.id,
+    detail: { reason, userId: row.userId },
+  });
+}
