@@ -1,0 +1,85 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { z } from "zod";
+import { getDb } from "@/db";
+import { requireActor } from "@/lib/auth/session";
+import { redirectUri } from "@/lib/connections/authorize";
+import { Forbidden, NotFound } from "@/lib/errors";
+import { getCustomServiceForEdit, type CustomServiceEditDto } from "@/lib/services/custom-services";
+import { ServiceEditor, type ServiceEditorInitial } from "@/components/services/service-editor";
+
+export const metadata: Metadata = { title: "Edit service" };
+
+/** The stored service as editor values; secret inputs start blank (blank keeps the secret). */
+function editorInitial(dto: CustomServiceEditDto): ServiceEditorInitial {
+  const c = dto.config;
+  const values: ServiceEditorInitial["values"] = {
+    name: dto.name,
+    linkName: dto.linkName,
+    authType: dto.authType,
+    params: c.authType === "api_key" ? c.params : [],
+    consumerKey: c.authType === "oauth1" ? c.consumerKey : "",
+    consumerSecret: "",
+    requestTokenUrl: c.authType === "oauth1" ? c.requestTokenUrl : "",
+    authorizeUrl: c.authType === "oauth1" || c.authType === "oauth2" ? (c.authorizeUrl ?? "") : "",
+    accessTokenUrl: c.authType === "oauth1" ? c.accessTokenUrl : "",
+    paramType: c.authType === "oauth1" || c.authType === "oauth2" ? c.paramType : "header",
+    grantType: c.authType === "oauth2" ? c.grantType : "authorization_code",
+    clientId: c.authType === "oauth2" ? c.clientId : "",
+    clientSecret: "",
+    tokenUrl: c.authType === "oauth2" ? c.tokenUrl : "",
+    refreshUrl: c.authType === "oauth2" ? (c.refreshUrl ?? "") : "",
+    revocationUrl: c.authType === "oauth2" ? (c.revocationUrl ?? "") : "",
+    issuer: c.authType === "oauth2" ? (c.issuer ?? "") : "",
+    scopeText: "",
+    allowedHostsText: c.allowedHosts.join(" "),
+  };
+  return {
+    id: dto.id,
+    values,
+    existingParamCount: c.authType === "api_key" ? c.params.length : 0,
+    existingScopes: c.authType === "oauth2" ? c.scopes : [],
+    hasSecret: dto.hasSecret,
+  };
+}
+
+export default async function EditServicePage({ params }: { params: Promise<{ id: string }> }) {
+  const actor = await requireActor();
+  const { id } = await params;
+  if (!z.uuid().safeParse(id).success) notFound();
+  let dto: CustomServiceEditDto;
+  try {
+    dto = await getCustomServiceForEdit(await getDb(), actor, id);
+  } catch (error) {
+    if (error instanceof NotFound) notFound();
+    if (error instanceof Forbidden) {
+      return (
+        <div className="max-w-2xl space-y-4">
+          <h1 className="text-2xl font-semibold">Edit service</h1>
+          <p role="alert" className="text-sm text-slate-700">{error.message}.</p>
+          <Link href="/connections/new" className="text-sm font-medium text-brand-700 hover:underline">Back to Pick your Service</Link>
+        </div>
+      );
+    }
+    throw error;
+  }
+  return (
+    <div className="max-w-2xl space-y-6">
+      <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
+        <Link href="/connections" className="hover:underline">Connections</Link> /{" "}
+        <Link href="/connections/new" className="hover:underline">Pick your Service</Link> / {dto.name}
+      </nav>
+      <div>
+        <h1 className="text-2xl font-semibold">Edit service</h1>
+        <p className="mt-1 text-sm text-slate-600">
+          Saving revokes the credentials of every connection that uses this service
+          {dto.connectionCount ? ` (${dto.connectionCount} now)` : ""}: their owners authorize them again.
+        </p>
+      </div>
+      <div className="rounded-xl border border-slate-200 bg-white p-6">
+        <ServiceEditor callbackUrl={redirectUri()} edit={editorInitial(dto)} />
+      </div>
+    </div>
+  );
+}

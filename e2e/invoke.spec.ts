@@ -1,0 +1,75 @@
+import { execFileSync } from "node:child_process";
+import { expect, test } from "@playwright/test";
+import { IDP_CLIENT } from "./env";
+import { configureTestIdp, consentInPopup, fillConnectionDetails, signIn } from "./helpers";
+import { startPeers } from "./peers-fixture";
+
+let peers: Awaited<ReturnType<typeof startPeers>>;
+test.beforeAll(async () => {
+  peers = await startPeers();
+});
+test.afterAll(async () => {
+  await peers?.close();
+});
+
+test.describe.configure({ mode: "serial" });
+
+let summaryUrl = "";
+
+test("the Deluge snippet of a connection's summary runs in the Script console and shows the API's answer", async ({ page, context }) => {
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  await signIn(page, "ada@acme.test");
+  await configureTestIdp(page, IDP_CLIENT.client_id, IDP_CLIENT.client_secret);
+  await fillConnectionDetails(page, { service: "Test IdP", name: "Echo API", scopes: ["read"] });
+  const popup = page.waitForEvent("popup");
+  await page.getByRole("button", { name: "Create and Connect" }).click();
+  await consentInPopup(await popup, "ada-console");
+  await expect(page.getByRole("region", { name: "Connection summary" }).getByText("Connected", { exact: true })).toBeVisible();
+  summaryUrl = page.url();
+
+  await page.getByRole("button", { name: "Copy Deluge snippet" }).click();
+  const snippet = await page.evaluate(() => navigator.clipboard.readText());
+  expect(snippet).toContain('connection: "echo_api"');
+
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Script console" }).click();
+  await expect(page.getByRole("heading", { name: "Script console" })).toBeVisible();
+  await page.getByLabel("Script", { exact: true }).fill(snippet);
+  await page.getByRole("button", { name: "Run" }).click();
+  const output = page.getByRole("region", { name: "Output" });
+  // The echo API introspected the injected token at the IdP: it answers with the account it belongs to.
+  await expect(output).toContainText('"sub":"ada-console"');
+  await expect(output).toContainText("read");
+});
+
+test("the Script console reports parse errors with line and column", async ({ page }) => {
+  await signIn(page, "ada@acme.test");
+  await page.goto("/console");
+  await page.getByLabel("Script", { exact: true }).fill('x = "a";\ninfo x\ninfo "b";');
+  await page.getByRole("button", { name: "Run" }).click();
+  await expect(page.getByRole("region", { name: "Output" })).toContainText(/Parse error at line 2, column 7: Expected ";" after statement/);
+});
+
+test("the curl snippet runs as shown with a personal access token", async ({ page, context }) => {
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  await signIn(page, "ada@acme.test");
+  await page.goto("/settings/tokens");
+  await page.getByLabel("Token name").fill("e2e curl");
+  await page.getByRole("button", { name: "Create token" }).click();
+  const token = (await page.getByLabel("New token").textContent())!.trim();
+  expect(token).toMatch(/^cxn_/);
+  await expect(page.getByRole("cell", { name: "e2e curl" })).toBeVisible();
+
+  await page.goto(summaryUrl);
+  await page.getByRole("button", { name: "Copy curl snippet" }).click();
+  const curl = await page.evaluate(() => navigator.clipboard.readText());
+  const answer = execFileSync("bash", ["-c", curl], { env: { ...process.env, CONNECTIONS_TOKEN: token }, encoding: "utf8" });
+  expect(JSON.parse(answer)).toMatchObject({ sub: "ada-console", client_id: IDP_CLIENT.client_id });
+
+  // A revoked token stops working at once.
+  await page.goto("/settings/tokens");
+  await page.getByRole("row", { name: /e2e curl/ }).getByRole("button", { name: "Revoke" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Revoke" }).click();
+  await expect(page.getByRole("row", { name: /e2e curl/ }).getByText("Revoked")).toBeVisible();
+  const refused = execFileSync("bash", ["-c", `${curl} -w ' %{http_code}'`], { env: { ...process.env, CONNECTIONS_TOKEN: token }, encoding: "utf8" });
+  expect(refused.trim().endsWith("401")).toBe(true);
+});
