@@ -350,7 +350,11 @@ export function ServiceEditor({ callbackUrl, edit }: { callbackUrl: string; edit
         label="Allowed hosts"
         autoComplete="off"
         spellCheck={false}
-        hint="Optional: hosts the credentials may be sent to besides those of the URLs above, separated by spaces or commas (e.g. api.example.com *.example.com)."
+        hint={
+          authType === "api_key" || authType === "basic"
+            ? "The host(s) of the service's API, separated by spaces or commas (e.g. api.example.com *.example.com): credentials are only sent there."
+            : "Optional: hosts the credentials may be sent to besides those of the URLs above, separated by spaces or commas (e.g. api.example.com *.example.com)."
+        }
         error={errors.allowedHostsText?.message}
         {...register("allowedHostsText")}
       />

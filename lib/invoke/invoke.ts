@@ -143,6 +143,8 @@ const NOT_PASSED_ON = new Set([
   "alt-svc",
   "content-security-policy",
   "content-security-policy-report-only",
+  // Ours only: marks the app's own errors (the SDK tells them from upstream answers by it).
+  "x-connections-error",
 ]);
 
 /**

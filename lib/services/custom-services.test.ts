@@ -112,7 +112,7 @@ describe.each(databaseKinds)("custom services (%s)", (kind) => {
       expect(def.oauth2?.clientId).toBe("client-1");
       expect(await loadServiceClient(ctx.db, ada.orgId, def)).toEqual({ clientId: "client-1", clientSecret: CLIENT_SECRET });
 
-      const basic = await create(ada, { name: "Basic one", linkName: nextLinkName("basic"), authType: "basic" });
+      const basic = await create(ada, { name: "Basic one", linkName: nextLinkName("basic"), authType: "basic", allowedHosts: ["api.example.com"] });
       expect((await getCustomServiceForEdit(ctx.db, ada, basic.id)).hasSecret).toBe(false);
       const keys = await create(ada, apiKeyInput());
       expect((await getCustomServiceForEdit(ctx.db, ada, keys.id)).config).toMatchObject({ authType: "api_key" });
@@ -158,21 +158,28 @@ describe.each(databaseKinds)("custom services (%s)", (kind) => {
 
   describe("edit table (SPEC.md §6)", () => {
     it("Basic: the service name is editable", async () => {
-      const { id, linkName } = await create(ada, { name: "Basic", linkName: nextLinkName("basic"), authType: "basic" });
-      await update(ada, { id, name: "Basic renamed", linkName, authType: "basic" });
+      const { id, linkName } = await create(ada, { name: "Basic", linkName: nextLinkName("basic"), authType: "basic", allowedHosts: ["api.example.com"] });
+      await update(ada, { id, name: "Basic renamed", linkName, authType: "basic", allowedHosts: ["api.example.com"] });
       const dto = await getCustomServiceForEdit(ctx.db, ada, id);
       expect(dto.name).toBe("Basic renamed");
       expect(dto.version).toBe(2);
     });
 
     it("refuses a change of authentication type or link name, naming the field", async () => {
-      const { id, linkName } = await create(ada, { name: "Basic", linkName: nextLinkName("basic"), authType: "basic" });
+      const { id, linkName } = await create(ada, { name: "Basic", linkName: nextLinkName("basic"), authType: "basic", allowedHosts: ["api.example.com"] });
       const typeChange = await expectError(update(ada, { ...(apiKeyInput() as object), id, linkName } as UpdateServiceInput), Invalid);
       expect(typeChange.message).toBe(serviceEditMessages.authType);
       expect(typeChange.message).toMatch(/Authentication Type/);
-      const linkChange = await expectError(update(ada, { id, name: "Basic", linkName: `${linkName}_x`, authType: "basic" }), Invalid);
+      const linkChange = await expectError(update(ada, { id, name: "Basic", linkName: `${linkName}_x`, authType: "basic", allowedHosts: ["api.example.com"] }), Invalid);
       expect(linkChange.message).toMatch(/LinkName/);
       expect(linkChange.fieldErrors?.linkName).toEqual([serviceEditMessages.linkName]);
+    });
+
+    it("API Key and Basic services must name their API's hosts: credentials are only sent there", async () => {
+      const noHosts = { name: "No hosts", linkName: nextLinkName("nohosts"), authType: "basic" as const };
+      const parsed = createServiceSchema.safeParse(noHosts);
+      expect(parsed.success).toBe(false);
+      expect(JSON.stringify(parsed.error?.issues)).toContain("List the host(s) of the service's API");
     });
 
     it("API key: name and param types edit, parameters are added and edited, never deleted", async () => {
@@ -183,6 +190,7 @@ describe.each(databaseKinds)("custom services (%s)", (kind) => {
         id,
         name: "Keys renamed",
         authType: "api_key",
+        allowedHosts: ["api.example.com"],
         params: [
           { ...first, name: "key", displayName: "Key", paramType: "header" },
           second,
@@ -198,7 +206,7 @@ describe.each(databaseKinds)("custom services (%s)", (kind) => {
           { name: "region", paramType: "form" },
         ],
       });
-      const error = await expectError(update(ada, { id, name: "Keys", authType: "api_key", params: [first] }), Invalid);
+      const error = await expectError(update(ada, { id, name: "Keys", authType: "api_key", params: [first], allowedHosts: ["api.example.com"] }), Invalid);
       expect(error.message).toBe("API key parameters cannot be deleted");
     });
 

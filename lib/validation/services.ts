@@ -166,6 +166,17 @@ function requireAuthorizeUrl(
   }
 }
 
+/** API Key and Basic services have no URLs to take hosts from: without a host, no call could use them. */
+function requireHostsWithoutUrls(input: { authType: string; allowedHosts?: string[] }, ctx: z.RefinementCtx): void {
+  if ((input.authType === "api_key" || input.authType === "basic") && !input.allowedHosts?.length) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["allowedHosts"],
+      message: "List the host(s) of the service's API (e.g. api.example.com): credentials are only sent there",
+    });
+  }
+}
+
 /** "Create Your Own" → "Create Service". */
 export const createServiceSchema = z
   .discriminatedUnion("authType", [
@@ -174,7 +185,8 @@ export const createServiceSchema = z
     z.object({ ...names, ...oauth1Fields(secretSchema("Consumer Secret")) }),
     z.object({ ...names, ...oauth2Fields(secretSchema("Client Secret")) }),
   ])
-  .superRefine(requireAuthorizeUrl);
+  .superRefine(requireAuthorizeUrl)
+  .superRefine(requireHostsWithoutUrls);
 export type CreateServiceInput = z.input<typeof createServiceSchema>;
 export type CreateServiceValues = z.output<typeof createServiceSchema>;
 
@@ -202,7 +214,8 @@ export const updateServiceSchema = z
       grantType: grantTypeSchema.optional(),
     }),
   ])
-  .superRefine(requireAuthorizeUrl);
+  .superRefine(requireAuthorizeUrl)
+  .superRefine(requireHostsWithoutUrls);
 export type UpdateServiceInput = z.input<typeof updateServiceSchema>;
 export type UpdateServiceValues = z.output<typeof updateServiceSchema>;
 

@@ -25,6 +25,6 @@ export async function POST(request: NextRequest) {
   } catch (error) {
     const { status, body } = errorBody(error);
     if (status === 500) console.error("[connections] invoke failed:", error instanceof Error ? error.name : "error");
-    return NextResponse.json(body, { status, headers: { "cache-control": "no-store" } });
+    return NextResponse.json(body, { status, headers: { "cache-control": "no-store", "x-connections-error": "1" } });
   }
 }
