@@ -13,7 +13,10 @@ export const E2E_CATALOG_FILE = path.join(E2E_DIR, "catalog.json");
 
 export const IDP_ISSUER = `http://127.0.0.1:${E2E_IDP_PORT}`;
 export const IDP_CLIENT = { client_id: "connections-e2e", client_secret: "e2e-client-secret-1c8f" };
+export const IDP_CC_CLIENT = { client_id: "connections-e2e-cc", client_secret: "e2e-cc-secret-77a1" };
 export const ECHO_URL = `http://127.0.0.1:${E2E_ECHO_PORT}`;
+export const OAUTH1_URL = `http://127.0.0.1:${E2E_OAUTH1_PORT}`;
+export const OAUTH1_CONSUMER = { key: "e2e-consumer-key", secret: "e2e-consumer-secret-9d2c" };
 
 /** The test peers as default services, added the way a self-hoster would: CONNECTIONS_CATALOG_FILE. */
 export function e2eCatalog() {
