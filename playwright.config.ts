@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { defineConfig } from "@playwright/test";
-import { e2eEnv, E2E_PORT } from "./e2e/env";
+import { e2eEnv, E2E_PORT, prepareE2EDir } from "./e2e/env";
 
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 if (!fs.existsSync(chromium)) {
@@ -10,6 +10,9 @@ if (!fs.existsSync(chromium)) {
       "or set CHROMIUM_PATH to a Chromium or Chrome binary. Playwright's own browser download is not used.",
   );
 }
+
+// Playwright loads this file again in each worker; only the main process, which starts the server, starts afresh.
+if (process.env.TEST_WORKER_INDEX === undefined) prepareE2EDir();
 
 export default defineConfig({
   testDir: "./e2e",
@@ -20,7 +23,7 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 10_000 },
   reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
-  globalSetup: "./e2e/global-setup.ts",
+  globalTeardown: "./e2e/global-teardown.ts",
   use: {
     baseURL: `http://127.0.0.1:${E2E_PORT}`,
     trace: "retain-on-failure",
@@ -39,7 +42,7 @@ export default defineConfig({
   projects: [{ name: "chromium", use: { browserName: "chromium" } }],
   webServer: {
     // The suite builds and serves production once; tests never share a server with `npm run dev`.
-    command: `npx next build && npx next start -p ${E2E_PORT} -H 127.0.0.1`,
+    command: `node scripts/e2e-database.mjs create && npx next build && npx next start -p ${E2E_PORT} -H 127.0.0.1`,
     url: `http://127.0.0.1:${E2E_PORT}/sign-in`,
     timeout: 420_000,
     reuseExistingServer: false,

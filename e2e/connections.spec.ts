@@ -105,3 +105,39 @@ test("a shared connection: bob authorizes it with his own account, sees it under
   expect(response?.status()).toBe(404);
   await eve.close();
 });
+
+test("with popups blocked, the consent runs as a full-page redirect and returns to the summary", async ({ page }) => {
+  await page.addInitScript(() => {
+    window.open = () => null; // what a popup blocker does to window.open
+  });
+  await signIn(page, "ada@acme.test");
+  await fillConnectionDetails(page, { service: "Test IdP", name: "No popups", scopes: ["read"] });
+  await page.getByRole("button", { name: "Create and Connect" }).click();
+  await expect(page.getByText("Popups are blocked: continuing in this window.")).toBeVisible();
+  await page.locator('input[name="login"]').fill("ada-redirect");
+  await page.locator('input[name="password"]').fill("any-password");
+  await page.locator('button[type="submit"]').click();
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page).toHaveURL(/\/connections\/[0-9a-f-]{36}\?connected=1$/);
+  await expect(page.getByText("Connected.")).toBeVisible();
+  await expect(page.getByRole("region", { name: "Connection summary" }).getByText("Connected", { exact: true })).toBeVisible();
+});
+
+test("changing a connection's scopes asks for consent again and records the new grant", async ({ page }) => {
+  await signIn(page, "ada@acme.test");
+  await fillConnectionDetails(page, { service: "Test IdP", name: "Scoped", scopes: ["read"] });
+  const first = page.waitForEvent("popup");
+  await page.getByRole("button", { name: "Create and Connect" }).click();
+  await consentInPopup(await first, "ada-scopes");
+  await expect(page.getByRole("region", { name: "Connection summary" }).getByText("Connected", { exact: true })).toBeVisible();
+
+  await page.getByRole("link", { name: "Edit" }).click();
+  await page.getByRole("checkbox", { name: /^write\b/ }).check();
+  await expect(page.getByText("Saving asks you to authorize the connection again with the new scopes.")).toBeVisible();
+  const second = page.waitForEvent("popup");
+  await page.getByRole("button", { name: "Save" }).click();
+  await consentInPopup(await second, "ada-scopes");
+  const summary = page.getByRole("region", { name: "Connection summary" });
+  await expect(summary.getByText("Connected", { exact: true })).toBeVisible();
+  await expect(summary.getByRole("definition").filter({ hasText: "write" }).first()).toBeVisible();
+});

@@ -48,8 +48,9 @@ test("OAuth 1: the editor's fields, then the three-legged flow in the consent po
   await page.getByRole("button", { name: "Create and Connect" }).click();
   const popup = await popupPromise;
   await expect(popup.getByText("Authorize test app?")).toBeVisible();
+  const closed = popup.waitForEvent("close");
   await popup.getByRole("button", { name: "Allow" }).click();
-  await popup.waitForEvent("close");
+  await closed;
   await expect(page.getByRole("region", { name: "Connection summary" }).getByText("Connected", { exact: true })).toBeVisible();
 
   const output = await runInConsole(

@@ -9,6 +9,8 @@ export const E2E_ECHO_PORT = Number(process.env.E2E_ECHO_PORT ?? 3212);
 export const E2E_OAUTH1_PORT = Number(process.env.E2E_OAUTH1_PORT ?? 3213);
 
 export const E2E_DIR = path.resolve(__dirname, "..", ".data", "e2e");
+/** Same in the main process and the workers: the parent's pid names the run. */
+export const E2E_DATABASE_NAME = `connections_e2e_${process.env.E2E_RUN_ID ?? (process.env.E2E_RUN_ID = String(process.pid))}`;
 export const E2E_CATALOG_FILE = path.join(E2E_DIR, "catalog.json");
 
 export const IDP_ISSUER = `http://127.0.0.1:${E2E_IDP_PORT}`;
@@ -51,18 +53,19 @@ export function e2eCatalog() {
   ];
 }
 
+/** A fresh data directory and catalogue file; called once by the main process, before the server starts. */
+export function prepareE2EDir(): void {
+  fs.rmSync(E2E_DIR, { recursive: true, force: true });
+  fs.mkdirSync(E2E_DIR, { recursive: true });
+  fs.writeFileSync(E2E_CATALOG_FILE, JSON.stringify(e2eCatalog(), null, 2));
+}
+
 /**
  * The production server's environment for the suite: a throwaway key ring and session
  * secret, private networks allowed (every peer is on loopback), and Postgres when
  * DATABASE_URL is set, else a fresh PGlite directory.
  */
 export function e2eEnv(): Record<string, string> {
-  // Playwright loads this config again in each worker; only the main process, which starts the server, starts afresh.
-  if (process.env.TEST_WORKER_INDEX === undefined) {
-    fs.rmSync(E2E_DIR, { recursive: true, force: true });
-    fs.mkdirSync(E2E_DIR, { recursive: true });
-    fs.writeFileSync(E2E_CATALOG_FILE, JSON.stringify(e2eCatalog(), null, 2));
-  }
   const env: Record<string, string> = {
     NODE_ENV: "production",
     APP_URL: `http://127.0.0.1:${E2E_PORT}`,
@@ -75,6 +78,13 @@ export function e2eEnv(): Record<string, string> {
     CONNECTIONS_CATALOG_FILE: E2E_CATALOG_FILE,
     NEXT_TELEMETRY_DISABLED: "1",
   };
-  if (process.env.DATABASE_URL) env.DATABASE_URL = process.env.DATABASE_URL;
+  if (process.env.DATABASE_URL) {
+    // A database of its own, created by the web server command and dropped by the global teardown.
+    const url = new URL(process.env.DATABASE_URL);
+    url.pathname = `/${E2E_DATABASE_NAME}`;
+    env.DATABASE_URL = url.toString();
+    env.E2E_ADMIN_DATABASE_URL = process.env.DATABASE_URL;
+    env.E2E_DATABASE_NAME = E2E_DATABASE_NAME;
+  }
   return env;
 }

@@ -15,11 +15,19 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
 /** Drives oidc-provider's own login and consent pages in the consent popup, then waits for it to close. */
 export async function consentInPopup(popup: Page, account: string) {
   await popup.waitForLoadState();
-  await popup.locator('input[name="login"]').fill(account);
-  await popup.locator('input[name="password"]').fill("any-password");
-  await popup.locator('button[type="submit"]').click();
-  await popup.getByRole("button", { name: "Continue" }).click();
-  await popup.waitForEvent("close", { timeout: 20_000 });
+  const login = popup.locator('input[name="login"]');
+  const consent = popup.getByRole("button", { name: "Continue" });
+  // Signed in at the provider already (an earlier consent in this browser): only the consent page shows.
+  await login.or(consent).first().waitFor();
+  if (await login.isVisible()) {
+    await login.fill(account);
+    await popup.locator('input[name="password"]').fill("any-password");
+    await popup.locator('button[type="submit"]').click();
+  }
+  // Listen before clicking: the popup may close before a later listener is attached.
+  const closed = popup.isClosed() ? Promise.resolve() : popup.waitForEvent("close", { timeout: 20_000 });
+  await consent.click();
+  await closed;
 }
 
 /** An admin sets the organization's OAuth app of the Test IdP through Settings → OAuth apps. */

@@ -1,8 +1,15 @@
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import fs from "node:fs";
+import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { IDP_CLIENT } from "./env";
 import { configureTestIdp, consentInPopup, fillConnectionDetails, signIn } from "./helpers";
 import { startPeers } from "./peers-fixture";
+
+// Asynchronous on purpose: the peers run in this process, and a blocking call would starve them.
+const run = async (file: string, args: string[], env: Record<string, string>) =>
+  (await promisify(execFile)(file, args, { env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1", ...env }, encoding: "utf8" })).stdout;
 
 let peers: Awaited<ReturnType<typeof startPeers>>;
 test.beforeAll(async () => {
@@ -62,7 +69,7 @@ test("the curl snippet runs as shown with a personal access token", async ({ pag
   await page.goto(summaryUrl);
   await page.getByRole("button", { name: "Copy curl snippet" }).click();
   const curl = await page.evaluate(() => navigator.clipboard.readText());
-  const answer = execFileSync("bash", ["-c", curl], { env: { ...process.env, CONNECTIONS_TOKEN: token }, encoding: "utf8" });
+  const answer = await run("bash", ["-c", curl], { CONNECTIONS_TOKEN: token });
   expect(JSON.parse(answer)).toMatchObject({ sub: "ada-console", client_id: IDP_CLIENT.client_id });
 
   // A revoked token stops working at once.
@@ -70,6 +77,27 @@ test("the curl snippet runs as shown with a personal access token", async ({ pag
   await page.getByRole("row", { name: /e2e curl/ }).getByRole("button", { name: "Revoke" }).click();
   await page.getByRole("dialog").getByRole("button", { name: "Revoke" }).click();
   await expect(page.getByRole("row", { name: /e2e curl/ }).getByText("Revoked")).toBeVisible();
-  const refused = execFileSync("bash", ["-c", `${curl} -w ' %{http_code}'`], { env: { ...process.env, CONNECTIONS_TOKEN: token }, encoding: "utf8" });
+  const refused = await run("bash", ["-c", `${curl} -w ' %{http_code}'`], { CONNECTIONS_TOKEN: token });
   expect(refused.trim().endsWith("401")).toBe(true);
+});
+
+test("the TypeScript snippet runs as shown with the SDK", async ({ page, context }) => {
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  await signIn(page, "ada@acme.test");
+  await page.goto("/settings/tokens");
+  await page.getByLabel("Token name").fill("e2e sdk");
+  await page.getByRole("button", { name: "Create token" }).click();
+  const token = (await page.getByLabel("New token").textContent())!.trim();
+  await page.goto(summaryUrl);
+  await page.getByRole("button", { name: "Copy TypeScript snippet" }).click();
+  const snippet = await page.evaluate(() => navigator.clipboard.readText());
+  // The snippet imports "./lib/sdk": run it from the repository root, as a script there would.
+  const file = path.resolve(__dirname, "..", `snippet-e2e-${process.pid}.mts`);
+  fs.writeFileSync(file, snippet);
+  try {
+    const out = await run("npx", ["tsx", file], { CONNECTIONS_TOKEN: token });
+    expect(out).toContain("sub: 'ada-console'");
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
 });

@@ -39,7 +39,8 @@ export function useConnect(options: { serviceName: string; credentialFields: Cre
     if (kind === "consent") {
       if (!popup) {
         toast.info("Popups are blocked: continuing in this window.");
-        window.location.assign(startUrl(connectionId, "redirect"));
+        // A moment to read why the page changes; the flow returns to the summary afterwards.
+        setTimeout(() => window.location.assign(startUrl(connectionId, "redirect")), 1200);
         return;
       }
       setPending(true);
