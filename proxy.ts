@@ -21,5 +21,6 @@ export async function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|icon.svg|robots.txt).*)"],
+  // The public API and the OAuth routes authenticate in their handlers; skipping the proxy keeps calls cheap.
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|icon.svg|robots.txt|api/v1/|api/oauth/).*)"],
 };

@@ -71,8 +71,8 @@ type Loaded = { connection: ConnectionRow; credential: CredentialRow | undefined
  * by the actor uses (SPEC.md §5): the caller's on a shared connection, else the owner's,
  * whoever in the organization calls. Other organizations' connections do not exist here.
  */
-async function loadForCall(db: Db, actor: Actor, linkName: string): Promise<Loaded> {
-  const rows = await db
+function prepareLoadForCall(db: Db) {
+  return db
     .select({ connection: connections, credential: credentials })
     .from(connections)
     .leftJoin(
@@ -81,12 +81,21 @@ async function loadForCall(db: Db, actor: Actor, linkName: string): Promise<Load
         eq(credentials.connectionId, connections.id),
         eq(
           credentials.userId,
-          sql`case when ${connections.useLoginUserCredentials} then ${actor.id}::uuid else ${connections.ownerId} end`,
+          sql`case when ${connections.useLoginUserCredentials} then ${sql.placeholder("actorId")}::uuid else ${connections.ownerId} end`,
         ),
       ),
     )
-    .where(and(eq(connections.orgId, actor.orgId), eq(connections.linkName, linkName)))
-    .limit(1);
+    .where(and(eq(connections.orgId, sql.placeholder("orgId")), eq(connections.linkName, sql.placeholder("linkName"))))
+    .limit(1)
+    .prepare("connections_load_for_call");
+}
+// Prepared once per database: this query runs on every call.
+const loadForCallStatements = new WeakMap<Db, ReturnType<typeof prepareLoadForCall>>();
+
+async function loadForCall(db: Db, actor: Actor, linkName: string): Promise<Loaded> {
+  let statement = loadForCallStatements.get(db);
+  if (!statement) loadForCallStatements.set(db, (statement = prepareLoadForCall(db)));
+  const rows = await statement.execute({ actorId: actor.id, orgId: actor.orgId, linkName });
   const row = rows[0];
   if (!row) throw new NotFound(`There is no connection with the link name "${linkName}" in your organization`);
   return { connection: row.connection, credential: row.credential ?? undefined };
