@@ -119,7 +119,7 @@ test("with popups blocked, the consent runs as a full-page redirect and returns 
   await page.locator('button[type="submit"]').click();
   await page.getByRole("button", { name: "Continue" }).click();
   await expect(page).toHaveURL(/\/connections\/[0-9a-f-]{36}\?connected=1$/);
-  await expect(page.getByText("Connected.")).toBeVisible();
+  await expect(page.getByText("Authorization complete.")).toBeVisible();
   await expect(page.getByRole("region", { name: "Connection summary" }).getByText("Connected", { exact: true })).toBeVisible();
 });
 
@@ -131,7 +131,7 @@ test("changing a connection's scopes asks for consent again and records the new 
   await consentInPopup(await first, "ada-scopes");
   await expect(page.getByRole("region", { name: "Connection summary" }).getByText("Connected", { exact: true })).toBeVisible();
 
-  await page.getByRole("link", { name: "Edit" }).click();
+  await page.getByRole("button", { name: "Edit" }).click();
   await page.getByRole("checkbox", { name: /^write\b/ }).check();
   await expect(page.getByText("Saving asks you to authorize the connection again with the new scopes.")).toBeVisible();
   const second = page.waitForEvent("popup");

@@ -47,7 +47,7 @@ export async function fillConnectionDetails(
   opts: { service: string; name: string; scopes?: string[]; shared?: boolean },
 ) {
   await page.goto("/connections");
-  await page.getByRole("link", { name: "Add Connection" }).click();
+  await page.getByRole("button", { name: "Add Connection" }).click();
   await expect(page.getByRole("heading", { name: "Pick your Service" })).toBeVisible();
   await page.getByLabel("Search services").fill(opts.service);
   await page.getByRole("link", { name: new RegExp(opts.service) }).first().click();

@@ -1,6 +1,5 @@
 "use client";
 
-import Link from "next/link";
 import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { toast } from "sonner";
@@ -105,12 +104,9 @@ export function ConnectionActions({
         {connectLabel}
       </Button>
       {connection.isOwner ? (
-        <Link
-          href={`/connections/${connection.id}/edit`}
-          className="inline-flex h-10 items-center rounded-md border border-slate-300 bg-white px-4 text-sm font-medium text-slate-800 hover:bg-slate-100"
-        >
+        <Button variant="secondary" onClick={() => router.push(`/connections/${connection.id}/edit`)}>
           Edit
-        </Link>
+        </Button>
       ) : null}
       {connection.status !== "not_connected" ? (
         <Button variant="secondary" onClick={askRevoke}>

@@ -11,6 +11,7 @@ import { FormError, SelectField, TextField } from "@/components/ui/field";
 import { scopeDelimiterSchema, type ScopeDelimiter } from "@/lib/validation/enums";
 import { displayNameSchema, linkNameSchema, suggestLinkName } from "@/lib/validation/names";
 import type { CredentialField } from "./credentials-dialog";
+import { ScopeChecklist } from "./scope-checklist";
 import { useConnect, type ConnectKind } from "./use-connect";
 
 const formSchema = z.object({
@@ -95,31 +96,7 @@ export function ConnectionDetailsForm({ service }: { service: DetailsService }) 
       />
 
       {service.authType === "oauth2" && !service.freeScopes && service.scopes.length > 0 ? (
-        <fieldset className="space-y-2">
-          <legend className="text-sm font-medium text-slate-800">Scopes</legend>
-          <ul className="max-h-64 space-y-2 overflow-y-auto rounded-md border border-slate-200 p-3">
-            {service.scopes.map((s) => {
-              const id = `scope-${s.name}`;
-              return (
-                <li key={s.name} className="flex items-start gap-2">
-                  <input
-                    id={id}
-                    type="checkbox"
-                    className="mt-1"
-                    checked={scopes.includes(s.name)}
-                    onChange={(e) => setScopes((cur) => (e.target.checked ? [...cur, s.name] : cur.filter((x) => x !== s.name)))}
-                    aria-describedby={`${id}-desc`}
-                  />
-                  <label htmlFor={id} className="text-sm">
-                    <span className="font-mono text-slate-900">{s.name}</span>
-                    <span id={`${id}-desc`} className="block text-slate-600">{s.description}</span>
-                  </label>
-                </li>
-              );
-            })}
-          </ul>
-          {scopeError ? <p className="text-xs text-red-600">{scopeError}</p> : null}
-        </fieldset>
+        <ScopeChecklist choices={service.scopes} selected={scopes} onChange={setScopes} error={scopeError} />
       ) : null}
 
       {service.authType === "oauth2" && service.freeScopes ? (

@@ -13,6 +13,7 @@ import { FormError, TextField } from "@/components/ui/field";
 import { displayNameSchema } from "@/lib/validation/names";
 import type { CredentialField } from "./credentials-dialog";
 import { parseScopeText } from "./connection-details-form";
+import { ScopeChecklist } from "./scope-checklist";
 import { useConnect, type ConnectKind } from "./use-connect";
 
 const formSchema = z.object({ name: displayNameSchema });
@@ -72,29 +73,7 @@ export function EditConnectionForm({
       <TextField label="Connection Name" autoComplete="off" error={errors.name?.message} {...form.register("name")} />
       <TextField label="Connection Link Name" value={connection.linkName} readOnly disabled hint="Link names never change: scripts refer to them." />
       {connection.isOAuth2 && !connection.freeScopes && connection.scopeChoices.length > 0 ? (
-        <fieldset className="space-y-2">
-          <legend className="text-sm font-medium text-slate-800">Scopes</legend>
-          <ul className="max-h-64 space-y-2 overflow-y-auto rounded-md border border-slate-200 p-3">
-            {connection.scopeChoices.map((s) => {
-              const id = `scope-${s.name}`;
-              return (
-                <li key={s.name} className="flex items-start gap-2">
-                  <input
-                    id={id}
-                    type="checkbox"
-                    className="mt-1"
-                    checked={scopes.includes(s.name)}
-                    onChange={(e) => setScopes((cur) => (e.target.checked ? [...cur, s.name] : cur.filter((x) => x !== s.name)))}
-                  />
-                  <label htmlFor={id} className="text-sm">
-                    <span className="font-mono">{s.name}</span>
-                    <span className="block text-slate-600">{s.description}</span>
-                  </label>
-                </li>
-              );
-            })}
-          </ul>
-        </fieldset>
+        <ScopeChecklist choices={connection.scopeChoices} selected={scopes} onChange={setScopes} />
       ) : null}
       {connection.isOAuth2 && connection.freeScopes ? (
         <TextField label="Scope" value={scopeText} onChange={(e) => setScopeText(e.target.value)} autoComplete="off" />

@@ -19,7 +19,7 @@ export function useConnect(options: { serviceName: string; credentialFields: Cre
   const [dialogFor, setDialogFor] = useState<string>();
   const [pending, setPending] = useState(false);
 
-  const finishedOk = (connectionId: string, message = "Connected") => {
+  const finishedOk = (connectionId: string, message = "Authorization complete") => {
     toast.success(message);
     router.push(`/connections/${connectionId}`);
     router.refresh();

@@ -14,7 +14,7 @@ export type ConnectionRowDto = {
   name: string;
   linkName: string;
   serviceName: string;
-  connectKind: "consent" | "credentials" | "client_credentials";
+  connectKind: "consent" | "client_credentials" | "credentials";
   credentialFields: Array<{ name: string; label: string; secret: boolean }>;
   status: ConnectionStatus;
   lastUsedAt: string | null;
@@ -47,6 +47,7 @@ export type ConnectionSummaryDto = {
   /** Whether connecting needs an OAuth client that is not set up yet. */
   notConfigured: boolean;
   usesPopup: boolean;
+  connectKind: "consent" | "client_credentials" | "credentials";
   /** For API key and Basic: the fields the User Permissions dialog asks for. */
   credentialFields: Array<{ name: string; label: string; secret: boolean }>;
   sharedAuthorizedCount: number;

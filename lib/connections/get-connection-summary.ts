@@ -4,7 +4,7 @@ import type { Db } from "@/db";
 import { credentials, users } from "@/db/schema";
 import type { Actor } from "@/lib/auth/users";
 import { NotConfigured } from "@/lib/errors";
-import { needsClient, usesConsentPopup, type ServiceDefinition } from "@/lib/services/definition";
+import { connectKindOf, needsClient, usesConsentPopup, type ServiceDefinition } from "@/lib/services/definition";
 import { loadServiceClient, resolveService } from "@/lib/services/resolve";
 import { loadVisibleConnection, serviceRefOf } from "./access";
 import { findCredential } from "./credentials";
@@ -77,6 +77,7 @@ export async function getConnectionSummary(db: Db, actor: Actor, id: string): Pr
     createdAt: row.createdAt.toISOString(),
     notConfigured: !configured,
     usesPopup: usesConsentPopup(service),
+    connectKind: connectKindOf(service),
     credentialFields: credentialFields(service),
     sharedAuthorizedCount: shared,
   };

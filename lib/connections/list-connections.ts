@@ -5,7 +5,7 @@ import { connections, credentials, services, users } from "@/db/schema";
 import type { Actor } from "@/lib/auth/users";
 import { serviceCatalog } from "@/lib/catalog/runtime";
 import type { ListQuery } from "@/lib/validation/connections";
-import { definitionFromCatalog, usesConsentPopup, type ServiceDefinition } from "@/lib/services/definition";
+import { connectKindOf, definitionFromCatalog, type ServiceDefinition } from "@/lib/services/definition";
 import { definitionFromCustom } from "@/lib/services/resolve";
 import type { ConnectionListDto, ConnectionStatus } from "./dto";
 import { credentialFields } from "./get-connection-summary";
@@ -121,7 +121,7 @@ export async function listConnections(db: Db, actor: Actor, tab: ListTab, query:
       name: r.name,
       linkName: r.linkName,
       serviceName: def?.name ?? r.catalogLinkName ?? "",
-      connectKind: !def ? ("credentials" as const) : usesConsentPopup(def) ? ("consent" as const) : def.authType === "oauth2" ? ("client_credentials" as const) : ("credentials" as const),
+      connectKind: def ? connectKindOf(def) : "credentials",
       credentialFields: def ? credentialFields(def) : [],
       status: r.status,
       lastUsedAt: r.lastUsedAt ? new Date(r.lastUsedAt).toISOString() : null,

@@ -63,3 +63,11 @@ export function needsClient(def: ServiceDefinition): boolean {
 export function usesConsentPopup(def: ServiceDefinition): boolean {
   return def.authType === "oauth1" || (def.authType === "oauth2" && def.oauth2?.grantType !== "client_credentials");
 }
+
+/** How a connection of this service is authenticated: consent popup, a client-credentials token, or typed credentials. */
+export type ConnectKind = "consent" | "client_credentials" | "credentials";
+
+export function connectKindOf(def: ServiceDefinition): ConnectKind {
+  if (usesConsentPopup(def)) return "consent";
+  return def.authType === "oauth2" ? "client_credentials" : "credentials";
+}

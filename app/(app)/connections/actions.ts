@@ -8,7 +8,7 @@ import { deleteConnection } from "@/lib/connections/delete-connection";
 import { revokeConnection } from "@/lib/connections/revoke-connection";
 import { saveKeyCredential } from "@/lib/connections/save-key-credential";
 import { updateConnection } from "@/lib/connections/update-connection";
-import { usesConsentPopup } from "@/lib/services/definition";
+import { connectKindOf } from "@/lib/services/definition";
 import {
   connectionIdSchema,
   createConnectionSchema,
@@ -19,12 +19,7 @@ import {
 export const createConnectionAction = action(createConnectionSchema, async (input, { actor, db }) => {
   const { id, service } = await createConnection(db, actor, input);
   revalidatePath("/connections");
-  const next = usesConsentPopup(service)
-    ? "consent"
-    : service.authType === "oauth2"
-      ? "client_credentials"
-      : "credentials";
-  return { id, next } as const;
+  return { id, next: connectKindOf(service) };
 });
 
 export const updateConnectionAction = action(updateConnectionSchema, async (input, { actor, db }) => {

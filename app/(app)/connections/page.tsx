@@ -1,10 +1,10 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { getDb } from "@/db";
 import { requireActor } from "@/lib/auth/session";
 import { listConnections, type ListTab } from "@/lib/connections/list-connections";
 import { listQuerySchema } from "@/lib/validation/connections";
 import { ConnectionsTable } from "@/components/connections/connections-table";
+import { LinkButton } from "@/components/link-button";
 
 export const metadata: Metadata = { title: "Connections" };
 
@@ -33,12 +33,7 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
     <div className="space-y-10">
       <div className="flex items-center justify-between">
         <h1 className="text-2xl font-semibold">Connections</h1>
-        <Link
-          href="/connections/new"
-          className="inline-flex h-10 items-center rounded-md bg-brand-600 px-4 text-sm font-medium text-white hover:bg-brand-700"
-        >
-          Add Connection
-        </Link>
+        <LinkButton href="/connections/new">Add Connection</LinkButton>
       </div>
       <section aria-labelledby="own-heading" className="space-y-3">
         <h2 id="own-heading" className="text-lg font-semibold">Own Connections</h2>

@@ -40,7 +40,6 @@ export default async function ConnectionSummaryPage({
     linkName: summary.linkName,
     exampleUrl: exampleUrlFor({ baseUrl: summary.service.baseUrl, verifyPath: entry?.verify?.method === "GET" ? entry.verify.path : undefined }),
   });
-  const connectKind = summary.usesPopup ? "consent" : summary.service.authType === "oauth2" ? "client_credentials" : "credentials";
   const rows: Array<[string, React.ReactNode]> = [
     ["Service", summary.service.name],
     ["Authentication type", authTypeLabels[summary.service.authType]],
@@ -62,7 +61,7 @@ export default async function ConnectionSummaryPage({
         <Link href="/connections" className="hover:underline">Connections</Link> / {summary.name}
       </nav>
       {flash.connected ? (
-        <p role="status" className="rounded-md border border-green-200 bg-green-50 px-3 py-2 text-sm text-green-800">Connected.</p>
+        <p role="status" className="rounded-md border border-green-200 bg-green-50 px-3 py-2 text-sm text-green-800">Authorization complete.</p>
       ) : null}
       {flash.error ? (
         <p role="status" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-700">{flash.error}</p>
@@ -87,7 +86,7 @@ export default async function ConnectionSummaryPage({
             isOwner: summary.isOwner,
             status: summary.status,
             notConfigured: summary.notConfigured,
-            connectKind,
+            connectKind: summary.connectKind,
             serviceName: summary.service.name,
             credentialFields: summary.credentialFields,
           }}

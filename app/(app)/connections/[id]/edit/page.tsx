@@ -34,7 +34,7 @@ export default async function EditConnectionPage({ params }: { params: Promise<{
             scopeChoices: summary.service.scopeChoices,
             freeScopes: summary.service.freeScopes,
             isOAuth2: summary.service.authType === "oauth2",
-            connectKind: summary.usesPopup ? "consent" : summary.service.authType === "oauth2" ? "client_credentials" : "credentials",
+            connectKind: summary.connectKind,
             serviceName: summary.service.name,
             credentialFields: summary.credentialFields,
           }}

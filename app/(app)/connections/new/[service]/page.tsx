@@ -6,7 +6,7 @@ import { requireActor } from "@/lib/auth/session";
 import { findCatalogEntry } from "@/lib/catalog";
 import { serviceCatalog } from "@/lib/catalog/runtime";
 import { credentialFields, isServiceConfigured } from "@/lib/connections/get-connection-summary";
-import { definitionFromCatalog, usesConsentPopup, type ServiceDefinition } from "@/lib/services/definition";
+import { connectKindOf, definitionFromCatalog, type ServiceDefinition } from "@/lib/services/definition";
 import { findCustomServiceByLinkName } from "@/lib/services/list-custom";
 import { definitionFromCustom } from "@/lib/services/resolve";
 import { authTypeLabels } from "@/lib/validation/enums";
@@ -27,7 +27,6 @@ export default async function ConnectionDetailsPage({ params }: { params: Promis
   }
   if (!def) notFound();
   const configured = await isServiceConfigured(db, actor.orgId, def);
-  const connectKind = usesConsentPopup(def) ? "consent" : def.authType === "oauth2" ? "client_credentials" : "credentials";
   return (
     <div className="max-w-2xl space-y-6">
       <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
@@ -60,7 +59,7 @@ export default async function ConnectionDetailsPage({ params }: { params: Promis
             scopes: def.oauth2?.scopes ?? [],
             freeScopes: def.oauth2?.freeScopes ?? false,
             notConfigured: !configured,
-            connectKind,
+            connectKind: connectKindOf(def),
             credentialFields: credentialFields(def),
           }}
         />
