@@ -151,3 +151,27 @@ test("API key: parameters by display name in User Permissions; editing the servi
   await page.goto("/connections");
   await expect(page.getByRole("row", { name: /Keyed echo/ }).getByText("Not connected")).toBeVisible();
 });
+
+test("Basic: username and password in User Permissions, sent as Authorization: Basic", async ({ page }) => {
+  await signIn(page, "ada@acme.test");
+  await openCreateYourOwn(page);
+  await page.getByLabel("Service Name").fill("Test Basic");
+  await page.getByLabel("Authentication Type").selectOption({ label: "Basic" });
+  await page.getByRole("button", { name: "Create Service" }).click();
+  // Basic has no URLs to take hosts from: the editor asks for them.
+  await expect(page.getByText("List the host(s) of the service's API")).toBeVisible();
+  await page.getByLabel("Allowed hosts").fill("127.0.0.1");
+  await page.getByRole("button", { name: "Create Service" }).click();
+
+  await expect(page.getByRole("heading", { name: "Connection Details" })).toBeVisible();
+  await page.getByLabel("Connection Name").fill("Basic echo");
+  await page.getByRole("button", { name: "Create and Connect" }).click();
+  const dialog = page.getByRole("dialog", { name: "User Permissions" });
+  await dialog.getByLabel("Username").fill("ada");
+  await dialog.getByLabel("Password").fill("p@ss:word");
+  await dialog.getByRole("button", { name: "Connect" }).click();
+  await expect(page.getByRole("region", { name: "Connection summary" }).getByText("Connected", { exact: true })).toBeVisible();
+
+  const output = await runInConsole(page, `r = invokeurl [ url: "${ECHO_URL}/whoami" type: GET connection: "basic_echo" ];\ninfo r.get("headers").get("authorization");`);
+  await expect(output).toContainText(`Basic ${Buffer.from("ada:p@ss:word").toString("base64")}`);
+});
