@@ -3,7 +3,7 @@ import { promisify } from "node:util";
 import fs from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
-import { IDP_CLIENT } from "./env";
+import { ECHO_URL, IDP_CLIENT } from "./env";
 import { configureTestIdp, consentInPopup, fillConnectionDetails, signIn } from "./helpers";
 import { startPeers } from "./peers-fixture";
 
@@ -100,4 +100,26 @@ test("the TypeScript snippet runs as shown with the SDK", async ({ page, context
   } finally {
     fs.rmSync(file, { force: true });
   }
+
+  // The command line, with the same token: npm run invoke -- --connection … --url …
+  const cli = await run("npx", ["tsx", "scripts/invoke.ts", "--connection", "echo_api", "--url", `${ECHO_URL}/oauth/protected`], {
+    CONNECTIONS_TOKEN: token,
+    CONNECTIONS_URL: new URL(page.url()).origin,
+  });
+  expect(JSON.parse(cli)).toMatchObject({ sub: "ada-console" });
+
+  // The app's own errors: JSON { error: { code, message } }, marked, with a fitting status.
+  const bad = await page.request.post("/api/v1/invoke", {
+    headers: { authorization: `Bearer ${token}` },
+    data: { connection: "Not A Link Name", url: `${ECHO_URL}/` },
+  });
+  expect(bad.status()).toBe(400);
+  expect(bad.headers()["x-connections-error"]).toBe("1");
+  expect((await bad.json()).error).toMatchObject({ code: "invalid", message: expect.stringContaining("connection") });
+  const elsewhere = await page.request.post("/api/v1/invoke", {
+    headers: { authorization: `Bearer ${token}` },
+    data: { connection: "echo_api", url: "https://example.com/" },
+  });
+  expect(elsewhere.status()).toBe(400);
+  expect((await elsewhere.json()).error.code).toBe("host_not_allowed");
 });

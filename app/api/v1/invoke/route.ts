@@ -3,9 +3,9 @@ import { getDb } from "@/db";
 import { apiActor } from "@/lib/auth/api-actor";
 import { errorBody, Invalid } from "@/lib/errors";
 import { invokeConnection, invokeResultToResponse } from "@/lib/invoke/invoke";
-import { invokeRequestSchema } from "@/lib/invoke/schema";
+import type { InvokeRequestInput } from "@/lib/invoke/schema";
 
-/** POST /api/v1/invoke (SPEC.md §7): call an API through a connection. */
+/** POST /api/v1/invoke (SPEC.md §7): call an API through a connection. The engine validates the body. */
 export async function POST(request: NextRequest) {
   try {
     const actor = await apiActor(request);
@@ -15,12 +15,8 @@ export async function POST(request: NextRequest) {
     } catch {
       throw new Invalid("The request body must be JSON: { connection, url, method, parameters?, headers?, body?, detailed? }");
     }
-    const parsed = invokeRequestSchema.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new Invalid(`${issue.path.length ? `${issue.path.join(".")}: ` : ""}${issue.message}`);
-    }
-    const result = await invokeConnection(await getDb(), actor, parsed.data);
+    // Untrusted JSON: invokeConnection parses it with invokeRequestSchema before anything else.
+    const result = await invokeConnection(await getDb(), actor, json as InvokeRequestInput);
     return invokeResultToResponse(result);
   } catch (error) {
     const { status, body } = errorBody(error);
