@@ -46,11 +46,6 @@ export function isProduction(): boolean {
   return env().NODE_ENV === "production";
 }
 
-/** Tests reset the cache after changing process.env. */
-export function resetEnvForTests(): void {
-  cached = undefined;
-}
-
 /** next-auth reads NEXTAUTH_URL itself; default it to APP_URL so one variable is enough. */
 export function applyNextAuthDefaults(): void {
   process.env.NEXTAUTH_URL ??= env().APP_URL;

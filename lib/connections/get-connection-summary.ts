@@ -3,9 +3,8 @@ import { and, eq, isNotNull, ne, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { credentials, users } from "@/db/schema";
 import type { Actor } from "@/lib/auth/users";
-import { NotConfigured } from "@/lib/errors";
-import { connectKindOf, needsClient, usesConsentPopup, type ServiceDefinition } from "@/lib/services/definition";
-import { loadServiceClient, resolveService } from "@/lib/services/resolve";
+import { connectKindOf, usesConsentPopup, type ServiceDefinition } from "@/lib/services/definition";
+import { hasServiceClient, resolveService } from "@/lib/services/resolve";
 import { loadVisibleConnection, serviceRefOf } from "./access";
 import { findCredential } from "./credentials";
 import type { ConnectionStatus, ConnectionSummaryDto } from "./dto";
@@ -23,30 +22,19 @@ export function credentialFields(service: ServiceDefinition): ConnectionSummaryD
   return [];
 }
 
-export async function isServiceConfigured(db: Db, orgId: string, service: ServiceDefinition): Promise<boolean> {
-  if (!needsClient(service)) return true;
-  try {
-    await loadServiceClient(db, orgId, service);
-    return true;
-  } catch (error) {
-    if (error instanceof NotConfigured) return false;
-    throw error;
-  }
-}
-
 /** Everything the "Connection summary" page shows (SPEC.md §4), from the asking user's point of view. */
 export async function getConnectionSummary(db: Db, actor: Actor, id: string): Promise<ConnectionSummaryDto> {
   const row = await loadVisibleConnection(db, actor, id);
   const service = await resolveService(db, actor.orgId, serviceRefOf(row));
-  const credentialUser = row.ownerId === actor.id || row.useLoginUserCredentials ? actor.id : row.ownerId;
   const [credential, [owner], [{ shared }], configured] = await Promise.all([
-    findCredential(db, row.id, credentialUser),
+    // Visible means own or shared, so the credential that counts for this page is always the actor's.
+    findCredential(db, row.id, actor.id),
     db.select({ id: users.id, name: users.name, email: users.email }).from(users).where(eq(users.id, row.ownerId)),
     db
       .select({ shared: sql<number>`count(*)::int` })
       .from(credentials)
       .where(and(eq(credentials.connectionId, row.id), ne(credentials.userId, row.ownerId), isNotNull(credentials.payloadSealed))),
-    isServiceConfigured(db, actor.orgId, service),
+    hasServiceClient(db, actor.orgId, service),
   ]);
   const status: ConnectionStatus =
     credential?.status === "connected" ? "connected" : credential?.status === "needs_reauth" ? "needs_reauth" : "not_connected";

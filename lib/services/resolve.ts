@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq } from "drizzle-orm";
+import { and, eq, isNotNull } from "drizzle-orm";
 import type { Db } from "@/db";
 import { serviceApps, services } from "@/db/schema";
 import { serviceCatalog } from "@/lib/catalog/runtime";
@@ -7,7 +7,7 @@ import { findCatalogEntry } from "@/lib/catalog";
 import { NotConfigured, NotFound } from "@/lib/errors";
 import { openJson } from "@/lib/secrets";
 import { customServiceConfigSchema, type CustomServiceConfig } from "./custom-config";
-import { definitionFromCatalog, type ServiceDefinition, type ServiceRef } from "./definition";
+import { definitionFromCatalog, needsClient, type ServiceDefinition, type ServiceRef } from "./definition";
 
 type ServiceRow = typeof services.$inferSelect;
 
@@ -105,6 +105,28 @@ export async function resolveService(db: Db, orgId: string, ref: ServiceRef): Pr
 export type ServiceClient = { clientId: string; clientSecret: string };
 
 export const NOT_CONFIGURED_MESSAGE = "Not configured by your admin";
+
+/**
+ * Whether the service has its OAuth client (or consumer) in this organization. Pages ask
+ * this on every render, so it checks presence without decrypting the secret.
+ */
+export async function hasServiceClient(db: Db, orgId: string, def: ServiceDefinition): Promise<boolean> {
+  if (!needsClient(def)) return true;
+  if (def.ref.kind === "catalog") {
+    const [app] = await db
+      .select({ id: serviceApps.id })
+      .from(serviceApps)
+      .where(and(eq(serviceApps.orgId, orgId), eq(serviceApps.serviceLinkName, def.ref.linkName)))
+      .limit(1);
+    return Boolean(app);
+  }
+  const [row] = await db
+    .select({ id: services.id })
+    .from(services)
+    .where(and(eq(services.id, def.ref.id), eq(services.orgId, orgId), isNotNull(services.secretSealed)))
+    .limit(1);
+  return Boolean(row);
+}
 
 /**
  * The OAuth client (or OAuth 1 consumer) to use for a service in this organization:

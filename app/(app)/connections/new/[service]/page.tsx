@@ -5,10 +5,10 @@ import { getDb } from "@/db";
 import { requireActor } from "@/lib/auth/session";
 import { findCatalogEntry } from "@/lib/catalog";
 import { serviceCatalog } from "@/lib/catalog/runtime";
-import { credentialFields, isServiceConfigured } from "@/lib/connections/get-connection-summary";
+import { credentialFields } from "@/lib/connections/get-connection-summary";
 import { connectKindOf, definitionFromCatalog, type ServiceDefinition } from "@/lib/services/definition";
 import { findCustomServiceByLinkName } from "@/lib/services/list-custom";
-import { definitionFromCustom } from "@/lib/services/resolve";
+import { definitionFromCustom, hasServiceClient } from "@/lib/services/resolve";
 import { authTypeLabels } from "@/lib/validation/enums";
 import { ConnectionDetailsForm } from "@/components/connections/connection-details-form";
 import { ServiceIcon } from "@/components/service-icon";
@@ -26,7 +26,7 @@ export default async function ConnectionDetailsPage({ params }: { params: Promis
     if (row) def = definitionFromCustom(row);
   }
   if (!def) notFound();
-  const configured = await isServiceConfigured(db, actor.orgId, def);
+  const configured = await hasServiceClient(db, actor.orgId, def);
   return (
     <div className="max-w-2xl space-y-6">
       <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
