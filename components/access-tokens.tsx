@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { toast } from "sonner";
-import { createAccessTokenAction, revokeAccessTokenAction } from "@/app/(app)/settings/tokens/actions";
+import { createAccessTokenAction, revokeAccessTokenAction } from "@/lib/actions/access-tokens";
 import { CopyButton } from "@/components/copy-button";
 import { LocalTime } from "@/components/local-time";
 import { Button } from "@/components/ui/button";

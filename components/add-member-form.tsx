@@ -3,7 +3,7 @@
 import { useForm } from "react-hook-form";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { toast } from "sonner";
-import { addMemberAction } from "@/app/(app)/settings/members/actions";
+import { addMemberAction } from "@/lib/actions/members";
 import { Button } from "@/components/ui/button";
 import { FormError, SelectField, TextField } from "@/components/ui/field";
 import { addMemberSchema, type AddMemberInput } from "@/lib/validation/members";

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { runScriptAction } from "@/app/(app)/console/actions";
+import { runScriptAction } from "@/lib/actions/console";
 import { Button } from "@/components/ui/button";
 
 type Result = { output: string[]; error?: { message: string; line: number; column: number; kind: "parse" | "runtime" } };

@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { toast } from "sonner";
-import { setServiceAppAction } from "@/app/(app)/settings/oauth-apps/actions";
+import { setServiceAppAction } from "@/lib/actions/oauth-apps";
 import { Button } from "@/components/ui/button";
 import { Modal } from "@/components/ui/dialog";
 import { FormError, TextField } from "@/components/ui/field";

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
-import { createTestDatabase, databaseKinds, type TestDatabase } from "@/test/databases";
+import { createTestDatabase, databaseKinds, type TestDatabase } from "@/test/harness";
 import { migrateDatabase } from "./client";
 import { connections, organizations, users } from "./schema";
 import { seedDemo } from "./seed";

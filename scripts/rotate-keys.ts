@@ -3,7 +3,7 @@
  * Keep the old key in CONNECTIONS_KEYS until this has finished; it can be re-run safely.
  */
 import { getDb } from "@/db";
-import { keyRing } from "@/lib/keys";
+import { keyRing } from "@/lib/secrets/key-ring";
 import { rotateStoredSecrets } from "@/lib/secrets/rotate-stored";
 
 async function main() {

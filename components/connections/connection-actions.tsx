@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { toast } from "sonner";
-import { deleteConnectionAction, revokeConnectionAction } from "@/app/(app)/connections/actions";
+import { deleteConnectionAction, revokeConnectionAction } from "@/lib/actions/connections";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/dialog";
 import type { CredentialField } from "./credentials-dialog";

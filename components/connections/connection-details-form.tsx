@@ -4,7 +4,7 @@ import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { z } from "zod";
-import { createConnectionAction } from "@/app/(app)/connections/actions";
+import { createConnectionAction } from "@/lib/actions/connections";
 import { applyServerErrors } from "@/components/form-errors";
 import { Button } from "@/components/ui/button";
 import { FormError, SelectField, TextField } from "@/components/ui/field";

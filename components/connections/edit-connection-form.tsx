@@ -6,7 +6,7 @@ import { useForm } from "react-hook-form";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { z } from "zod";
 import { toast } from "sonner";
-import { updateConnectionAction } from "@/app/(app)/connections/actions";
+import { updateConnectionAction } from "@/lib/actions/connections";
 import { applyServerErrors } from "@/components/form-errors";
 import { Button } from "@/components/ui/button";
 import { FormError, TextField } from "@/components/ui/field";

@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { toast } from "sonner";
-import { connectClientCredentialsAction, saveKeyCredentialAction } from "@/app/(app)/connections/actions";
+import { connectClientCredentialsAction, saveKeyCredentialAction } from "@/lib/actions/connections";
 import { CredentialsDialog, type CredentialField } from "./credentials-dialog";
 import { openConsentWindow, runConsent, startUrl } from "./use-consent";
 

@@ -11,7 +11,7 @@ import {
   createServiceAction,
   discoverEndpointsAction,
   updateServiceAction,
-} from "@/app/(app)/services/actions";
+} from "@/lib/actions/services";
 import { CopyButton } from "@/components/copy-button";
 import { applyServerErrors } from "@/components/form-errors";
 import { Button } from "@/components/ui/button";

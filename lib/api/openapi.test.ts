@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { invokeMethods, invokeRequestSchema } from "@/lib/invoke/schema";
+import { invokeMethods, invokeRequestSchema } from "@/lib/validation/invoke";
 import { buildOpenApiDocument, CONNECTIONS_ERROR_HEADER, invokeRequestFieldDescriptions } from "./openapi";
 
 type Json = Record<string, unknown>;

@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { invokeDetailedResponseSchema, invokeErrorSchema, invokeRequestSchema } from "@/lib/invoke/schema";
+import { invokeDetailedResponseSchema, invokeErrorSchema, invokeRequestSchema } from "@/lib/validation/invoke";
 import { LINK_NAME_MAX, linkNamePattern } from "@/lib/validation/names";
 
 /*
  * The OpenAPI 3.1 document of the public API (issue 5 "Surfaces"), generated from the zod
- * schemas that validate it (lib/invoke/schema.ts). Pure: no server imports, no environment.
+ * schemas that validate it (lib/validation/invoke.ts). Pure: no server imports, no environment.
  * OpenAPI 3.1 schema objects are JSON Schema draft 2020-12, which is what zod emits.
  */
 

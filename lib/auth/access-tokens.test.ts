@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAppContext, setupTestEnv, type AppContext } from "@/test/app-context";
-import { databaseKinds } from "@/test/databases";
+import { createAppContext, setupTestEnv, type AppContext } from "@/test/harness";
+import { databaseKinds } from "@/test/harness";
 import { actorFromAccessToken, createAccessToken, listAccessTokens, revokeAccessToken } from "./access-tokens";
 
 setupTestEnv();

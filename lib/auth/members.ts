@@ -3,7 +3,7 @@ import type { Db } from "@/db";
 import { users } from "@/db/schema";
 import { Conflict } from "@/lib/errors";
 import type { AddMemberInput } from "@/lib/validation/members";
-import { hashPassword } from "./password";
+import { hashPassword } from "@/lib/crypto/password";
 import { assertAdmin } from "./session";
 import { findUserByEmail, type Actor, type MemberDto } from "./users";
 

@@ -4,7 +4,7 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { authSecret } from "./secret";
-import { DUMMY_HASH, verifyPassword } from "./password";
+import { DUMMY_HASH, verifyPassword } from "@/lib/crypto/password";
 import { findUserByEmail } from "./users";
 
 const credentialsSchema = z.object({

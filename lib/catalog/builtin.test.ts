@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import * as lucide from "lucide-react";
 import { builtinCatalog, builtinCatalogSource } from "./builtin";
 import { catalogEntrySchema, catalogIcons, defaultScopes, type CatalogEntry } from "./schema";
-import { isUrlAllowed } from "./hosts";
+import { isUrlAllowed } from "@/lib/validation/hosts";
 
 const byLink = new Map(builtinCatalog.map((e) => [e.linkName, e]));
 

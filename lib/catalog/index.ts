@@ -22,7 +22,7 @@ export {
   type CatalogScope,
 } from "./schema";
 export { builtinCatalog } from "./builtin";
-export { hostMatchesPattern, isHostAllowed, isUrlAllowed } from "./hosts";
+export { hostMatchesPattern, isHostAllowed, isUrlAllowed } from "@/lib/validation/hosts";
 export { CatalogError } from "./validate";
 
 /** The entry with this link name, or undefined. */

@@ -7,7 +7,7 @@ import {
   scopeDelimiters,
   tokenAuthMethods,
 } from "@/lib/validation/enums";
-import { hostPatternProblem, isHostAllowed } from "./hosts";
+import { hostPatternProblem, isHostAllowed } from "@/lib/validation/hosts";
 
 /**
  * The shape of one default service ("catalogue entry"). Built-in entries are

@@ -18,11 +18,11 @@ import {
   type CreateConnectionInput,
 } from "@/lib/validation/connections";
 import { serviceAppSchema } from "@/lib/validation/service-apps";
-import { createAppContext, setupTestEnv, type AppContext } from "@/test/app-context";
-import { databaseKinds } from "@/test/databases";
+import { createAppContext, setupTestEnv, type AppContext } from "@/test/harness";
+import { databaseKinds } from "@/test/harness";
 import { connectClientCredentials, startAuthorization } from "./authorize";
 import { createConnection, LINK_NAME_TAKEN } from "./create-connection";
-import { findCredential, openCredential } from "./credentials";
+import { findCredential, openCredential } from "@/lib/credentials/credentials";
 import { deleteConnection } from "./delete-connection";
 import { getConnectionSummary } from "./get-connection-summary";
 import { listConnections, type ListTab } from "./list-connections";

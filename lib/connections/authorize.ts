@@ -3,7 +3,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { eq, lt } from "drizzle-orm";
 import type { Db } from "@/db";
 import { oauthTransactions } from "@/db/schema";
-import { recordAudit } from "@/lib/audit";
+import { recordAudit } from "@/lib/audit/audit";
 import type { Actor } from "@/lib/auth/users";
 import { env } from "@/lib/env";
 import { DomainError, Invalid } from "@/lib/errors";
@@ -15,14 +15,14 @@ import {
   exchangeAuthorizationCode,
   OAuth2Error,
   randomState,
-  type OAuth2Endpoints,
 } from "@/lib/oauth2";
-import { oauthTransport, outboundFetch } from "@/lib/outbound";
+import { oauthTransport, outboundFetch } from "@/lib/http/outbound";
 import { openJson, sealJson } from "@/lib/secrets";
 import type { ServiceDefinition } from "@/lib/services/definition";
+import { oauth2Endpoints } from "@/lib/services/oauth2-endpoints";
 import { loadServiceClient, resolveService } from "@/lib/services/resolve";
 import { credentialUserFor, loadVisibleConnection, serviceRefOf, type ConnectionRow } from "./access";
-import { storeCredential } from "./credentials";
+import { storeCredential } from "@/lib/credentials/credentials";
 
 /** A consent flow must come back within this time (SPEC.md §9: short-lived state). */
 const TRANSACTION_TTL_MS = 10 * 60 * 1000;
@@ -32,19 +32,6 @@ export function redirectUri(): string {
 }
 
 const sha256 = (value: string) => createHash("sha256").update(value).digest("base64url");
-
-export function oauth2Endpoints(service: ServiceDefinition): OAuth2Endpoints {
-  const o = service.oauth2!;
-  return {
-    issuer: o.issuer,
-    authorizeUrl: o.authorizeUrl,
-    tokenUrl: o.tokenUrl,
-    refreshUrl: o.refreshUrl,
-    revocationUrl: o.revocationUrl,
-    tokenAuthMethod: o.tokenAuthMethod,
-    issParameterSupported: o.issParameterSupported,
-  };
-}
 
 /** The connection and service an actor may authenticate now, with their own account. */
 async function loadForAuthorization(db: Db, actor: Actor, connectionId: string) {

@@ -2,7 +2,7 @@ import "server-only";
 import type { z } from "zod";
 import type { Db } from "@/db";
 import { connections } from "@/db/schema";
-import { recordAudit } from "@/lib/audit";
+import { recordAudit } from "@/lib/audit/audit";
 import type { Actor } from "@/lib/auth/users";
 import { Conflict, Invalid } from "@/lib/errors";
 import type { ServiceDefinition } from "@/lib/services/definition";

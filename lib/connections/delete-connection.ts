@@ -2,11 +2,11 @@ import "server-only";
 import { eq } from "drizzle-orm";
 import type { Db } from "@/db";
 import { connections, credentials } from "@/db/schema";
-import { recordAudit } from "@/lib/audit";
+import { recordAudit } from "@/lib/audit/audit";
 import type { Actor } from "@/lib/auth/users";
 import { resolveService } from "@/lib/services/resolve";
 import { loadOwnConnection, serviceRefOf } from "./access";
-import { revokeAtProvider } from "./revoke-connection";
+import { revokeAtProvider } from "@/lib/services/revoke-at-provider";
 
 /** Delete by the owner: every credential of it is revoked at the provider (best effort) and removed. */
 export async function deleteConnection(db: Db, actor: Actor, id: string): Promise<void> {

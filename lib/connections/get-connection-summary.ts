@@ -6,7 +6,7 @@ import type { Actor } from "@/lib/auth/users";
 import { connectKindOf, usesConsentPopup, type ServiceDefinition } from "@/lib/services/definition";
 import { hasServiceClient, resolveService } from "@/lib/services/resolve";
 import { loadVisibleConnection, serviceRefOf } from "./access";
-import { findCredential } from "./credentials";
+import { findCredential } from "@/lib/credentials/credentials";
 import type { ConnectionStatus, ConnectionSummaryDto } from "./dto";
 
 export function credentialFields(service: ServiceDefinition): ConnectionSummaryDto["credentialFields"] {

@@ -6,9 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/users";
 import { listQuerySchema, type ListQuery } from "@/lib/validation/connections";
-import { createAppContext, setupTestEnv, type AppContext } from "@/test/app-context";
-import { seedBulkConnections, type BulkConnection, type BulkSeed } from "@/test/bulk-connections";
-import { databaseKinds } from "@/test/databases";
+import { createAppContext, setupTestEnv, type AppContext } from "@/test/harness";
+import { seedBulkConnections, type BulkConnection, type BulkSeed } from "@/test/harness/bulk-connections";
+import { databaseKinds } from "@/test/harness";
 import type { ConnectionStatus } from "./dto";
 import { listConnections, type ListTab } from "./list-connections";
 

@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditEvents, credentials, oauthTransactions } from "@/db/schema";
-import { completeLoginAndConsentWithFetch, startIdp, type Idp } from "@/e2e/peers/idp";
+import { completeLoginAndConsentWithFetch, startIdp, type Idp } from "@/test/peers/idp";
 import type { Actor } from "@/lib/auth/users";
 import { openJson, sealJson } from "@/lib/secrets";
 import { setServiceApp } from "@/lib/services/apps";
@@ -23,11 +23,11 @@ import {
   TEST_REDIRECT_URI,
   testIdpClient,
   type AppContext,
-} from "@/test/app-context";
-import { databaseKinds } from "@/test/databases";
+} from "@/test/harness";
+import { databaseKinds } from "@/test/harness";
 import { AuthorizationFailed, completeAuthorization, startAuthorization, type StartMode } from "./authorize";
 import { createConnection } from "./create-connection";
-import { openCredential } from "./credentials";
+import { openCredential } from "@/lib/credentials/credentials";
 import { getConnectionSummary } from "./get-connection-summary";
 
 const ACCESS_TOKEN_TTL = 3600;

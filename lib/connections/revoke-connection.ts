@@ -1,44 +1,11 @@
 import "server-only";
 import type { Db } from "@/db";
-import { recordAudit } from "@/lib/audit";
+import { recordAudit } from "@/lib/audit/audit";
 import type { Actor } from "@/lib/auth/users";
-import { revokeToken } from "@/lib/oauth2";
-import { oauthTransport } from "@/lib/outbound";
-import type { ServiceDefinition } from "@/lib/services/definition";
-import { loadServiceClient, resolveService } from "@/lib/services/resolve";
+import { resolveService } from "@/lib/services/resolve";
+import { revokeAtProvider } from "@/lib/services/revoke-at-provider";
 import { loadVisibleConnection, serviceRefOf } from "./access";
-import { clearCredential, findCredential, openCredential, type CredentialRow } from "./credentials";
-
-/**
- * Tells the provider to forget a token (RFC 7009) where it has a revocation endpoint.
- * Best effort: the local secret is deleted whatever the provider answers.
- */
-export async function revokeAtProvider(
-  db: Db,
-  orgId: string,
-  service: ServiceDefinition,
-  credential: CredentialRow,
-): Promise<"revoked" | "no_endpoint" | "failed"> {
-  if (service.authType !== "oauth2" || !service.oauth2?.revocationUrl) return "no_endpoint";
-  try {
-    const payload = openCredential(credential);
-    if (payload?.type !== "oauth2") return "no_endpoint";
-    const client = await loadServiceClient(db, orgId, service);
-    const endpoints = {
-      issuer: service.oauth2.issuer,
-      tokenUrl: service.oauth2.tokenUrl,
-      revocationUrl: service.oauth2.revocationUrl,
-      tokenAuthMethod: service.oauth2.tokenAuthMethod,
-    };
-    // Revoking the refresh token ends the whole grant at most providers (RFC 7009 §2.1).
-    const token = payload.refreshToken ?? payload.accessToken;
-    const hint = payload.refreshToken ? "refresh_token" : "access_token";
-    await revokeToken({ endpoints, client, token, tokenTypeHint: hint, transport: oauthTransport() });
-    return "revoked";
-  } catch {
-    return "failed";
-  }
-}
+import { clearCredential, findCredential } from "@/lib/credentials/credentials";
 
 /**
  * Revoke (own or shared): the actor's own credential for the connection is revoked at the

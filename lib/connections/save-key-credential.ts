@@ -1,13 +1,13 @@
 import "server-only";
 import type { z } from "zod";
 import type { Db } from "@/db";
-import { recordAudit } from "@/lib/audit";
+import { recordAudit } from "@/lib/audit/audit";
 import type { Actor } from "@/lib/auth/users";
 import { Invalid } from "@/lib/errors";
 import { resolveService } from "@/lib/services/resolve";
 import type { keyCredentialSchema } from "@/lib/validation/connections";
 import { credentialUserFor, loadVisibleConnection, serviceRefOf } from "./access";
-import { storeCredential, type CredentialPayload } from "./credentials";
+import { storeCredential, type CredentialPayload } from "@/lib/credentials/credentials";
 
 /** "User Permissions" for API key and Basic services: the values are sealed and never shown again. */
 export async function saveKeyCredential(db: Db, actor: Actor, input: z.output<typeof keyCredentialSchema>): Promise<void> {

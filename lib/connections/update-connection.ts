@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import type { z } from "zod";
 import type { Db } from "@/db";
 import { connections } from "@/db/schema";
-import { recordAudit } from "@/lib/audit";
+import { recordAudit } from "@/lib/audit/audit";
 import type { Actor } from "@/lib/auth/users";
 import { resolveService } from "@/lib/services/resolve";
 import type { updateConnectionSchema } from "@/lib/validation/connections";

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createPinnedLookup, guardedAgent, type Resolver } from "./dispatcher";
 import { OutboundBlockedError, OutboundConnectError } from "./errors";
 import { createGuardedFetch } from "./guarded-fetch";
-import { startTestServer, type TestServer } from "./test-server";
+import { startTestServer, type TestServer } from "@/test/peers/test-server";
 
 const servers: TestServer[] = [];
 afterEach(async () => {

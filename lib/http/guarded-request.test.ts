@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startEchoApi, type EchoApi, type EchoRecord } from "@/e2e/peers/echo-api";
+import { startEchoApi, type EchoApi, type EchoRecord } from "@/test/peers/echo-api";
 import type { Resolver } from "./dispatcher";
 import {
   OutboundBlockedError,
@@ -9,7 +9,7 @@ import {
   OutboundTooLargeError,
 } from "./errors";
 import { guardedRequest, type GuardedResponse } from "./guarded-request";
-import { startTestServer, type TestServer } from "./test-server";
+import { startTestServer, type TestServer } from "@/test/peers/test-server";
 
 let api: EchoApi;
 let other: EchoApi;

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { buildRequest } from "./build-request";
 import { injectCredential } from "./inject";
-import { invokeRequestSchema } from "./schema";
+import { invokeRequestSchema } from "@/lib/validation/invoke";
 
 const req = (input: Record<string, unknown>) => buildRequest(invokeRequestSchema.parse({ connection: "c", ...input }));
 

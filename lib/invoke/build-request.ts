@@ -1,7 +1,8 @@
 import "server-only";
 import { Invalid } from "@/lib/errors";
-import { isFormContentType, serializeForm } from "@/lib/oauth1/encoding";
-import type { InvokeMethod, InvokeRequest } from "./schema";
+import { appendQuery, FORM_CONTENT_TYPE, isFormContentType, serializeForm } from "@/lib/http/form";
+import { findHeader, withoutHeaders } from "@/lib/http/headers";
+import type { InvokeMethod, InvokeRequest } from "@/lib/validation/invoke";
 
 /**
  * The caller's request, before any credential: what `parameters`, `body` and `headers`
@@ -21,29 +22,6 @@ export type PreparedRequest = {
 
 /** Methods whose `parameters` go to the query string (SPEC.md §7). */
 const QUERY_METHODS = new Set<InvokeMethod>(["GET", "DELETE"]);
-
-export const FORM_CONTENT_TYPE = "application/x-www-form-urlencoded";
-
-export function findHeader(headers: Record<string, string>, name: string): string | undefined {
-  const lower = name.toLowerCase();
-  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === lower) return value;
-  return undefined;
-}
-
-export function withoutHeaders(headers: Record<string, string>, names: Iterable<string>): Record<string, string> {
-  const drop = new Set([...names].map((n) => n.toLowerCase()));
-  return Object.fromEntries(Object.entries(headers).filter(([key]) => !drop.has(key.toLowerCase())));
-}
-
-/** Appends an already-encoded `a=1&b=2` to a URL's query, leaving what is there byte for byte. */
-export function appendQuery(url: string, encoded: string): string {
-  const extra = encoded.replace(/^[?&]+/, "");
-  if (!extra) return url;
-  const u = new URL(url);
-  const existing = u.search.startsWith("?") ? u.search.slice(1) : u.search;
-  u.search = existing ? `${existing}&${extra}` : extra;
-  return u.href;
-}
 
 function parameterText(value: string | number | boolean): string {
   return typeof value === "string" ? value : String(value);

@@ -9,23 +9,23 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type DatabaseHandle } from "@/db/client";
 import { credentials } from "@/db/schema";
-import { startEchoApi, type EchoApi } from "@/e2e/peers/echo-api";
-import { startIdp, type Idp } from "@/e2e/peers/idp";
+import { startEchoApi, type EchoApi } from "@/test/peers/echo-api";
+import { startIdp, type Idp } from "@/test/peers/idp";
 import type { Actor } from "@/lib/auth/users";
-import { openCredential } from "@/lib/connections/credentials";
-import { createTestDatabase, type TestDatabase } from "@/test/databases";
+import { openCredential } from "@/lib/credentials/credentials";
+import { createTestDatabase, type TestDatabase } from "@/test/harness";
 import { createInvokeEngine, type InvokeEngine, type InvokeResult } from "./invoke";
 import {
   addConnection,
   addCredential,
-  configureInvokeTestEnv,
+  setupTestEnv,
   idpTokens,
   oauth2Entry,
   seedPeople,
   setOrgClient,
   TEST_REDIRECT_URI,
   type DemoPeople,
-} from "./test-setup";
+} from "@/test/harness";
 
 const CLIENT = { clientId: "contention-app", clientSecret: "contention-app-secret-91f0" };
 const CALLS = 200;
@@ -54,9 +54,9 @@ describe.runIf(Boolean(process.env.DATABASE_URL))("refresh under contention on P
       rotateRefreshToken: true,
     });
     echo = await startEchoApi({ introspect: { url: idp.endpoints.introspection, ...CLIENT } });
-    configureInvokeTestEnv([
+    setupTestEnv({ extraEntries: [
       oauth2Entry({ linkName: "t_busy", baseUrl: echo.url, tokenUrl: idp.endpoints.token, authorizeUrl: idp.endpoints.authorization, scopes: ["read"] }),
-    ]);
+    ] });
     database = await createTestDatabase("postgres");
     second = await openDatabase(database.target);
     people = await seedPeople(database.db);
@@ -118,11 +118,11 @@ describe.runIf(Boolean(process.env.DATABASE_URL))("refresh under contention on P
     expect(bearerCount(payload.accessToken)).toBe(CALLS);
 
     // The grant was not revoked: a later call works, and so does the next refresh with the stored (rotated) token.
-    instances.forEach((i) => i.engine.resetSingleFlight());
-    const later = await instances[1].engine.invoke(second.db, people.ada, { connection: "busy", url: `${echo.url}/oauth/protected` });
+    // Fresh engines: nothing of the burst's in-process state carries over.
+    const later = await createInvokeEngine().invoke(second.db, people.ada, { connection: "busy", url: `${echo.url}/oauth/protected` });
     expect(statuses([later])).toEqual([200]);
     await database.db.update(credentials).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(credentials.id, row.id));
-    const refreshedAgain = await instances[0].engine.invoke(database.db, people.ada, { connection: "busy", url: `${echo.url}/oauth/protected` });
+    const refreshedAgain = await createInvokeEngine().invoke(database.db, people.ada, { connection: "busy", url: `${echo.url}/oauth/protected` });
     expect(statuses([refreshedAgain])).toEqual([200]);
     expect(idp.counters.byGrant).toEqual({ refresh_token: 2 });
   });

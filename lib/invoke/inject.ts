@@ -1,8 +1,9 @@
 import "server-only";
 import { applyOAuth1 } from "@/lib/oauth1/apply";
-import { isFormContentType, percentDecode, serializeForm } from "@/lib/oauth1/encoding";
+import { appendQuery, FORM_CONTENT_TYPE, isFormContentType, percentDecode, serializeForm } from "@/lib/http/form";
+import { findHeader, withoutHeaders } from "@/lib/http/headers";
 import type { ParamType } from "@/lib/validation/enums";
-import { appendQuery, FORM_CONTENT_TYPE, findHeader, withoutHeaders, type PreparedRequest } from "./build-request";
+import type { PreparedRequest } from "./build-request";
 
 /** Everything injection needs of a credential and its service; built by invoke.ts, never logged. */
 export type InjectableCredential =

@@ -7,21 +7,21 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connections, credentials } from "@/db/schema";
-import { startEchoApi, type EchoApi, type EchoRecord } from "@/e2e/peers/echo-api";
-import { startOAuth1Provider, type OAuth1Provider } from "@/e2e/peers/oauth1-provider";
+import { startEchoApi, type EchoApi, type EchoRecord } from "@/test/peers/echo-api";
+import { startOAuth1Provider, type OAuth1Provider } from "@/test/peers/oauth1-provider";
 import { errorBody } from "@/lib/errors";
 import { systemResolver } from "@/lib/http/dispatcher";
 import { buildAuthorizeUrl, fetchAccessToken, fetchRequestToken } from "@/lib/oauth1";
 import type { ParamType } from "@/lib/validation/enums";
-import { createTestDatabase, type TestDatabase } from "@/test/databases";
+import { createTestDatabase, type TestDatabase } from "@/test/harness";
 import { createInvokeEngine, invokeConnection, invokeResultToResponse, type InvokeEngine, type InvokeResult } from "./invoke";
-import type { InvokeRequestInput } from "./schema";
+import type { InvokeRequestInput } from "@/lib/validation/invoke";
 import {
   addConnection,
   addCredential,
   apiKeyEntry,
   basicEntry,
-  configureInvokeTestEnv,
+  setupTestEnv,
   oauth1Entry,
   oauth2Entry,
   rejection,
@@ -30,7 +30,7 @@ import {
   TEST_APP_URL,
   TEST_REDIRECT_URI,
   type DemoPeople,
-} from "./test-setup";
+} from "@/test/harness";
 
 const ELSEWHERE = "elsewhere.test";
 const paramTypes: ParamType[] = ["query", "form", "header"];
@@ -45,7 +45,7 @@ const ids: Record<string, string> = {};
 beforeAll(async () => {
   echo = await startEchoApi();
   oauth1 = await startOAuth1Provider({ host: "127.0.0.1" });
-  configureInvokeTestEnv([
+  setupTestEnv({ extraEntries: [
     apiKeyEntry({ linkName: "t_key_query", baseUrl: echo.url, params: [{ name: "api_key", paramType: "query" }] }),
     apiKeyEntry({ linkName: "t_key_form", baseUrl: echo.url, params: [{ name: "api_key", paramType: "form" }] }),
     apiKeyEntry({
@@ -60,7 +60,7 @@ beforeAll(async () => {
     oauth2Entry({ linkName: "t_o2_header", baseUrl: echo.url, tokenUrl: `${echo.url}/token`, paramType: "header" }),
     oauth2Entry({ linkName: "t_o2_query", baseUrl: echo.url, tokenUrl: `${echo.url}/token`, paramType: "query" }),
     ...paramTypes.map((paramType) => oauth1Entry({ linkName: `t_o1_${paramType}`, baseUrl: oauth1.url, providerUrl: oauth1.url, paramType })),
-  ]);
+  ] });
   database = await createTestDatabase("pglite");
   const { db } = database;
   people = await seedPeople(db);

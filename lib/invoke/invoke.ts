@@ -6,7 +6,7 @@ import { connections, credentials } from "@/db/schema";
 import type { Actor } from "@/lib/auth/users";
 import { isHostAllowed, isUrlAllowed } from "@/lib/catalog";
 import { credentialUserFor, serviceRefOf, type ConnectionRow } from "@/lib/connections/access";
-import { openCredential, type CredentialRow } from "@/lib/connections/credentials";
+import { openCredential, type CredentialRow } from "@/lib/credentials/credentials";
 import { env } from "@/lib/env";
 import { DomainError, Invalid, NeedsReauth, NotFound } from "@/lib/errors";
 import type { Resolver } from "@/lib/http/dispatcher";
@@ -15,7 +15,8 @@ import { guardedRequest, type GuardedResponse } from "@/lib/http/guarded-request
 import { OAuth1Error } from "@/lib/oauth1/errors";
 import type { ServiceDefinition } from "@/lib/services/definition";
 import { loadServiceClient, resolveService } from "@/lib/services/resolve";
-import { withoutHeaders, buildRequest, type PreparedRequest } from "./build-request";
+import { withoutHeaders } from "@/lib/http/headers";
+import { buildRequest, type PreparedRequest } from "./build-request";
 import {
   fromOutboundError,
   HostNotAllowed,
@@ -28,7 +29,7 @@ import {
 } from "./errors";
 import { injectCredential, type InjectableCredential } from "./inject";
 import { isClientCredentials, TokenManager, type AccessToken, type TokenContext } from "./refresh";
-import { invokeRequestSchema, type InvokeDetailedResponse, type InvokeRequestInput } from "./schema";
+import { invokeRequestSchema, type InvokeDetailedResponse, type InvokeRequestInput } from "@/lib/validation/invoke";
 
 /** The upstream answer, unchanged: status, headers (lower-cased names, repeats kept) and raw body bytes. */
 export type UpstreamResponse = { status: number; headers: Array<[string, string]>; body: Buffer };
@@ -53,8 +54,6 @@ export type InvokeEngineOptions = {
 
 export interface InvokeEngine {
   invoke(db: Db, actor: Actor, input: InvokeRequestInput): Promise<InvokeResult>;
-  /** Forgets in-process single-flight state (tests: a second "instance"). */
-  resetSingleFlight(): void;
 }
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
@@ -363,10 +362,7 @@ export function createInvokeEngine(options: InvokeEngineOptions = {}): InvokeEng
     }
   }
 
-  return {
-    invoke,
-    resetSingleFlight: () => tokens.resetSingleFlight(),
-  };
+  return { invoke };
 }
 
 /** API key, Basic and OAuth 1 credentials: decrypted and shaped for injection. */

@@ -11,17 +11,17 @@ import type { AddressInfo } from "node:net";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditEvents, credentials } from "@/db/schema";
-import { startEchoApi, type EchoApi } from "@/e2e/peers/echo-api";
-import { startIdp, type Idp } from "@/e2e/peers/idp";
-import { openCredential } from "@/lib/connections/credentials";
+import { startEchoApi, type EchoApi } from "@/test/peers/echo-api";
+import { startIdp, type Idp } from "@/test/peers/idp";
+import { openCredential } from "@/lib/credentials/credentials";
 import { errorBody } from "@/lib/errors";
-import { createTestDatabase, databaseKinds, type TestDatabase } from "@/test/databases";
+import { createTestDatabase, databaseKinds, type TestDatabase } from "@/test/harness";
 import { createInvokeEngine, type InvokeEngine } from "./invoke";
 import { refreshDue } from "./refresh";
 import {
   addConnection,
   addCredential,
-  configureInvokeTestEnv,
+  setupTestEnv,
   credentialRow,
   idpTokens,
   oauth2Entry,
@@ -32,7 +32,7 @@ import {
   TEST_APP_URL,
   TEST_REDIRECT_URI,
   type DemoPeople,
-} from "./test-setup";
+} from "@/test/harness";
 
 const CLIENT = { clientId: "invoke-app", clientSecret: "invoke-app-secret-4c1d9e" };
 const FAKE_CLIENT = { clientId: "fake-app", clientSecret: "fake-app-secret-88aa1f" };
@@ -73,12 +73,12 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => fake.listen(0, "127.0.0.1", resolve));
   fakeUrl = `http://127.0.0.1:${(fake.address() as AddressInfo).port}`;
 
-  configureInvokeTestEnv([
+  setupTestEnv({ extraEntries: [
     oauth2Entry({ linkName: "t_idp", baseUrl: echo.url, tokenUrl: idp.endpoints.token, authorizeUrl: idp.endpoints.authorization, scopes: ["read", "write"] }),
     oauth2Entry({ linkName: "t_idp_query", baseUrl: echo.url, tokenUrl: idp.endpoints.token, paramType: "query", scopes: ["read"] }),
     oauth2Entry({ linkName: "t_idp_cc", baseUrl: echo.url, tokenUrl: idp.endpoints.token, grantType: "client_credentials" }),
     oauth2Entry({ linkName: "t_fake", baseUrl: echo.url, tokenUrl: `${fakeUrl}/token` }),
-  ]);
+  ] });
 });
 
 afterAll(async () => {

@@ -2,15 +2,15 @@ import "server-only";
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { credentials } from "@/db/schema";
-import { recordAudit } from "@/lib/audit";
+import { recordAudit } from "@/lib/audit/audit";
 import type { Actor } from "@/lib/auth/users";
 import type { ConnectionRow } from "@/lib/connections/access";
-import { oauth2Endpoints } from "@/lib/connections/authorize";
-import { findCredential, openCredential, storeCredential, type CredentialPayload, type CredentialRow } from "@/lib/connections/credentials";
+import { oauth2Endpoints } from "@/lib/services/oauth2-endpoints";
+import { findCredential, openCredential, storeCredential, type CredentialPayload, type CredentialRow } from "@/lib/credentials/credentials";
 import { env } from "@/lib/env";
 import { NeedsReauth } from "@/lib/errors";
 import { clientCredentialsToken, OAuth2Error, refreshTokens, type TokenSet } from "@/lib/oauth2";
-import { oauthTransport } from "@/lib/outbound";
+import { oauthTransport } from "@/lib/http/outbound";
 import { sealJson } from "@/lib/secrets";
 import type { ServiceDefinition } from "@/lib/services/definition";
 import { loadServiceClient } from "@/lib/services/resolve";
@@ -111,11 +111,6 @@ export class TokenManager {
 
   private now(): number {
     return this.options.now?.() ?? Date.now();
-  }
-
-  /** Forgets the calls in flight (tests simulate a second app instance with it). */
-  resetSingleFlight(): void {
-    this.inflight.clear();
   }
 
   /**

@@ -1,6 +1,7 @@
 import "server-only";
 import type { ParamType } from "@/lib/validation/enums";
-import { isFormContentType, parseFormEncoded, serializeForm } from "./encoding";
+import { appendQuery, FORM_CONTENT_TYPE, isFormContentType, parseFormEncoded, serializeForm } from "@/lib/http/form";
+import { findHeader, setHeader } from "@/lib/http/headers";
 import { OAuth1Error } from "./errors";
 import { baseStringUri, signRequest, type SignatureMethod } from "./signature";
 
@@ -48,8 +49,6 @@ export type SignedOAuth1Request = {
   baseString: string;
 };
 
-const FORM_CONTENT_TYPE = "application/x-www-form-urlencoded";
-
 /** fetch refuses a body on these (TypeError), so they can never carry form data. */
 const NO_BODY_METHODS = new Set(["GET", "HEAD"]);
 /**
@@ -57,34 +56,6 @@ const NO_BODY_METHODS = new Set(["GET", "HEAD"]);
  * reject a body on them, and SPEC §7 sends parameters of GET/DELETE in the query.
  */
 const NO_FORM_BODY_METHODS = new Set(["GET", "HEAD", "DELETE", "OPTIONS", "TRACE", "CONNECT"]);
-
-function findHeader(headers: Record<string, string>, name: string): string | undefined {
-  const lower = name.toLowerCase();
-  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === lower) return value;
-  return undefined;
-}
-
-/** Sets a header, replacing any spelling of it (header names are case-insensitive). */
-function setHeader(headers: Record<string, string>, name: string, value: string): void {
-  const lower = name.toLowerCase();
-  let key = name;
-  for (const existing of Object.keys(headers)) {
-    if (existing.toLowerCase() === lower) {
-      if (key === name) key = existing;
-      else delete headers[existing];
-    }
-  }
-  headers[key] = value;
-}
-
-function appendQuery(url: string, query: string): string {
-  const u = new URL(url);
-  const existing = u.search.startsWith("?") ? u.search.slice(1) : u.search;
-  // RFC 5849 §3.5.3: protocol parameters follow the request-specific ones. Both parts are
-  // already %-encoded, so the URL serializer leaves them as they are.
-  u.search = existing === "" ? query : `${existing}&${query}`;
-  return u.href;
-}
 
 /**
  * Signs a request and places the protocol parameters per `paramType` (RFC 5849 §3.5):

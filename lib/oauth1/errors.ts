@@ -1,4 +1,4 @@
-import { percentEncode } from "./encoding";
+import { percentEncode } from "@/lib/http/form";
 
 /**
  * Why an OAuth 1.0a step failed.

@@ -1,9 +1,9 @@
 /**
- * The whole OAuth 1.0a dance against the loopback test provider (e2e/peers/oauth1-provider.ts),
+ * The whole OAuth 1.0a dance against the loopback test provider (test/peers/oauth1-provider.ts),
  * whose signature checks are done by the independent `oauth-1.0a` package.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startOAuth1Provider, type OAuth1Provider } from "@/e2e/peers/oauth1-provider";
+import { startOAuth1Provider, type OAuth1Provider } from "@/test/peers/oauth1-provider";
 import { paramTypes, type ParamType } from "@/lib/validation/enums";
 import { applyOAuth1, type OAuth1Credentials, type OAuth1Request } from "./apply";
 import { OAuth1Error } from "./errors";

@@ -1,7 +1,7 @@
 import "server-only";
 import type { ParamType } from "@/lib/validation/enums";
 import { applyOAuth1 } from "./apply";
-import { parseFormEncoded, percentEncode } from "./encoding";
+import { parseFormEncoded, percentEncode } from "@/lib/http/form";
 import { describeEndpoint, OAuth1Error, sanitizeExcerpt } from "./errors";
 import type { SignatureMethod } from "./signature";
 

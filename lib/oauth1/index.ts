@@ -1,7 +1,7 @@
 import "server-only";
 
 /** RFC 5849 (OAuth 1.0a) protocol code: signing, parameter placement and the token flow. No database access. */
-export { isFormContentType, parseFormEncoded, percentDecode, percentEncode, serializeForm } from "./encoding";
+export { isFormContentType, parseFormEncoded, percentDecode, percentEncode, serializeForm } from "@/lib/http/form";
 export { OAuth1Error, type OAuth1ErrorCode, type OAuth1ErrorDetails } from "./errors";
 export {
   authorizationHeader,

@@ -25,7 +25,7 @@ import { createHmac } from "node:crypto";
 import fc from "fast-check";
 import OAuth from "oauth-1.0a";
 import { describe, expect, it } from "vitest";
-import { percentEncode } from "./encoding";
+import { percentEncode } from "@/lib/http/form";
 import { signRequest } from "./signature";
 
 const tricky = fc.constantFrom("!", "*", "'", "(", ")", " ", "~", "+", "&", "=", "%", "%20", "/", "?", "#", ";", ",", "é", "ß", "😀", "\u00a0", "\u3001", "\t");

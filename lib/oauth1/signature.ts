@@ -1,6 +1,6 @@
 import "server-only";
 import { createHmac, randomBytes } from "node:crypto";
-import { parseFormEncoded, percentDecode, percentEncode } from "./encoding";
+import { parseFormEncoded, percentDecode, percentEncode } from "@/lib/http/form";
 import { OAuth1Error } from "./errors";
 
 export type SignatureMethod = "HMAC-SHA1" | "HMAC-SHA256" | "PLAINTEXT";

@@ -6,7 +6,7 @@
  * - X (Twitter) developer docs, "Creating a signature" (POST 1.1/statuses/update.json).
  */
 import { describe, expect, it } from "vitest";
-import { parseFormEncoded, percentDecode, percentEncode, serializeForm } from "./encoding";
+import { parseFormEncoded, percentDecode, percentEncode, serializeForm } from "@/lib/http/form";
 import {
   authorizationHeader,
   baseStringUri,

@@ -2,6 +2,8 @@ import "server-only";
 
 import * as oauth from "oauth4webapi";
 
+import { percentEncode } from "@/lib/http/form";
+import type { ProviderTransport } from "@/lib/http/outbound";
 import type { ScopeDelimiter, TokenAuthMethod } from "@/lib/validation/enums";
 
 import { OAuth2Error, providerText } from "./errors";
@@ -35,14 +37,12 @@ export type OAuth2Endpoints = {
 
 export type OAuth2Client = { clientId: string; clientSecret: string };
 
-export type TransportOptions = {
-  /** The fetch to use for every request to the provider (the SSRF-guarded one in the app). */
-  fetch: typeof fetch;
-  /** Allow plain-http endpoints (only when the operator allows private networks). */
-  allowInsecureRequests: boolean;
-  /** Bound on each request, body included; default `DEFAULT_TIMEOUT_MS`. */
-  timeoutMs?: number;
-};
+/**
+ * The fetch to use for every request to the provider (the SSRF-guarded one in the app),
+ * whether plain-http endpoints are allowed (only when the operator allows private
+ * networks), and the bound on each request (default `DEFAULT_TIMEOUT_MS`).
+ */
+export type TransportOptions = ProviderTransport;
 
 export type TokenSet = {
   accessToken: string;
@@ -346,11 +346,6 @@ const RESERVED_AUTHORIZE_PARAMS = new Set([
   "code_challenge",
   "code_challenge_method",
 ]);
-
-/** RFC 3986 percent-encoding of everything outside the unreserved set (so ' ' → %20, '+' → %2B). */
-function percentEncode(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
 
 export type BuildAuthorizationUrlInput = {
   endpoints: OAuth2Endpoints;

@@ -1,10 +1,10 @@
 /**
  * The OAuth 2 flows against a real provider: panva's oidc-provider on loopback
- * (e2e/peers/idp.ts), driven through its dev login and consent pages over HTTP.
+ * (test/peers/idp.ts), driven through its dev login and consent pages over HTTP.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { completeLoginAndConsentWithFetch, startIdp, type Idp } from "@/e2e/peers/idp";
+import { completeLoginAndConsentWithFetch, startIdp, type Idp } from "@/test/peers/idp";
 import type { ScopeDelimiter } from "@/lib/validation/enums";
 
 import {

@@ -7,7 +7,7 @@
  *   const items = await client.invoke({ connection: "example_api", url: "https://api.example.com/v1/items" });
  *
  * Self-contained on purpose: no imports, so that this file can be copied into any project.
- * The request and response types mirror lib/invoke/schema.ts; sdk.test.ts checks that they
+ * The request and response types mirror lib/validation/invoke.ts; sdk.test.ts checks that they
  * stay equal to the zod schemas' types.
  */
 

@@ -5,7 +5,7 @@ import {
   invokeMethods,
   type InvokeDetailedResponse as SchemaDetailed,
   type InvokeRequestInput as SchemaRequestInput,
-} from "@/lib/invoke/schema";
+} from "@/lib/validation/invoke";
 import {
   ConnectionsApiError,
   ConnectionsClient,
@@ -68,7 +68,7 @@ const request = {
 } satisfies InvokeRequest;
 
 describe("types", () => {
-  it("mirror lib/invoke/schema.ts", () => {
+  it("mirror lib/validation/invoke.ts", () => {
     expectTypeOf<InvokeRequest>().toEqualTypeOf<SchemaRequestInput>();
     expectTypeOf<InvokeDetailedResponse>().toEqualTypeOf<SchemaDetailed>();
     expect([...INVOKE_METHODS]).toEqual([...invokeMethods]);

@@ -1,6 +1,6 @@
 import "server-only";
 import { openSecretText, sealSecret } from "@/lib/crypto";
-import { keyRing } from "@/lib/keys";
+import { keyRing } from "@/lib/secrets/key-ring";
 import { secretContext } from "./contexts";
 
 export { secretContext } from "./contexts";

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { connections, credentials, users } from "@/db/schema";
 import { seedDemo } from "@/db/seed";
 import { generateKey, openSecretText, parseKeyRing, sealedKid, sealSecret } from "@/lib/crypto";
-import { createTestDatabase, databaseKinds, type TestDatabase } from "@/test/databases";
+import { createTestDatabase, databaseKinds, type TestDatabase } from "@/test/harness";
 import { secretContext } from "./contexts";
 import { rotateStoredSecrets } from "./rotate-stored";
 

@@ -2,7 +2,7 @@ import "server-only";
 import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db";
 import { serviceApps } from "@/db/schema";
-import { recordAudit } from "@/lib/audit";
+import { recordAudit } from "@/lib/audit/audit";
 import { assertAdmin } from "@/lib/auth/session";
 import type { Actor } from "@/lib/auth/users";
 import { findCatalogEntry } from "@/lib/catalog";

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditEvents, credentials } from "@/db/schema";
 import type { Actor } from "@/lib/auth/users";
 import { createConnection } from "@/lib/connections/create-connection";
-import { findCredential, storeCredential } from "@/lib/connections/credentials";
+import { findCredential, storeCredential } from "@/lib/credentials/credentials";
 import { Conflict, DomainError, Forbidden, Invalid, NotFound } from "@/lib/errors";
 import {
   createServiceSchema,
@@ -17,9 +17,9 @@ import {
   type CreateServiceInput,
   type UpdateServiceInput,
 } from "@/lib/validation/services";
-import { createAppContext, setupTestEnv, testIdpClient, type AppContext } from "@/test/app-context";
-import { databaseKinds } from "@/test/databases";
-import { startIdp, type Idp } from "@/e2e/peers/idp";
+import { createAppContext, setupTestEnv, testIdpClient, type AppContext } from "@/test/harness";
+import { databaseKinds } from "@/test/harness";
+import { startIdp, type Idp } from "@/test/peers/idp";
 import {
   countServiceConnections,
   createCustomService,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { hostPatternProblem } from "@/lib/catalog/hosts";
+import { hostPatternProblem } from "@/lib/validation/hosts";
 import { authTypeSchema, grantTypeSchema, oauth2ParamTypeSchema, paramTypeSchema } from "./enums";
 import { displayNameSchema, linkNameSchema } from "./names";
 

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getDb } from "@/db";
-import { listConnectionAudit } from "@/lib/audit";
+import { listConnectionAudit } from "@/lib/audit/audit";
 import { requireActor } from "@/lib/auth/session";
 import { findCatalogEntry } from "@/lib/catalog";
 import { serviceCatalog } from "@/lib/catalog/runtime";

@@ -3,7 +3,7 @@ import { getDb } from "@/db";
 import { apiActor } from "@/lib/auth/api-actor";
 import { errorBody, Invalid } from "@/lib/errors";
 import { invokeConnection, invokeResultToResponse } from "@/lib/invoke/invoke";
-import type { InvokeRequestInput } from "@/lib/invoke/schema";
+import type { InvokeRequestInput } from "@/lib/validation/invoke";
 
 /** POST /api/v1/invoke (SPEC.md §7): call an API through a connection. The engine validates the body. */
 export async function POST(request: NextRequest) {

@@ -137,7 +137,7 @@ async function main() {
   const { loadActor, findUserByEmail } = await import("@/lib/auth/users");
   const { createAccessToken } = await import("@/lib/auth/access-tokens");
   const { createConnection } = await import("@/lib/connections/create-connection");
-  const { storeCredential } = await import("@/lib/connections/credentials");
+  const { storeCredential } = await import("@/lib/credentials/credentials");
   const db = await getDb();
   const ada = (await loadActor(db, (await findUserByEmail(db, "ada@acme.test"))!.id))!;
   const keyConn = await createConnection(db, ada, { service: { kind: "catalog", linkName: "bench_key" }, name: "Bench key", linkName: "bench_key_conn", scopes: [], scopeDelimiter: "comma", useLoginUserCredentials: false });

@@ -1,6 +1,6 @@
-// The loopback echo API (e2e/peers/echo-api.ts) is a test peer other suites rely on; check it here.
+// The loopback echo API (test/peers/echo-api.ts) is a test peer other suites rely on; check it here.
 import { afterEach, describe, expect, it } from "vitest";
-import { startEchoApi, type EchoApi } from "@/e2e/peers/echo-api";
+import { startEchoApi, type EchoApi } from "@/test/peers/echo-api";
 import { startTestServer, type TestServer } from "./test-server";
 
 const running: Array<EchoApi | TestServer> = [];

@@ -1,5 +1,5 @@
 /**
- * Many connections at once, for the list tests at scale and scripts/bench-list.ts.
+ * Many connections at once, for the list tests at scale and bench/list.ts.
  * Inserted in chunks straight into the tables (not through createConnection), with an
  * in-memory copy of what was inserted so tests can compute the expected pages.
  *

@@ -2,7 +2,7 @@ import "server-only";
 import { getDb } from "@/db";
 import { authSecret } from "@/lib/auth/secret";
 import { applyNextAuthDefaults } from "@/lib/env";
-import { keyRing } from "@/lib/keys";
+import { keyRing } from "@/lib/secrets/key-ring";
 import { serviceCatalog } from "@/lib/catalog/runtime";
 
 /**

@@ -1,7 +1,6 @@
 import "server-only";
 import { env } from "@/lib/env";
 import { createGuardedFetch, type GuardedFetch } from "@/lib/http/guarded-fetch";
-import type { TransportOptions } from "@/lib/oauth2";
 
 let guarded: GuardedFetch | undefined;
 
@@ -11,8 +10,16 @@ export function outboundFetch(): GuardedFetch {
   return guarded;
 }
 
+/** How protocol code (lib/oauth2, lib/oauth1) reaches a provider: the guarded fetch, and whether plain http is allowed. */
+export type ProviderTransport = {
+  fetch: typeof fetch;
+  allowInsecureRequests: boolean;
+  /** Bound on each request, body included. */
+  timeoutMs?: number;
+};
+
 /** Token, discovery and revocation requests go through the same guard; http only for private networks. */
-export function oauthTransport(): TransportOptions {
+export function oauthTransport(): ProviderTransport {
   return {
     fetch: outboundFetch() as typeof fetch,
     allowInsecureRequests: env().CONNECTIONS_ALLOW_PRIVATE_NETWORK,

@@ -1,4 +1,3 @@
-import "server-only";
 import { createServer, type RequestListener } from "node:http";
 import type { AddressInfo } from "node:net";
 

@@ -13,8 +13,8 @@
 import { performance } from "node:perf_hooks";
 import { listConnections } from "@/lib/connections/list-connections";
 import { listQuerySchema } from "@/lib/validation/connections";
-import { createAppContext, setupTestEnv } from "@/test/app-context";
-import { seedBulkConnections } from "@/test/bulk-connections";
+import { createAppContext, setupTestEnv } from "@/test/harness";
+import { seedBulkConnections } from "@/test/harness/bulk-connections";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 200);
 const WARMUP = Math.min(20, RUNS);

@@ -1,105 +1,32 @@
 /**
- * Test scaffolding for lib/invoke: environment and catalogue for loopback peers, the demo
- * organizations, connections and credentials written straight to the database. Call
- * `configureInvokeTestEnv` once per test file, after the peers listen (the catalogue holds
- * their URLs) and before anything reads env().
+ * Test data for lib/ and the benchmarks: catalogue entries for loopback peers, the demo
+ * organizations (Acme: ada admin, bob member; Globex: eve admin) as actors, connections
+ * and credentials written straight to the database, the organization's OAuth clients,
+ * and real tokens from the loopback IdP.
  */
-import { randomBytes } from "node:crypto";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { eq, sql } from "drizzle-orm";
-import type { Db } from "@/db";
+import type { DatabaseTarget, Db } from "@/db/client";
 import { connections, credentials, serviceApps, users } from "@/db/schema";
 import { seedDemo } from "@/db/seed";
-import { completeLoginAndConsentWithFetch, type Idp } from "@/e2e/peers/idp";
 import { loadActor, type Actor } from "@/lib/auth/users";
-import type { CatalogEntryInput } from "@/lib/catalog/schema";
-import { storeCredential, type CredentialPayload, type CredentialRow } from "@/lib/connections/credentials";
+import { storeCredential, type CredentialPayload, type CredentialRow } from "@/lib/credentials/credentials";
 import { buildAuthorizationUrl, createPkce, exchangeAuthorizationCode, randomState, type TokenSet } from "@/lib/oauth2";
 import { sealJson } from "@/lib/secrets";
+import { completeLoginAndConsentWithFetch, type Idp, type IdpClient } from "@/test/peers/idp";
+import { createTestDatabase } from "./db";
+import { TEST_IDP_CLIENT } from "./catalog";
+import { TEST_REDIRECT_URI } from "./env";
 
-export const TEST_APP_URL = "http://127.0.0.1:3999";
-export const TEST_REDIRECT_URI = `${TEST_APP_URL}/api/oauth/callback`;
-
-/** Sets the environment of lib/env for this test process and writes the extra catalogue. */
-export function configureInvokeTestEnv(catalog: CatalogEntryInput[], extra: Record<string, string> = {}): void {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "connections-invoke-"));
-  const file = path.join(dir, "catalog.json");
-  fs.writeFileSync(file, JSON.stringify(catalog));
-  Object.assign(process.env, {
-    APP_URL: TEST_APP_URL,
-    CONNECTIONS_KEYS: JSON.stringify({ t1: randomBytes(32).toString("base64") }),
-    CONNECTIONS_ACTIVE_KEY: "t1",
-    CONNECTIONS_ALLOW_PRIVATE_NETWORK: "true",
-    CONNECTIONS_CATALOG_FILE: file,
-    CONNECTIONS_SEED: "false",
-    ...extra,
-  });
-}
-
-type EntryBase = { linkName: string; baseUrl: string; allowedHosts?: string[] };
-
-function base(e: EntryBase, authType: CatalogEntryInput["authType"]): CatalogEntryInput {
+/** The IdP client registration that matches TEST_IDP_CLIENT and the app's redirect URI. */
+export function testIdpClient(overrides: Partial<IdpClient> = {}): IdpClient {
   return {
-    name: `Test ${e.linkName}`.slice(0, 50),
-    linkName: e.linkName,
-    category: "Developer",
-    description: "A loopback test peer.",
-    icon: "Globe",
-    authType,
-    docsUrl: e.baseUrl,
-    api: { baseUrl: e.baseUrl, allowedHosts: e.allowedHosts ?? [new URL(e.baseUrl).hostname] },
-  };
-}
-
-export function apiKeyEntry(
-  e: EntryBase & { params: Array<{ name: string; paramType: "query" | "form" | "header"; prefix?: string }> },
-): CatalogEntryInput {
-  return {
-    ...base(e, "api_key"),
-    apiKey: { params: e.params.map((p) => ({ ...p, displayName: p.name.slice(0, 50) })) },
-  };
-}
-
-export function basicEntry(e: EntryBase): CatalogEntryInput {
-  return { ...base(e, "basic"), basic: { usernameLabel: "Username", passwordLabel: "Password" } };
-}
-
-export function oauth1Entry(e: EntryBase & { providerUrl: string; paramType: "query" | "form" | "header" }): CatalogEntryInput {
-  return {
-    ...base(e, "oauth1"),
-    oauth1: {
-      requestTokenUrl: `${e.providerUrl}/oauth/request_token`,
-      authorizeUrl: `${e.providerUrl}/oauth/authorize`,
-      accessTokenUrl: `${e.providerUrl}/oauth/access_token`,
-      paramType: e.paramType,
-    },
-  };
-}
-
-export function oauth2Entry(
-  e: EntryBase & {
-    tokenUrl: string;
-    authorizeUrl?: string;
-    paramType?: "query" | "header";
-    grantType?: "authorization_code" | "client_credentials";
-    scopes?: string[];
-  },
-): CatalogEntryInput {
-  const grantType = e.grantType ?? "authorization_code";
-  return {
-    ...base(e, "oauth2"),
-    oauth2: {
-      tokenUrl: e.tokenUrl,
-      ...(grantType === "authorization_code" ? { authorizeUrl: e.authorizeUrl ?? `${new URL(e.tokenUrl).origin}/auth` } : {}),
-      grantType,
-      pkce: grantType === "authorization_code",
-      tokenAuthMethod: "client_secret_basic",
-      scopeDelimiter: "space",
-      paramType: e.paramType ?? "header",
-      scopes: (e.scopes ?? []).map((name) => ({ name, description: `The ${name} scope` })),
-    },
+    client_id: TEST_IDP_CLIENT.clientId,
+    client_secret: TEST_IDP_CLIENT.clientSecret,
+    redirect_uris: [TEST_REDIRECT_URI],
+    grant_types: ["authorization_code", "refresh_token"],
+    token_endpoint_auth_method: "client_secret_basic",
+    scope: "openid offline_access read write",
+    ...overrides,
   };
 }
 
@@ -228,4 +155,25 @@ export async function rejection(p: Promise<unknown>): Promise<Error & { code: st
   );
   if (!(error instanceof Error)) throw new Error(`expected an Error, got ${String(error)}`);
   return error as Error & { code: string; status: number };
+}
+
+export type Actors = DemoPeople;
+
+export type AppContext = {
+  kind: DatabaseTarget["kind"];
+  db: Db;
+  actors: Actors;
+  drop(): Promise<void>;
+};
+
+/** A fresh database of this kind, migrated and seeded with the demo organizations. */
+export async function createAppContext(kind: DatabaseTarget["kind"]): Promise<AppContext> {
+  const handle = await createTestDatabase(kind);
+  try {
+    const actors = await seedPeople(handle.db);
+    return { kind, db: handle.db, actors, drop: () => handle.drop() };
+  } catch (error) {
+    await handle.drop();
+    throw error;
+  }
 }

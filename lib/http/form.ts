@@ -1,5 +1,5 @@
 /**
- * Encodings used by OAuth 1.0a (RFC 5849).
+ * Form and query encodings, for OAuth 1.0a (RFC 5849), OAuth 2 requests and invoke bodies.
  *
  * Two different encodings meet here and must not be confused:
  * - RFC 5849 §3.6 percent-encoding: every octet outside ALPHA / DIGIT / "-" / "." / "_" / "~"
@@ -103,8 +103,23 @@ export function serializeForm(pairs: ReadonlyArray<readonly [string, string]>): 
   return pairs.map(([name, value]) => `${percentEncode(name)}=${percentEncode(value)}`).join("&");
 }
 
+export const FORM_CONTENT_TYPE = "application/x-www-form-urlencoded";
+
 /** True for `application/x-www-form-urlencoded`, with or without parameters such as charset. */
 export function isFormContentType(contentType: string | undefined | null): boolean {
   if (!contentType) return false;
-  return contentType.split(";")[0].trim().toLowerCase() === "application/x-www-form-urlencoded";
+  return contentType.split(";")[0].trim().toLowerCase() === FORM_CONTENT_TYPE;
+}
+
+/**
+ * Appends an already-encoded `a=1&b=2` to a URL's query, leaving what is there byte for
+ * byte (RFC 5849 §3.5.3: protocol parameters follow the request-specific ones).
+ */
+export function appendQuery(url: string, encoded: string): string {
+  const extra = encoded.replace(/^[?&]+/, "");
+  if (!extra) return url;
+  const u = new URL(url);
+  const existing = u.search.startsWith("?") ? u.search.slice(1) : u.search;
+  u.search = existing ? `${existing}&${extra}` : extra;
+  return u.href;
 }

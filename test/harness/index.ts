@@ -1,0 +1,5 @@
+/** The one test harness of lib/, the benchmarks and (for peers and data) the e2e suite. */
+export * from "./catalog";
+export * from "./db";
+export * from "./env";
+export * from "./fixtures";
