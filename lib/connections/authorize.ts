@@ -6,20 +6,19 @@ import { oauthTransactions } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/audit";
 import type { Actor } from "@/lib/auth/users";
 import { env } from "@/lib/env";
-import { DomainError, Invalid } from "@/lib/errors";
-import { buildAuthorizeUrl, fetchAccessToken, fetchRequestToken, OAuth1Error } from "@/lib/oauth1";
+import { AuthorizationFailed, Invalid, type ConsentMode } from "@/lib/errors";
+import { buildAuthorizeUrl, fetchAccessToken, fetchRequestToken } from "@/lib/oauth1";
 import {
   buildAuthorizationUrl,
   clientCredentialsToken,
   createPkce,
   exchangeAuthorizationCode,
-  OAuth2Error,
   randomState,
 } from "@/lib/oauth2";
 import { oauthTransport, outboundFetch } from "@/lib/http/outbound";
 import { openJson, sealJson } from "@/lib/secrets";
-import type { ServiceDefinition } from "@/lib/services/definition";
 import { oauth2Endpoints } from "@/lib/services/oauth2-endpoints";
+import { authorizationFailure, providerErrorCode } from "@/lib/services/provider-errors";
 import { loadServiceClient, resolveService } from "@/lib/services/resolve";
 import { credentialUserFor, loadVisibleConnection, serviceRefOf, type ConnectionRow } from "./access";
 import { storeCredential } from "@/lib/credentials/credentials";
@@ -43,7 +42,8 @@ async function loadForAuthorization(db: Db, actor: Actor, connectionId: string) 
   return { connection, service };
 }
 
-export type StartMode = "popup" | "redirect";
+export type StartMode = ConsentMode;
+export { AuthorizationFailed };
 
 /**
  * Starts a consent flow (OAuth 2 authorization code or OAuth 1.0a): records a single-use
@@ -102,7 +102,7 @@ export async function startAuthorization(
       paramType: service.oauth1.paramType,
       fetch: outboundFetch() as typeof fetch,
     }).catch((error: unknown) => {
-      throw providerFailure(service, error);
+      throw authorizationFailure(service, error);
     });
     await db.insert(oauthTransactions).values({
       ...base,
@@ -114,31 +114,6 @@ export async function startAuthorization(
   }
 
   throw new Invalid(`${service.name} does not use a consent page`);
-}
-
-/** A failure the user can act on, in words that name the service and never a secret. */
-export class AuthorizationFailed extends DomainError {
-  constructor(
-    message: string,
-    readonly connectionId?: string,
-    readonly mode: StartMode = "popup",
-  ) {
-    super("invalid", 400, message);
-  }
-}
-
-function providerFailure(service: ServiceDefinition, error: unknown, connectionId?: string, mode?: StartMode): AuthorizationFailed {
-  if (error instanceof AuthorizationFailed) return error;
-  if (error instanceof OAuth2Error) {
-    const text =
-      error.code === "access_denied"
-        ? `Access was denied at ${service.name}. Nothing was stored.`
-        : `${service.name} refused the authorization (${error.code}): ${error.message}`;
-    return new AuthorizationFailed(text, connectionId, mode);
-  }
-  if (error instanceof OAuth1Error) return new AuthorizationFailed(`${service.name}: ${error.message}`, connectionId, mode);
-  if (error instanceof DomainError) return new AuthorizationFailed(error.message, connectionId, mode);
-  return new AuthorizationFailed(`Could not complete the authorization with ${service.name}. Try again.`, connectionId, mode);
 }
 
 const INVALID_STATE = "This authorization link is invalid, expired or was already used. Start again from the connection.";
@@ -216,13 +191,13 @@ export async function completeAuthorization(
       });
     }
   } catch (error) {
-    const failure = providerFailure(service, error, connection.id, mode);
+    const failure = authorizationFailure(service, error, connection.id, mode);
     await recordAudit(db, {
       orgId: actor.orgId,
       actorId: actor.id,
       action: "connection.authorization_failed",
       connectionId: connection.id,
-      detail: { code: error instanceof OAuth2Error || error instanceof OAuth1Error ? error.code : "error" },
+      detail: { code: providerErrorCode(error) },
     });
     throw failure;
   }
@@ -273,6 +248,6 @@ export async function connectClientCredentials(db: Db, actor: Actor, connectionI
     });
     await saveOAuth2Tokens(db, actor, connection, tokens, connection.scopes);
   } catch (error) {
-    throw providerFailure(service, error, connection.id);
+    throw authorizationFailure(service, error, connection.id);
   }
 }

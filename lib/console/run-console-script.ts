@@ -4,7 +4,8 @@ import type { Actor } from "@/lib/auth/users";
 import { runScript, type InvokeTask } from "@/lib/deluge";
 import { env } from "@/lib/env";
 import { DomainError } from "@/lib/errors";
-import { detailedResponse, invokeConnection } from "@/lib/invoke/invoke";
+import { detailedResponse } from "@/lib/invoke/detailed";
+import { invokeConnection } from "@/lib/invoke/invoke";
 
 /** Most a script may call out in one run, so a console run stays bounded. */
 const MAX_CALLS = 20;

@@ -1,47 +1,44 @@
 import "server-only";
+import { DomainError } from "@/lib/errors";
 
 /**
- * Base of every error raised by guarded outbound HTTP. `code` is the stable
- * machine-readable reason for `{ error: { code, message } }`; `status` is the
- * HTTP status the app should answer with. Messages name the host at most:
- * never a query string, a path, or a header value, since those carry secrets.
+ * Every error raised by guarded outbound HTTP: a DomainError whose code says why
+ * (lib/errors/codes.ts gives its status). Messages name the host at most: never a query
+ * string, a path, or a header value, since those carry secrets.
  */
-export abstract class OutboundError extends Error {
-  abstract readonly code: string;
-  abstract readonly status: number;
-}
+export abstract class OutboundError extends DomainError {}
 
 /** The URL or the address it resolves to is not allowed (SSRF policy). */
 export class OutboundBlockedError extends OutboundError {
-  readonly code = "outbound_blocked";
-  readonly status = 400;
-  override name = "OutboundBlockedError";
+  constructor(message: string) {
+    super("outbound_blocked", message);
+  }
 }
 
 /** DNS failure, refused or reset connection, TLS failure, malformed response. */
 export class OutboundConnectError extends OutboundError {
-  readonly code = "upstream_unreachable";
-  readonly status = 502;
-  override name = "OutboundConnectError";
+  constructor(message: string) {
+    super("upstream_unreachable", message);
+  }
 }
 
-/** The whole exchange (connect, redirects, headers and body) took too long. */
+/** The whole exchange (connect, headers and body) took too long. */
 export class OutboundTimeoutError extends OutboundError {
-  readonly code = "upstream_timeout";
-  readonly status = 504;
-  override name = "OutboundTimeoutError";
+  constructor(message: string) {
+    super("upstream_timeout", message);
+  }
 }
 
 /** The response body is larger than the cap. */
 export class OutboundTooLargeError extends OutboundError {
-  readonly code = "response_too_large";
-  readonly status = 502;
-  override name = "OutboundTooLargeError";
+  constructor(message: string) {
+    super("response_too_large", message);
+  }
 }
 
 /** The upstream redirected more times than allowed (a loop, usually). */
 export class OutboundRedirectError extends OutboundError {
-  readonly code = "too_many_redirects";
-  readonly status = 502;
-  override name = "OutboundRedirectError";
+  constructor(message: string) {
+    super("too_many_redirects", message);
+  }
 }

@@ -1,3 +1,4 @@
+import { statusOf } from "@/lib/errors";
 import type { LookupAddress } from "node:dns";
 import { afterEach, describe, expect, it } from "vitest";
 import { createPinnedLookup, guardedAgent, type Resolver } from "./dispatcher";
@@ -161,7 +162,7 @@ describe("createGuardedFetch", () => {
     const guardedFetch = createGuardedFetch({ allowPrivateNetwork: true });
     const error = await guardedFetch(`http://127.0.0.1:${port}/x?api_key=s3cr3t`).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OutboundConnectError);
-    expect((error as OutboundConnectError).status).toBe(502);
+    expect(statusOf((error as OutboundConnectError).code)).toBe(502);
     expect((error as Error).message).not.toContain("s3cr3t");
   });
 

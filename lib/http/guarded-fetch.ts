@@ -3,8 +3,6 @@ import { fetch as undiciFetch, type RequestInit as UndiciRequestInit } from "und
 import { guardedAgent, toOutboundError, type GuardedDispatcherOptions } from "./dispatcher";
 import { checkOutboundUrl, type OutboundPolicy } from "./url-policy";
 
-export { guardedRequest } from "./guarded-request";
-export type { GuardedRequestOptions, GuardedResponse, RedirectDecision } from "./guarded-request";
 export type { Resolver } from "./dispatcher";
 
 /** A `fetch` that only reaches what the outbound policy allows; see {@link createGuardedFetch}. */

@@ -1,3 +1,4 @@
+import { statusOf } from "@/lib/errors";
 import { describe, expect, it } from "vitest";
 import { OutboundBlockedError } from "./errors";
 import { checkOutboundUrl } from "./url-policy";
@@ -62,7 +63,7 @@ describe("checkOutboundUrl", () => {
     "not a url",
     "/relative/path",
   ])("refuses %s", (raw) => {
-    expect(refusal(raw).status).toBe(400);
+    expect(statusOf(refusal(raw).code)).toBe(400);
   });
 
   it("requires https unless private networks are allowed", () => {

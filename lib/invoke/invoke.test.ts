@@ -9,12 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connections, credentials } from "@/db/schema";
 import { startEchoApi, type EchoApi, type EchoRecord } from "@/test/peers/echo-api";
 import { startOAuth1Provider, type OAuth1Provider } from "@/test/peers/oauth1-provider";
-import { errorBody } from "@/lib/errors";
+import { errorBody } from "@/lib/api/error-response";
 import { systemResolver } from "@/lib/http/dispatcher";
 import { buildAuthorizeUrl, fetchAccessToken, fetchRequestToken } from "@/lib/oauth1";
 import type { ParamType } from "@/lib/validation/enums";
 import { createTestDatabase, type TestDatabase } from "@/test/harness";
-import { createInvokeEngine, invokeConnection, invokeResultToResponse, type InvokeEngine, type InvokeResult } from "./invoke";
+import { invokeResultToResponse } from "@/lib/api/invoke-response";
+import { createInvokeEngine, invokeConnection, type InvokeEngine, type InvokeResult } from "./invoke";
 import type { InvokeRequestInput } from "@/lib/validation/invoke";
 import {
   addConnection,

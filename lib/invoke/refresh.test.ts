@@ -14,7 +14,7 @@ import { auditEvents, credentials } from "@/db/schema";
 import { startEchoApi, type EchoApi } from "@/test/peers/echo-api";
 import { startIdp, type Idp } from "@/test/peers/idp";
 import { openCredential } from "@/lib/credentials/credentials";
-import { errorBody } from "@/lib/errors";
+import { errorBody } from "@/lib/api/error-response";
 import { createTestDatabase, databaseKinds, type TestDatabase } from "@/test/harness";
 import { createInvokeEngine, type InvokeEngine } from "./invoke";
 import { refreshDue } from "./refresh";

@@ -8,13 +8,14 @@ import type { ConnectionRow } from "@/lib/connections/access";
 import { oauth2Endpoints } from "@/lib/services/oauth2-endpoints";
 import { findCredential, openCredential, storeCredential, type CredentialPayload, type CredentialRow } from "@/lib/credentials/credentials";
 import { env } from "@/lib/env";
-import { NeedsReauth } from "@/lib/errors";
+import { NeedsReauth, NotAuthorizedByYou, NotConnected, TokenRefreshFailed } from "@/lib/errors";
 import { clientCredentialsToken, OAuth2Error, refreshTokens, type TokenSet } from "@/lib/oauth2";
 import { oauthTransport } from "@/lib/http/outbound";
 import { sealJson } from "@/lib/secrets";
 import type { ServiceDefinition } from "@/lib/services/definition";
+import { tokenRenewalFailure } from "@/lib/services/provider-errors";
 import { loadServiceClient } from "@/lib/services/resolve";
-import { needsReauthMessage, NotConnected, notConnectedMessage, NotAuthorizedByYou, notAuthorizedByYouMessage, TokenRefreshFailed } from "./errors";
+import { needsReauthMessage, notAuthorizedByYouMessage, notConnectedMessage } from "./messages";
 
 /**
  * OAuth 2 access tokens for the invoke engine (DESIGN.md "Invoke engine"): refreshed ahead
@@ -240,12 +241,7 @@ export class TokenManager {
           await markNeedsReauth(tx, ctx, row, "invalid_grant");
           return { kind: "needs_reauth", reason: `${service.name} refused to refresh its access token (invalid_grant).` };
         }
-        return {
-          kind: "failed",
-          message: cc
-            ? `Could not get an access token for ${label} from its token endpoint: ${error.message}. Nothing stored was changed; if this persists, check the service's client settings.`
-            : `Could not refresh the access token of ${label}: ${error.message}. The stored credential was kept; try again later.`,
-        };
+        return { kind: "failed", message: tokenRenewalFailure(error, { label, clientCredentials: cc }) };
       }
 
       const next: OAuth2Payload = {

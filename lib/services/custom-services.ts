@@ -7,12 +7,13 @@ import { recordAudit } from "@/lib/audit/audit";
 import type { Actor } from "@/lib/auth/users";
 import { findCatalogEntry } from "@/lib/catalog";
 import { serviceCatalog } from "@/lib/catalog/runtime";
+import { discoveryFailure } from "./provider-errors";
 import { revokeAtProvider } from "./revoke-at-provider";
 import { env } from "@/lib/env";
 import { Conflict, Forbidden, Invalid, NotFound } from "@/lib/errors";
 import { OutboundBlockedError } from "@/lib/http/errors";
 import { checkOutboundUrl } from "@/lib/http/url-policy";
-import { discover, OAuth2Error } from "@/lib/oauth2";
+import { discover } from "@/lib/oauth2";
 import { oauthTransport } from "@/lib/http/outbound";
 import { sealJson } from "@/lib/secrets";
 import type { AuthType } from "@/lib/validation/enums";
@@ -337,10 +338,6 @@ export async function discoverServiceEndpoints(issuer: string): Promise<Discover
       revocationUrl: endpoints.revocationUrl,
     };
   } catch (error) {
-    if (error instanceof OAuth2Error || error instanceof OutboundBlockedError) {
-      const message = `Discovery failed: ${error.message}`;
-      throw new Invalid(message, { issuer: [message] });
-    }
-    throw error;
+    throw discoveryFailure(error) ?? error;
   }
 }

@@ -1,8 +1,10 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { getDb } from "@/db";
 import { apiActor } from "@/lib/auth/api-actor";
-import { errorBody, Invalid } from "@/lib/errors";
-import { invokeConnection, invokeResultToResponse } from "@/lib/invoke/invoke";
+import { errorBody } from "@/lib/api/error-response";
+import { Invalid } from "@/lib/errors";
+import { invokeResultToResponse } from "@/lib/api/invoke-response";
+import { invokeConnection } from "@/lib/invoke/invoke";
 import type { InvokeRequestInput } from "@/lib/validation/invoke";
 
 /** POST /api/v1/invoke (SPEC.md §7): call an API through a connection. The engine validates the body. */

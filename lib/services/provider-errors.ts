@@ -1,0 +1,60 @@
+import "server-only";
+import { AuthorizationFailed, DomainError, Invalid, type ConsentMode } from "@/lib/errors";
+import { OutboundError } from "@/lib/http/errors";
+import { OAuth1Error } from "@/lib/oauth1/errors";
+import { OAuth2Error } from "@/lib/oauth2";
+import type { ServiceDefinition } from "./definition";
+
+/*
+ * The one place protocol and transport failures become the app's errors
+ * (docs/architecture.md "Errors"). Protocol errors (lib/oauth2, lib/oauth1) carry the
+ * provider's code and an already-redacted message; transport errors (lib/http) are
+ * DomainErrors already. What is said here names the service and never a secret.
+ */
+
+/** The provider's error code of a protocol failure, for audit records; "error" for anything else. */
+export function providerErrorCode(error: unknown): string {
+  return error instanceof OAuth2Error || error instanceof OAuth1Error ? error.code : "error";
+}
+
+/** A consent or client-credentials flow that failed, in words the user can act on. */
+export function authorizationFailure(
+  service: Pick<ServiceDefinition, "name">,
+  error: unknown,
+  connectionId?: string,
+  mode?: ConsentMode,
+): AuthorizationFailed {
+  if (error instanceof AuthorizationFailed) return error;
+  if (error instanceof OAuth2Error) {
+    const text =
+      error.code === "access_denied"
+        ? `Access was denied at ${service.name}. Nothing was stored.`
+        : `${service.name} refused the authorization (${error.code}): ${error.message}`;
+    return new AuthorizationFailed(text, connectionId, mode);
+  }
+  if (error instanceof OAuth1Error) return new AuthorizationFailed(`${service.name}: ${error.message}`, connectionId, mode);
+  if (error instanceof DomainError) return new AuthorizationFailed(error.message, connectionId, mode);
+  return new AuthorizationFailed(`Could not complete the authorization with ${service.name}. Try again.`, connectionId, mode);
+}
+
+/** "Discover endpoints" failed: the editor shows it under the Issuer URL field. */
+export function discoveryFailure(error: unknown): Invalid | undefined {
+  if (error instanceof OAuth2Error || error instanceof OutboundError) {
+    const message = `Discovery failed: ${error.message}`;
+    return new Invalid(message, { issuer: [message] });
+  }
+  return undefined;
+}
+
+/**
+ * Why renewing an access token failed, when the provider did not refuse the grant itself
+ * (5xx, timeout, malformed answer, refused client): nothing stored was changed.
+ */
+export function tokenRenewalFailure(
+  error: OAuth2Error,
+  subject: { label: string; clientCredentials: boolean },
+): string {
+  return subject.clientCredentials
+    ? `Could not get an access token for ${subject.label} from its token endpoint: ${error.message}. Nothing stored was changed; if this persists, check the service's client settings.`
+    : `Could not refresh the access token of ${subject.label}: ${error.message}. The stored credential was kept; try again later.`;
+}
