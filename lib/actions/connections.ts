@@ -1,7 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { action } from "@/lib/auth/action";
+import { action } from "./action";
 import { connectClientCredentials } from "@/lib/connections/authorize";
 import { createConnection } from "@/lib/connections/create-connection";
 import { deleteConnection } from "@/lib/connections/delete-connection";

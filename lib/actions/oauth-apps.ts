@@ -1,7 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { action } from "@/lib/auth/action";
+import { action } from "./action";
 import { setServiceApp } from "@/lib/services/apps";
 import { serviceAppSchema } from "@/lib/validation/service-apps";
 

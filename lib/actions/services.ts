@@ -1,7 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { action } from "@/lib/auth/action";
+import { action } from "./action";
 import {
   countServiceConnections,
   createCustomService,

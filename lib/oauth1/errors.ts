@@ -1,4 +1,3 @@
-import { percentEncode } from "@/lib/http/form";
 
 /**
  * Why an OAuth 1.0a step failed.
@@ -47,44 +46,6 @@ export class OAuth1Error extends Error {
     this.oauthProblem = details.oauthProblem;
     this.endpoint = details.endpoint;
   }
-}
-
-const EXCERPT_LENGTH = 200;
-const REDACTED = "[redacted]";
-
-/**
- * Makes provider text safe to show: removes every given secret in the forms it may take on
- * the wire (raw, RFC 5849 encoded, encodeURIComponent, form encoded with "+", doubly encoded
- * as inside a base string), blanks `oauth_token_secret` / `oauth_signature` values (a
- * PLAINTEXT signature *is* the secrets), drops markup and control characters, collapses
- * whitespace, and cuts to `max` characters.
- */
-export function sanitizeExcerpt(text: string, secrets: ReadonlyArray<string | undefined>, max = EXCERPT_LENGTH): string {
-  let out = text;
-  const forms = new Set<string>();
-  for (const secret of secrets) {
-    if (!secret) continue;
-    const encoded = percentEncode(secret);
-    forms.add(secret);
-    forms.add(encoded);
-    forms.add(percentEncode(encoded));
-    forms.add(encodeURIComponent(secret));
-    forms.add(encodeURIComponent(secret).replace(/%20/g, "+"));
-    forms.add(encoded.toLowerCase());
-  }
-  // Longest first, so a secret that contains another is removed whole.
-  for (const form of [...forms].sort((a, b) => b.length - a.length)) {
-    if (form) out = out.split(form).join(REDACTED);
-  }
-  out = out
-    .replace(/((?:^|[^a-z_])oauth_(?:token_secret|signature))(=|"\s*:\s*"|%3D)[^&\s"',;]*/gi, `$1$2${REDACTED}`)
-    .replace(/((?:^|[^a-z_])oauth_(?:token_secret|signature))\s*=\s*"[^"]*"/gi, `$1="${REDACTED}"`)
-    .replace(/<[^>]*>/g, " ")
-    .replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ")
-    .replace(/\s+/g, " ")
-    .trim();
-  if (out.length > max) out = out.slice(0, max - 1) + "…";
-  return out;
 }
 
 /** `https://host:port/path` of a URL, without userinfo, query or fragment; "" if unparsable. */

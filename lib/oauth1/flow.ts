@@ -2,7 +2,8 @@ import "server-only";
 import type { ParamType } from "@/lib/validation/enums";
 import { applyOAuth1 } from "./apply";
 import { parseFormEncoded, percentEncode } from "@/lib/http/form";
-import { describeEndpoint, OAuth1Error, sanitizeExcerpt } from "./errors";
+import { redactProviderText } from "@/lib/http/redact";
+import { describeEndpoint, OAuth1Error } from "./errors";
 import type { SignatureMethod } from "./signature";
 
 /** The injected fetch (e.g. the SSRF-guarded one from lib/http). */
@@ -139,7 +140,7 @@ async function postSigned(
     });
   } catch (err) {
     if (err instanceof Error && err.name === "AbortError") throw err;
-    const detail = err instanceof Error ? sanitizeExcerpt(describeFetchFailure(err), secrets, 160) : "";
+    const detail = err instanceof Error ? (redactProviderText(describeFetchFailure(err), secrets, 160) ?? "") : "";
     throw new OAuth1Error(
       "network_error",
       `Could not reach the ${step} endpoint ${endpoint}${detail ? `: ${detail}` : ""}.`,
@@ -150,9 +151,9 @@ async function postSigned(
   const { text, truncated } = await readCapped(response);
   const params = truncated ? null : parseTokenResponse(text);
   if (response.status < 200 || response.status > 299) {
-    const excerpt = sanitizeExcerpt(text, secrets);
+    const excerpt = (redactProviderText(text, secrets) ?? "");
     const rawProblem = params?.get("oauth_problem");
-    const oauthProblem = rawProblem ? sanitizeExcerpt(rawProblem, secrets, 80) : undefined;
+    const oauthProblem = rawProblem ? redactProviderText(rawProblem, secrets, 80) : undefined;
     const why = oauthProblem ? ` (oauth_problem=${oauthProblem})` : excerpt ? `: ${excerpt}` : "";
     throw new OAuth1Error("http_error", `The ${step} endpoint ${endpoint} answered HTTP ${response.status}${why}.`, {
       status: response.status,
@@ -162,7 +163,7 @@ async function postSigned(
     });
   }
   if (!params) {
-    const excerpt = truncated ? "" : sanitizeExcerpt(text, secrets);
+    const excerpt = truncated ? "" : (redactProviderText(text, secrets) ?? "");
     throw new OAuth1Error(
       "malformed_response",
       truncated

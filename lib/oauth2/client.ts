@@ -3,10 +3,11 @@ import "server-only";
 import * as oauth from "oauth4webapi";
 
 import { percentEncode } from "@/lib/http/form";
+import { redactProviderText } from "@/lib/http/redact";
 import type { ProviderTransport } from "@/lib/http/outbound";
 import type { ScopeDelimiter, TokenAuthMethod } from "@/lib/validation/enums";
 
-import { OAuth2Error, providerText } from "./errors";
+import { OAuth2Error } from "./errors";
 import { joinScopes, splitScopes } from "./scopes";
 
 /* ------------------------------------------------------------------ types */
@@ -179,7 +180,7 @@ function networkReason(err: unknown, secrets: ReadonlyArray<string | undefined>)
     const code = (e as { code?: unknown }).code;
     if (typeof code === "string" && code) return code;
   }
-  const message = err instanceof Error ? providerText(err.message, 120, secrets) : undefined;
+  const message = err instanceof Error ? redactProviderText(err.message, secrets, 120) : undefined;
   return message ?? "network error";
 }
 
@@ -195,11 +196,11 @@ function toOAuth2Error(
   const failure = FAILURE_CODE[kind];
 
   if (err instanceof oauth.ResponseBodyError) {
-    const description = providerText(err.error_description, 200, secrets);
+    const description = redactProviderText(err.error_description, secrets, 200);
     if (err.status >= 500) {
       return new OAuth2Error(
         failure,
-        `The provider's ${label} failed with HTTP ${err.status} (${providerText(err.error, 60) ?? "error"}${
+        `The provider's ${label} failed with HTTP ${err.status} (${redactProviderText(err.error, [], 60) ?? "error"}${
           description ? `: ${description}` : ""
         })`,
         err.status,
@@ -214,7 +215,7 @@ function toOAuth2Error(
     if (err.status >= 500) {
       return new OAuth2Error(failure, `The provider's ${label} failed with HTTP ${err.status}`, err.status);
     }
-    return new OAuth2Error(code, refusalMessage(code, label, providerText(params?.error_description, 200, secrets)), err.status);
+    return new OAuth2Error(code, refusalMessage(code, label, redactProviderText(params?.error_description, secrets, 200)), err.status);
   }
 
   if (err instanceof oauth.OperationProcessingError) {
@@ -310,8 +311,8 @@ async function normalizeTokenResponse(
     return new Response(text, { status: 200, headers: contentType ? { "content-type": contentType } : {} });
   }
   if (typeof body.access_token !== "string" && typeof body.error === "string") {
-    const code = providerText(body.error, 60) ?? "error";
-    throw new OAuth2Error(code, refusalMessage(code, ENDPOINT_LABEL.token, providerText(body.error_description, 200, secrets)), 200);
+    const code = redactProviderText(body.error, [], 60) ?? "error";
+    throw new OAuth2Error(code, refusalMessage(code, ENDPOINT_LABEL.token, redactProviderText(body.error_description, secrets, 200)), 200);
   }
   if (body.token_type === undefined && typeof body.access_token === "string") body.token_type = "bearer";
   if (!keepIdToken) delete body.id_token;
@@ -473,8 +474,8 @@ function validateCallback(
     validated = oauth.validateAuthResponse(as, client, params, expectedState);
   } catch (err) {
     if (err instanceof oauth.AuthorizationResponseError) {
-      const code = providerText(err.error, 60) ?? "error";
-      const description = providerText(err.error_description);
+      const code = redactProviderText(err.error, [], 60) ?? "error";
+      const description = redactProviderText(err.error_description);
       const text =
         code === "access_denied"
           ? "Access was denied at the provider (the user declined, or the provider refused the request) (access_denied)"

@@ -29,23 +29,3 @@ export class OAuth2Error extends Error {
     if (status !== undefined) this.status = status;
   }
 }
-
-/**
- * Provider-supplied text (error_description ...) made safe to put in a message:
- * control characters removed, any of `secrets` (what we sent: codes, tokens, the
- * client secret) replaced by "[redacted]" should the provider echo it, then capped.
- */
-export function providerText(
-  value: unknown,
-  max = 200,
-  secrets: ReadonlyArray<string | undefined> = [],
-): string | undefined {
-  if (typeof value !== "string") return undefined;
-  let text = value;
-  for (const secret of secrets) {
-    if (secret && secret.length >= 4) text = text.split(secret).join("[redacted]");
-  }
-  const clean = text.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
-  if (!clean) return undefined;
-  return clean.length > max ? `${clean.slice(0, max)}…` : clean;
-}

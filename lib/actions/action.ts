@@ -2,8 +2,8 @@ import "server-only";
 import { z } from "zod";
 import { getDb, type Db } from "@/db";
 import { DomainError } from "@/lib/errors";
-import { currentActor } from "./session";
-import type { Actor } from "./users";
+import { currentActor } from "@/lib/auth/session";
+import type { Actor } from "@/lib/auth/users";
 
 export type ActionResult<T> =
   | { ok: true; data: T }
