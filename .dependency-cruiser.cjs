@@ -3,14 +3,14 @@
  *
  *   app/ → components/ → lib/actions, lib/api, lib/server (edges)
  *     → feature modules (lib/console → lib/invoke, lib/accounts → lib/connections → lib/services
- *        → lib/credentials, lib/catalog, lib/audit, lib/auth)
+ *        → lib/credentials, lib/catalog, lib/audit → lib/auth)
  *     → protocol (lib/oauth1, lib/oauth2, lib/deluge)
  *     → infrastructure (lib/http, lib/crypto, lib/secrets, lib/errors, lib/env.ts, db/)
  *
  * lib/validation and lib/sdk run in the browser and in scripts too: they import nothing of
  * the server. Test support (test/, e2e/, bench/) is never imported by production code.
  */
-const FEATURE = "^lib/(console|invoke|accounts|connections|services|credentials|catalog|audit|auth|jobs|observability)/";
+const FEATURE = "^lib/(console|invoke|accounts|connections|services|credentials|catalog|audit|auth)/";
 const PROTOCOL = "^lib/(oauth1|oauth2|deluge)/";
 const EDGE = "^lib/(actions|api|server)/";
 const INFRA = "^(lib/(http|crypto|secrets|errors)/|lib/env\\.ts$|db/)";
@@ -24,7 +24,8 @@ const featureOrder = [
   ["invoke", "accounts"],
   ["connections"],
   ["services"],
-  ["credentials", "catalog", "audit", "auth", "jobs", "observability"],
+  ["credentials", "catalog", "audit"],
+  ["auth"],
 ];
 
 const featureRules = featureOrder.flatMap((tier, index) => {

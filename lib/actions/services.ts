@@ -2,12 +2,10 @@
 
 import { revalidatePath } from "next/cache";
 import { action } from "./action";
-import {
-  countServiceConnections,
-  createCustomService,
-  discoverServiceEndpoints,
-  updateCustomService,
-} from "@/lib/services/custom-services";
+import { createCustomService } from "@/lib/services/create-custom-service";
+import { discoverServiceEndpoints } from "@/lib/services/discover-service-endpoints";
+import { countServiceConnections } from "@/lib/services/get-custom-service-for-edit";
+import { updateCustomService } from "@/lib/services/update-custom-service";
 import {
   createServiceSchema,
   discoverEndpointsSchema,

@@ -2,6 +2,7 @@ import "server-only";
 import { and, desc, eq } from "drizzle-orm";
 import type { Db } from "@/db";
 import { auditEvents, users } from "@/db/schema";
+import type { Actor } from "@/lib/auth/users";
 
 export type AuditAction =
   | "connection.created"
@@ -50,7 +51,8 @@ export type AuditEventDto = {
 
 export async function listConnectionAudit(
   db: Db,
-  params: { orgId: string; connectionId: string; limit?: number },
+  actor: Pick<Actor, "orgId">,
+  params: { connectionId: string; limit?: number },
 ): Promise<AuditEventDto[]> {
   const rows = await db
     .select({
@@ -62,7 +64,7 @@ export async function listConnectionAudit(
     })
     .from(auditEvents)
     .leftJoin(users, eq(users.id, auditEvents.actorId))
-    .where(and(eq(auditEvents.orgId, params.orgId), eq(auditEvents.connectionId, params.connectionId)))
+    .where(and(eq(auditEvents.orgId, actor.orgId), eq(auditEvents.connectionId, params.connectionId)))
     .orderBy(desc(auditEvents.createdAt), desc(auditEvents.id))
     .limit(params.limit ?? 20);
   return rows.map((r) => ({ ...r, action: r.action as AuditAction, createdAt: r.createdAt.toISOString() }));

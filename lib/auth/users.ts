@@ -3,7 +3,10 @@ import { asc, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { organizations, users } from "@/db/schema";
 
-/** Who is asking: everything in lib/ that reads or writes takes this. */
+/**
+ * Who is asking: every domain function takes `(db, actor, input)` and scopes what it reads
+ * and writes by the actor's organization (docs/architecture.md "Conventions").
+ */
 export type Actor = {
   id: string;
   email: string;
@@ -12,6 +15,9 @@ export type Actor = {
   orgId: string;
   orgName: string;
 };
+
+/** The organization a query is scoped to: an actor, or (for the app's own jobs) a row of the organization. */
+export type OrgScope = Pick<Actor, "orgId">;
 
 export async function findUserByEmail(db: Db, email: string) {
   const [user] = await db
@@ -42,11 +48,11 @@ export async function loadActor(db: Db, userId: string): Promise<Actor | undefin
 
 export type MemberDto = { id: string; email: string; name: string; role: "admin" | "member"; createdAt: string };
 
-export async function listMembers(db: Db, params: { orgId: string }): Promise<MemberDto[]> {
+export async function listMembers(db: Db, actor: OrgScope): Promise<MemberDto[]> {
   const rows = await db
     .select({ id: users.id, email: users.email, name: users.name, role: users.role, createdAt: users.createdAt })
     .from(users)
-    .where(eq(users.orgId, params.orgId))
+    .where(eq(users.orgId, actor.orgId))
     .orderBy(asc(users.email));
   return rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() }));
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq } from "drizzle-orm";
+import { and, eq, ne, or } from "drizzle-orm";
 import type { Db } from "@/db";
 import { connections } from "@/db/schema";
 import type { Actor } from "@/lib/auth/users";
@@ -7,6 +7,31 @@ import { Forbidden, NotFound } from "@/lib/errors";
 import type { ServiceRef } from "@/lib/services/definition";
 
 export type ConnectionRow = typeof connections.$inferSelect;
+
+/*
+ * Who may see and touch which connection (docs/product.md §5, §9): the one place the
+ * tenant scope and the sharing rules of connection queries are written.
+ */
+
+/** Connections of the actor's organization: every connection query starts here. */
+export function connectionsInOrg(actor: Pick<Actor, "orgId">) {
+  return eq(connections.orgId, actor.orgId);
+}
+
+/** Connections the actor created. */
+export function ownConnections(actor: Pick<Actor, "id" | "orgId">) {
+  return and(connectionsInOrg(actor), eq(connections.ownerId, actor.id));
+}
+
+/** Others' connections the actor may authenticate with their own credential ("use credentials of login user"). */
+export function sharedWith(actor: Pick<Actor, "id" | "orgId">) {
+  return and(connectionsInOrg(actor), ne(connections.ownerId, actor.id), eq(connections.useLoginUserCredentials, true));
+}
+
+/** Connections the actor may see: their own and the shared ones. */
+export function visibleTo(actor: Pick<Actor, "id" | "orgId">) {
+  return and(connectionsInOrg(actor), or(eq(connections.ownerId, actor.id), eq(connections.useLoginUserCredentials, true)));
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -20,11 +45,9 @@ export async function loadVisibleConnection(db: Db, actor: Actor, id: string): P
   const [row] = await db
     .select()
     .from(connections)
-    .where(and(eq(connections.id, id), eq(connections.orgId, actor.orgId)))
+    .where(and(eq(connections.id, id), visibleTo(actor)))
     .limit(1);
-  if (!row || (row.ownerId !== actor.id && !row.useLoginUserCredentials)) {
-    throw new NotFound("That connection does not exist");
-  }
+  if (!row) throw new NotFound("That connection does not exist");
   return row;
 }
 

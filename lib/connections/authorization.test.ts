@@ -243,7 +243,7 @@ describe.each(databaseKinds)("connection authorization (%s)", (kind) => {
 
     // Once an admin sets the app it is configured for Acme, and only for Acme.
     await setServiceApp(ctx.db, ada, serviceAppSchema.parse({ serviceLinkName: "gitlab", clientId: "acme-gitlab", clientSecret: "acme-gitlab-secret" }));
-    expect((await listServiceApps(ctx.db, { orgId: ada.orgId })).map((a) => a.serviceLinkName)).toContain("gitlab");
+    expect((await listServiceApps(ctx.db, ada)).map((a) => a.serviceLinkName)).toContain("gitlab");
     expect((await getConnectionSummary(ctx.db, ada, id)).notConfigured).toBe(false);
     const { redirectTo } = await startAuthorization(ctx.db, ada, { connectionId: id, browserBinding: "b", mode: "popup" });
     expect(new URL(redirectTo).searchParams.get("client_id")).toBe("acme-gitlab");

@@ -38,7 +38,7 @@ async function loadForAuthorization(db: Db, actor: Actor, connectionId: string) 
   if (credentialUserFor(connection, actor.id) !== actor.id) {
     throw new Invalid("Only the owner can connect this connection");
   }
-  const service = await resolveService(db, actor.orgId, serviceRefOf(connection));
+  const service = await resolveService(db, actor, serviceRefOf(connection));
   return { connection, service };
 }
 
@@ -55,7 +55,7 @@ export async function startAuthorization(
   input: { connectionId: string; browserBinding: string; mode: StartMode },
 ): Promise<{ redirectTo: string }> {
   const { connection, service } = await loadForAuthorization(db, actor, input.connectionId);
-  const client = await loadServiceClient(db, actor.orgId, service);
+  const client = await loadServiceClient(db, actor, service);
   // Expired transactions of anybody are swept here, so the table never grows unbounded.
   await db.delete(oauthTransactions).where(lt(oauthTransactions.expiresAt, new Date()));
   const id = randomUUID();
@@ -151,7 +151,7 @@ export async function completeAuthorization(
     tx.secretSealed,
   );
   try {
-    const client = await loadServiceClient(db, actor.orgId, service);
+    const client = await loadServiceClient(db, actor, service);
     if (tx.kind === "oauth2") {
       const tokens = await exchangeAuthorizationCode({
         endpoints: oauth2Endpoints(service),
@@ -237,7 +237,7 @@ export async function connectClientCredentials(db: Db, actor: Actor, connectionI
   if (service.authType !== "oauth2" || service.oauth2?.grantType !== "client_credentials") {
     throw new Invalid(`${service.name} does not use the client credentials grant`);
   }
-  const client = await loadServiceClient(db, actor.orgId, service);
+  const client = await loadServiceClient(db, actor, service);
   try {
     const tokens = await clientCredentialsToken({
       endpoints: oauth2Endpoints(service),

@@ -1,6 +1,7 @@
 import "server-only";
 import type { z } from "zod";
 import type { Db } from "@/db";
+import { isUniqueViolation } from "@/db/errors";
 import { connections } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/audit";
 import type { Actor } from "@/lib/auth/users";
@@ -10,11 +11,6 @@ import { resolveService } from "@/lib/services/resolve";
 import type { createConnectionSchema } from "@/lib/validation/connections";
 
 export const LINK_NAME_TAKEN = "This link name is already used by another connection in your organization";
-
-function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: string; cause?: { code?: string } })?.code ?? (error as { cause?: { code?: string } })?.cause?.code;
-  return code === "23505";
-}
 
 /** Scopes must be ones the service offers, unless it takes free-form scopes (custom OAuth 2). */
 export function checkScopes(def: ServiceDefinition, scopes: string[]): string[] {
@@ -34,7 +30,7 @@ export async function createConnection(
   actor: Actor,
   input: z.output<typeof createConnectionSchema>,
 ): Promise<{ id: string; service: ServiceDefinition }> {
-  const service = await resolveService(db, actor.orgId, input.service);
+  const service = await resolveService(db, actor, input.service);
   const scopes = checkScopes(service, input.scopes);
   const scopeDelimiter = service.oauth2?.freeScopes ? input.scopeDelimiter : (service.oauth2?.scopeDelimiter ?? "comma");
   try {

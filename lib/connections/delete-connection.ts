@@ -12,9 +12,9 @@ import { revokeAtProvider } from "@/lib/services/revoke-at-provider";
 export async function deleteConnection(db: Db, actor: Actor, id: string): Promise<void> {
   const row = await loadOwnConnection(db, actor, id);
   const creds = await db.select().from(credentials).where(eq(credentials.connectionId, row.id));
-  const service = await resolveService(db, actor.orgId, serviceRefOf(row)).catch(() => undefined);
+  const service = await resolveService(db, actor, serviceRefOf(row)).catch(() => undefined);
   if (service) {
-    for (const c of creds) if (c.payloadSealed) await revokeAtProvider(db, actor.orgId, service, c);
+    for (const c of creds) if (c.payloadSealed) await revokeAtProvider(db, actor, { service: service, credential: c });
   }
   await db.transaction(async (tx) => {
     await tx.delete(connections).where(eq(connections.id, row.id)); // credentials cascade

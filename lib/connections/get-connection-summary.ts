@@ -25,7 +25,7 @@ export function credentialFields(service: ServiceDefinition): ConnectionSummaryD
 /** Everything the "Connection summary" page shows (SPEC.md §4), from the asking user's point of view. */
 export async function getConnectionSummary(db: Db, actor: Actor, id: string): Promise<ConnectionSummaryDto> {
   const row = await loadVisibleConnection(db, actor, id);
-  const service = await resolveService(db, actor.orgId, serviceRefOf(row));
+  const service = await resolveService(db, actor, serviceRefOf(row));
   const [credential, [owner], [{ shared }], configured] = await Promise.all([
     // Visible means own or shared, so the credential that counts for this page is always the actor's.
     findCredential(db, row.id, actor.id),
@@ -34,7 +34,7 @@ export async function getConnectionSummary(db: Db, actor: Actor, id: string): Pr
       .select({ shared: sql<number>`count(*)::int` })
       .from(credentials)
       .where(and(eq(credentials.connectionId, row.id), ne(credentials.userId, row.ownerId), isNotNull(credentials.payloadSealed))),
-    hasServiceClient(db, actor.orgId, service),
+    hasServiceClient(db, actor, service),
   ]);
   const status: ConnectionStatus =
     credential?.status === "connected" ? "connected" : credential?.status === "needs_reauth" ? "needs_reauth" : "not_connected";

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, desc, eq, ilike, inArray, isNull, ne, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, ilike, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db";
 import { connections, credentials, services, users } from "@/db/schema";
 import type { Actor } from "@/lib/auth/users";
@@ -8,6 +8,7 @@ import type { ListQuery } from "@/lib/validation/connections";
 import { connectKindOf, definitionFromCatalog, type ServiceDefinition } from "@/lib/services/definition";
 import { definitionFromCustom } from "@/lib/services/resolve";
 import type { ConnectionListDto, ConnectionStatus } from "./dto";
+import { ownConnections, sharedWith } from "./access";
 import { credentialFields } from "./get-connection-summary";
 
 export type ListTab = "own" | "shared" | "available";
@@ -29,9 +30,7 @@ function escapeLike(text: string): string {
  * The status is always the actor's own credential's.
  */
 export async function listConnections(db: Db, actor: Actor, tab: ListTab, query: ListQuery): Promise<ConnectionListDto> {
-  const filters: Array<SQL | undefined> = [eq(connections.orgId, actor.orgId)];
-  if (tab === "own") filters.push(eq(connections.ownerId, actor.id));
-  else filters.push(ne(connections.ownerId, actor.id), eq(connections.useLoginUserCredentials, true));
+  const filters: Array<SQL | undefined> = [tab === "own" ? ownConnections(actor) : sharedWith(actor)];
   if (tab === "shared") filters.push(sql`${credentials.id} is not null`);
   // The join below brings only the actor's credential, so "none" means not yet authenticated by them.
   if (tab === "available") filters.push(isNull(credentials.id));

@@ -19,8 +19,8 @@ export async function revokeConnection(
   const row = await loadVisibleConnection(db, actor, id);
   const credential = await findCredential(db, row.id, actor.id);
   if (!credential?.payloadSealed) return { provider: "nothing_to_revoke" };
-  const service = await resolveService(db, actor.orgId, serviceRefOf(row));
-  const provider = await revokeAtProvider(db, actor.orgId, service, credential);
+  const service = await resolveService(db, actor, serviceRefOf(row));
+  const provider = await revokeAtProvider(db, actor, { service: service, credential: credential });
   await db.transaction(async (tx) => {
     await clearCredential(tx, credential.id);
     await recordAudit(tx, {

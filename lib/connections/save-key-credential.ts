@@ -14,7 +14,7 @@ export async function saveKeyCredential(db: Db, actor: Actor, input: z.output<ty
   const row = await loadVisibleConnection(db, actor, input.id);
   const userId = credentialUserFor(row, actor.id);
   if (userId !== actor.id) throw new Invalid("Only the owner can connect this connection");
-  const service = await resolveService(db, actor.orgId, serviceRefOf(row));
+  const service = await resolveService(db, actor, serviceRefOf(row));
   let payload: CredentialPayload;
   const missing = (field: string, label: string) => new Invalid(`${label} is required`, { [field]: [`${label} is required`] });
   if (service.authType === "api_key") {

@@ -17,7 +17,7 @@ export async function updateConnection(
   input: z.output<typeof updateConnectionSchema>,
 ): Promise<{ scopesChanged: boolean }> {
   const row = await loadOwnConnection(db, actor, input.id);
-  const service = await resolveService(db, actor.orgId, serviceRefOf(row));
+  const service = await resolveService(db, actor, serviceRefOf(row));
   const scopes = checkScopes(service, input.scopes);
   const scopesChanged = scopes.length !== row.scopes.length || scopes.some((s) => !row.scopes.includes(s));
   await db.transaction(async (tx) => {

@@ -85,7 +85,7 @@ export function createInvokeEngine(options: InvokeEngineOptions = {}): InvokeEng
 
     const { connection, credential } = await loadForCall(db, actor, request.connection);
     const userId = credentialUserFor(connection, actor.id);
-    const service = await resolveService(db, actor.orgId, serviceRefOf(connection));
+    const service = await resolveService(db, actor, serviceRefOf(connection));
 
     // The credential only ever goes to the service's hosts: refuse before touching it.
     const hostname = new URL(request.url).hostname;

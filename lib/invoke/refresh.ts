@@ -216,7 +216,7 @@ export class TokenManager {
         return { kind: "not_connected" };
       }
 
-      const client = await loadServiceClient(tx as unknown as Db, connection.orgId, service);
+      const client = await loadServiceClient(tx as unknown as Db, connection, service);
       let tokens: TokenSet;
       try {
         tokens = cc

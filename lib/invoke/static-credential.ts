@@ -28,7 +28,7 @@ export async function staticCredential(
       return { type: "basic", username: payload.username, password: payload.password };
     case "oauth1": {
       if (payload?.type !== "oauth1") throw mismatch();
-      const client = await loadServiceClient(db, connection.orgId, service);
+      const client = await loadServiceClient(db, connection, service);
       return {
         type: "oauth1",
         consumerKey: client.clientId,

@@ -4,7 +4,7 @@ import type { Db } from "@/db";
 import { serviceApps } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/audit";
 import { assertAdmin } from "@/lib/auth/session";
-import type { Actor } from "@/lib/auth/users";
+import type { Actor, OrgScope } from "@/lib/auth/users";
 import { findCatalogEntry } from "@/lib/catalog";
 import { serviceCatalog } from "@/lib/catalog/runtime";
 import { Invalid, NotFound } from "@/lib/errors";
@@ -15,11 +15,11 @@ import type { serviceAppSchema } from "@/lib/validation/service-apps";
 /** What the settings page may show of an OAuth app: never the secret, only that one is set. */
 export type ServiceAppDto = { serviceLinkName: string; clientId: string; hasSecret: true; updatedAt: string };
 
-export async function listServiceApps(db: Db, params: { orgId: string }): Promise<ServiceAppDto[]> {
+export async function listServiceApps(db: Db, actor: OrgScope): Promise<ServiceAppDto[]> {
   const rows = await db
     .select({ serviceLinkName: serviceApps.serviceLinkName, clientId: serviceApps.clientId, updatedAt: serviceApps.updatedAt })
     .from(serviceApps)
-    .where(eq(serviceApps.orgId, params.orgId));
+    .where(eq(serviceApps.orgId, actor.orgId));
   return rows.map((r) => ({ ...r, hasSecret: true, updatedAt: r.updatedAt.toISOString() }));
 }
 

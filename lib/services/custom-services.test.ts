@@ -20,15 +20,11 @@ import {
 import { createAppContext, setupTestEnv, testIdpClient, type AppContext } from "@/test/harness";
 import { databaseKinds } from "@/test/harness";
 import { startIdp, type Idp } from "@/test/peers/idp";
-import {
-  countServiceConnections,
-  createCustomService,
-  discoverServiceEndpoints,
-  getCustomServiceForEdit,
-  SERVICE_LINK_NAME_DEFAULT,
-  SERVICE_LINK_NAME_TAKEN,
-  updateCustomService,
-} from "./custom-services";
+import { createCustomService } from "./create-custom-service";
+import { SERVICE_LINK_NAME_DEFAULT, SERVICE_LINK_NAME_TAKEN } from "./custom-service-access";
+import { discoverServiceEndpoints } from "./discover-service-endpoints";
+import { countServiceConnections, getCustomServiceForEdit } from "./get-custom-service-for-edit";
+import { updateCustomService } from "./update-custom-service";
 import { loadServiceClient, resolveService } from "./resolve";
 
 beforeAll(() => {
@@ -108,17 +104,17 @@ describe.each(databaseKinds)("custom services (%s)", (kind) => {
   describe("create", () => {
     it("creates each type; the secret is sealed and opens for the flows", async () => {
       const { id } = await create(ada, oauth2Input());
-      const def = await resolveService(ctx.db, ada.orgId, { kind: "custom", id });
+      const def = await resolveService(ctx.db, ada, { kind: "custom", id });
       expect(def.oauth2?.clientId).toBe("client-1");
-      expect(await loadServiceClient(ctx.db, ada.orgId, def)).toEqual({ clientId: "client-1", clientSecret: CLIENT_SECRET });
+      expect(await loadServiceClient(ctx.db, ada, def)).toEqual({ clientId: "client-1", clientSecret: CLIENT_SECRET });
 
       const basic = await create(ada, { name: "Basic one", linkName: nextLinkName("basic"), authType: "basic", allowedHosts: ["api.example.com"] });
       expect((await getCustomServiceForEdit(ctx.db, ada, basic.id)).hasSecret).toBe(false);
       const keys = await create(ada, apiKeyInput());
       expect((await getCustomServiceForEdit(ctx.db, ada, keys.id)).config).toMatchObject({ authType: "api_key" });
       const o1 = await create(ada, oauth1Input());
-      const o1def = await resolveService(ctx.db, ada.orgId, { kind: "custom", id: o1.id });
-      expect((await loadServiceClient(ctx.db, ada.orgId, o1def)).clientSecret).toBe(CONSUMER_SECRET);
+      const o1def = await resolveService(ctx.db, ada, { kind: "custom", id: o1.id });
+      expect((await loadServiceClient(ctx.db, ada, o1def)).clientSecret).toBe(CONSUMER_SECRET);
     });
 
     it("refuses a link name used by another custom service of the organization", async () => {
@@ -224,12 +220,12 @@ describe.each(databaseKinds)("custom services (%s)", (kind) => {
         accessTokenUrl: "https://api2.example.com/at",
         paramType: "query",
       });
-      const def = await resolveService(ctx.db, ada.orgId, { kind: "custom", id });
+      const def = await resolveService(ctx.db, ada, { kind: "custom", id });
       expect(def.oauth1).toMatchObject({ consumerKey: "consumer-2", requestTokenUrl: "https://api2.example.com/rt", paramType: "query" });
-      expect((await loadServiceClient(ctx.db, ada.orgId, def)).clientSecret).toBe(CONSUMER_SECRET);
+      expect((await loadServiceClient(ctx.db, ada, def)).clientSecret).toBe(CONSUMER_SECRET);
       await update(ada, { ...input, id, consumerSecret: "new-consumer-secret" });
-      const after = await resolveService(ctx.db, ada.orgId, { kind: "custom", id });
-      expect((await loadServiceClient(ctx.db, ada.orgId, after)).clientSecret).toBe("new-consumer-secret");
+      const after = await resolveService(ctx.db, ada, { kind: "custom", id });
+      expect((await loadServiceClient(ctx.db, ada, after)).clientSecret).toBe("new-consumer-secret");
     });
 
     it("OAuth 2: the listed fields edit, scopes are only added, the grant type never changes", async () => {
@@ -247,7 +243,7 @@ describe.each(databaseKinds)("custom services (%s)", (kind) => {
         paramType: "query",
         scopes: ["read", "write", "admin"],
       });
-      const def = await resolveService(ctx.db, ada.orgId, { kind: "custom", id });
+      const def = await resolveService(ctx.db, ada, { kind: "custom", id });
       expect(def.oauth2).toMatchObject({
         clientId: "client-2",
         tokenUrl: "https://auth2.example.com/token",
@@ -255,7 +251,7 @@ describe.each(databaseKinds)("custom services (%s)", (kind) => {
         paramType: "query",
       });
       expect(def.oauth2?.scopes.map((s) => s.name)).toEqual(["read", "write", "admin"]);
-      expect(await loadServiceClient(ctx.db, ada.orgId, def)).toEqual({ clientId: "client-2", clientSecret: CLIENT_SECRET });
+      expect(await loadServiceClient(ctx.db, ada, def)).toEqual({ clientId: "client-2", clientSecret: CLIENT_SECRET });
 
       const edited = await expectError(update(ada, { ...input, id, scopes: ["read", "WRITE", "admin"] }), Invalid);
       expect(edited.message).toBe(serviceEditMessages.scopesChanged);

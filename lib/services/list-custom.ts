@@ -1,6 +1,7 @@
 import "server-only";
 import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "@/db";
+import type { OrgScope } from "@/lib/auth/users";
 import { services, users } from "@/db/schema";
 import type { AuthType } from "@/lib/validation/enums";
 
@@ -14,7 +15,7 @@ export type CustomServiceDto = {
 };
 
 /** Every custom service of the organization: all members see them (SPEC.md §6). */
-export async function listCustomServices(db: Db, params: { orgId: string }): Promise<CustomServiceDto[]> {
+export async function listCustomServices(db: Db, actor: OrgScope): Promise<CustomServiceDto[]> {
   return db
     .select({
       id: services.id,
@@ -26,15 +27,15 @@ export async function listCustomServices(db: Db, params: { orgId: string }): Pro
     })
     .from(services)
     .innerJoin(users, eq(users.id, services.createdBy))
-    .where(eq(services.orgId, params.orgId))
+    .where(eq(services.orgId, actor.orgId))
     .orderBy(asc(services.name));
 }
 
-export async function findCustomServiceByLinkName(db: Db, params: { orgId: string; linkName: string }) {
+export async function findCustomServiceByLinkName(db: Db, actor: OrgScope, input: { linkName: string }) {
   const [row] = await db
     .select()
     .from(services)
-    .where(and(eq(services.orgId, params.orgId), eq(services.linkName, params.linkName)))
+    .where(and(eq(services.orgId, actor.orgId), eq(services.linkName, input.linkName)))
     .limit(1);
   return row;
 }

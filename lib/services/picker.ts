@@ -8,7 +8,7 @@ import { listCustomServices } from "./list-custom";
 
 /** What "Pick your Service" shows: the catalogue by category, and the organization's custom services. */
 export async function pickerServices(db: Db, actor: Actor) {
-  const custom = await listCustomServices(db, { orgId: actor.orgId });
+  const custom = await listCustomServices(db, actor);
   return {
     services: catalogCategories(serviceCatalog()).flatMap((g) =>
       g.entries.map((e) => ({

@@ -1,12 +1,13 @@
 import "server-only";
 import { and, eq, isNotNull } from "drizzle-orm";
 import type { Db } from "@/db";
+import type { OrgScope } from "@/lib/auth/users";
 import { serviceApps, services } from "@/db/schema";
 import { serviceCatalog } from "@/lib/catalog/runtime";
 import { findCatalogEntry } from "@/lib/catalog";
 import { NotConfigured, NotFound } from "@/lib/errors";
 import { openJson } from "@/lib/secrets";
-import { customServiceConfigSchema, type CustomServiceConfig } from "./custom-config";
+import { customServiceConfigSchema, type CustomServiceConfig } from "@/lib/validation/service-config";
 import { definitionFromCatalog, needsClient, type ServiceDefinition, type ServiceRef } from "./definition";
 
 type ServiceRow = typeof services.$inferSelect;
@@ -87,7 +88,7 @@ export function definitionFromCustom(
 }
 
 /** The service a connection refers to, within the organization; NotFound otherwise. */
-export async function resolveService(db: Db, orgId: string, ref: ServiceRef): Promise<ServiceDefinition> {
+export async function resolveService(db: Db, scope: OrgScope, ref: ServiceRef): Promise<ServiceDefinition> {
   if (ref.kind === "catalog") {
     const entry = findCatalogEntry(serviceCatalog(), ref.linkName);
     if (!entry) throw new NotFound(`The service "${ref.linkName}" is no longer in this deployment's catalogue`);
@@ -96,7 +97,7 @@ export async function resolveService(db: Db, orgId: string, ref: ServiceRef): Pr
   const [row] = await db
     .select()
     .from(services)
-    .where(and(eq(services.id, ref.id), eq(services.orgId, orgId)))
+    .where(and(eq(services.id, ref.id), eq(services.orgId, scope.orgId)))
     .limit(1);
   if (!row) throw new NotFound("That custom service does not exist");
   return definitionFromCustom(row);
@@ -110,20 +111,20 @@ export const NOT_CONFIGURED_MESSAGE = "Not configured by your admin";
  * Whether the service has its OAuth client (or consumer) in this organization. Pages ask
  * this on every render, so it checks presence without decrypting the secret.
  */
-export async function hasServiceClient(db: Db, orgId: string, def: ServiceDefinition): Promise<boolean> {
+export async function hasServiceClient(db: Db, scope: OrgScope, def: ServiceDefinition): Promise<boolean> {
   if (!needsClient(def)) return true;
   if (def.ref.kind === "catalog") {
     const [app] = await db
       .select({ id: serviceApps.id })
       .from(serviceApps)
-      .where(and(eq(serviceApps.orgId, orgId), eq(serviceApps.serviceLinkName, def.ref.linkName)))
+      .where(and(eq(serviceApps.orgId, scope.orgId), eq(serviceApps.serviceLinkName, def.ref.linkName)))
       .limit(1);
     return Boolean(app);
   }
   const [row] = await db
     .select({ id: services.id })
     .from(services)
-    .where(and(eq(services.id, def.ref.id), eq(services.orgId, orgId), isNotNull(services.secretSealed)))
+    .where(and(eq(services.id, def.ref.id), eq(services.orgId, scope.orgId), isNotNull(services.secretSealed)))
     .limit(1);
   return Boolean(row);
 }
@@ -132,12 +133,12 @@ export async function hasServiceClient(db: Db, orgId: string, def: ServiceDefini
  * The OAuth client (or OAuth 1 consumer) to use for a service in this organization:
  * the admin's app for a default service, the creator's settings for a custom one.
  */
-export async function loadServiceClient(db: Db, orgId: string, def: ServiceDefinition): Promise<ServiceClient> {
+export async function loadServiceClient(db: Db, scope: OrgScope, def: ServiceDefinition): Promise<ServiceClient> {
   if (def.ref.kind === "catalog") {
     const [app] = await db
       .select()
       .from(serviceApps)
-      .where(and(eq(serviceApps.orgId, orgId), eq(serviceApps.serviceLinkName, def.ref.linkName)))
+      .where(and(eq(serviceApps.orgId, scope.orgId), eq(serviceApps.serviceLinkName, def.ref.linkName)))
       .limit(1);
     if (!app) throw new NotConfigured(`${def.name}: ${NOT_CONFIGURED_MESSAGE}`);
     const clientSecret = openJson<string>("serviceApp", { id: app.id, orgId: app.orgId }, app.secretSealed);
@@ -146,7 +147,7 @@ export async function loadServiceClient(db: Db, orgId: string, def: ServiceDefin
   const [row] = await db
     .select()
     .from(services)
-    .where(and(eq(services.id, def.ref.id), eq(services.orgId, orgId)))
+    .where(and(eq(services.id, def.ref.id), eq(services.orgId, scope.orgId)))
     .limit(1);
   if (!row?.secretSealed) throw new NotConfigured(`${def.name} has no client secret yet; its creator must set one`);
   const clientSecret = openJson<string>("service", { id: row.id, createdBy: row.createdBy }, row.secretSealed);

@@ -33,7 +33,7 @@ export default async function ConnectionSummaryPage({
     if (error instanceof NotFound) notFound();
     throw error;
   });
-  const events = await listConnectionAudit(db, { orgId: actor.orgId, connectionId: summary.id, limit: 10 });
+  const events = await listConnectionAudit(db, actor, { connectionId: summary.id, limit: 10 });
   const entry = summary.service.kind === "catalog" ? findCatalogEntry(serviceCatalog(), summary.service.linkName) : undefined;
   const snippets = connectionSnippets({
     appUrl: env().APP_URL,

@@ -8,7 +8,7 @@ export const metadata: Metadata = { title: "Members" };
 
 export default async function MembersPage() {
   const actor = await requireActor();
-  const members = await listMembers(await getDb(), { orgId: actor.orgId });
+  const members = await listMembers(await getDb(), actor);
   return (
     <div className="space-y-8">
       <div>

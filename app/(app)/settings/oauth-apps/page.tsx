@@ -12,7 +12,7 @@ export const metadata: Metadata = { title: "OAuth apps" };
 
 export default async function OAuthAppsPage() {
   const actor = await requireActor();
-  const apps = new Map((await listServiceApps(await getDb(), { orgId: actor.orgId })).map((a) => [a.serviceLinkName, a]));
+  const apps = new Map((await listServiceApps(await getDb(), actor)).map((a) => [a.serviceLinkName, a]));
   const services = serviceCatalog()
     .filter((e) => e.authType === "oauth2" || e.authType === "oauth1")
     .sort((a, b) => a.name.localeCompare(b.name));

@@ -22,11 +22,11 @@ export default async function ConnectionDetailsPage({ params }: { params: Promis
   const entry = findCatalogEntry(serviceCatalog(), linkName);
   let def: ServiceDefinition | undefined = entry ? definitionFromCatalog(entry) : undefined;
   if (!def) {
-    const row = await findCustomServiceByLinkName(db, { orgId: actor.orgId, linkName });
+    const row = await findCustomServiceByLinkName(db, actor, { linkName });
     if (row) def = definitionFromCustom(row);
   }
   if (!def) notFound();
-  const configured = await hasServiceClient(db, actor.orgId, def);
+  const configured = await hasServiceClient(db, actor, def);
   return (
     <div className="max-w-2xl space-y-6">
       <nav aria-label="Breadcrumb" className="text-sm text-slate-600">

@@ -6,43 +6,11 @@ import { getDb } from "@/db";
 import { requireActor } from "@/lib/auth/session";
 import { redirectUri } from "@/lib/connections/authorize";
 import { Forbidden, NotFound } from "@/lib/errors";
-import { getCustomServiceForEdit, type CustomServiceEditDto } from "@/lib/services/custom-services";
-import { ServiceEditor, type ServiceEditorInitial } from "@/components/services/service-editor";
+import { getCustomServiceForEdit, type CustomServiceEditDto } from "@/lib/services/get-custom-service-for-edit";
+import { editorValuesFromConfig } from "@/lib/validation/service-editor";
+import { ServiceEditor } from "@/components/services/service-editor";
 
 export const metadata: Metadata = { title: "Edit service" };
-
-/** The stored service as editor values; secret inputs start blank (blank keeps the secret). */
-function editorInitial(dto: CustomServiceEditDto): ServiceEditorInitial {
-  const c = dto.config;
-  const values: ServiceEditorInitial["values"] = {
-    name: dto.name,
-    linkName: dto.linkName,
-    authType: dto.authType,
-    params: c.authType === "api_key" ? c.params : [],
-    consumerKey: c.authType === "oauth1" ? c.consumerKey : "",
-    consumerSecret: "",
-    requestTokenUrl: c.authType === "oauth1" ? c.requestTokenUrl : "",
-    authorizeUrl: c.authType === "oauth1" || c.authType === "oauth2" ? (c.authorizeUrl ?? "") : "",
-    accessTokenUrl: c.authType === "oauth1" ? c.accessTokenUrl : "",
-    paramType: c.authType === "oauth1" || c.authType === "oauth2" ? c.paramType : "header",
-    grantType: c.authType === "oauth2" ? c.grantType : "authorization_code",
-    clientId: c.authType === "oauth2" ? c.clientId : "",
-    clientSecret: "",
-    tokenUrl: c.authType === "oauth2" ? c.tokenUrl : "",
-    refreshUrl: c.authType === "oauth2" ? (c.refreshUrl ?? "") : "",
-    revocationUrl: c.authType === "oauth2" ? (c.revocationUrl ?? "") : "",
-    issuer: c.authType === "oauth2" ? (c.issuer ?? "") : "",
-    scopeText: "",
-    allowedHostsText: c.allowedHosts.join(" "),
-  };
-  return {
-    id: dto.id,
-    values,
-    existingParamCount: c.authType === "api_key" ? c.params.length : 0,
-    existingScopes: c.authType === "oauth2" ? c.scopes : [],
-    hasSecret: dto.hasSecret,
-  };
-}
 
 export default async function EditServicePage({ params }: { params: Promise<{ id: string }> }) {
   const actor = await requireActor();
@@ -78,7 +46,7 @@ export default async function EditServicePage({ params }: { params: Promise<{ id
         </p>
       </div>
       <div className="rounded-xl border border-slate-200 bg-white p-6">
-        <ServiceEditor callbackUrl={redirectUri()} edit={editorInitial(dto)} />
+        <ServiceEditor callbackUrl={redirectUri()} edit={editorValuesFromConfig(dto)} />
       </div>
     </div>
   );
