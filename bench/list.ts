@@ -1,10 +1,10 @@
 /**
  * `npm run bench:list`: the server time of a connections list page at 10,000 connections,
- * next to the time of the bare SQL it runs (SPEC.md §4, issue "Connections page").
+ * next to the time of the bare SQL it runs (docs/product.md §4, issue "Connections page").
  *
  * Uses in-memory PGlite, or, when DATABASE_URL is set, a throwaway database on that
- * Postgres server (created and dropped here, like test/databases.ts). Seeds 10,000
- * connections for ada (test/bulk-connections.ts), then times BENCH_RUNS (default 200)
+ * Postgres server (created and dropped here, like test/harness/db.ts). Seeds 10,000
+ * connections for ada (test/harness/bulk-connections.ts), then times BENCH_RUNS (default 200)
  * calls of each case after a warm-up:
  *   - listConnections(...) : lib/connections/list-connections.ts, rows + total, mapped to DTOs;
  *   - bare SQL             : the same two statements (page and count, same joins, filter,

@@ -14,7 +14,7 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 
-/** DESIGN.md "Data model". Encrypted columns end in `_sealed` and never leave lib/. */
+/** docs/architecture.md "Data model". Encrypted columns end in `_sealed` and never leave lib/. */
 
 export const roleEnum = pgEnum("role", ["admin", "member"]);
 export const authTypeEnum = pgEnum("auth_type", ["api_key", "basic", "oauth1", "oauth2"]);

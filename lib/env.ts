@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 
 /**
- * The one place that reads process.env (DESIGN.md "Environment"). Parsed once, lazily,
+ * The one place that reads process.env (docs/architecture.md "Configuration"). Parsed once, lazily,
  * so that build steps that never touch the server do not need a configured environment.
  */
 const booleanFlag = (fallback: boolean) =>

@@ -14,7 +14,7 @@ import { useConnect } from "./use-connect";
 
 type Tab = "own" | "shared" | "available";
 
-/** Row actions, revealed on hover or keyboard focus within the row (SPEC.md §4). */
+/** Row actions, revealed on hover or keyboard focus within the row (docs/product.md §4). */
 function RowActions({ row, tab }: { row: ConnectionRowDto; tab: Tab }) {
   const router = useRouter();
   const { prepare, connect, pending, dialog } = useConnect({ serviceName: row.serviceName, credentialFields: row.credentialFields });

@@ -18,7 +18,7 @@ import { useConnect, type ConnectKind } from "./use-connect";
 
 const formSchema = z.object({ name: displayNameSchema });
 
-/** Edit: the display name and the scopes. Changing scopes runs consent again (SPEC.md §4). */
+/** Edit: the display name and the scopes. Changing scopes runs consent again (docs/product.md §4). */
 export function EditConnectionForm({
   connection,
 }: {

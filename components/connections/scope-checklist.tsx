@@ -1,6 +1,6 @@
 "use client";
 
-/** The service's scopes as checkboxes, each with its description (SPEC.md §4). */
+/** The service's scopes as checkboxes, each with its description (docs/product.md §4). */
 export function ScopeChecklist({
   choices,
   selected,

@@ -81,7 +81,7 @@ describe("buildOpenApiDocument", () => {
     }
   });
 
-  it("states the parameters rule of SPEC §7 in the operation description", () => {
+  it("states the parameters rule of docs/product.md §7 in the operation description", () => {
     const description = post.description as string;
     expect(description).toMatch(/query string for `GET` and `DELETE`/);
     expect(description).toMatch(/form body/);

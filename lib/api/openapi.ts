@@ -78,7 +78,7 @@ function invokeRequestJsonSchema(): JsonSchema {
   return {
     ...schema,
     properties,
-    description: "An HTTP request to perform through a connection (SPEC.md §7).",
+    description: "An HTTP request to perform through a connection (docs/product.md §7).",
     examples: [
       { connection: "example_api", url: "https://api.example.com/v1/items", method: "GET", parameters: { page: 1 } },
       {

@@ -8,7 +8,7 @@ let cached: CatalogEntry[] | undefined;
 
 /**
  * The default services of this deployment: the built-in catalogue plus the entries of
- * CONNECTIONS_CATALOG_FILE, validated once (at start, see lib/startup.ts). Plain http
+ * CONNECTIONS_CATALOG_FILE, validated once (at start, see lib/server/startup.ts). Plain http
  * endpoints in the file are accepted only when private networks are allowed.
  */
 export function serviceCatalog(): CatalogEntry[] {

@@ -1,3 +1,4 @@
+// Long on purpose: the whole catalogue entry schema, each rule beside the field it checks.
 import { z } from "zod";
 import {
   authTypes,

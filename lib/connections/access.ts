@@ -51,7 +51,7 @@ export async function loadVisibleConnection(db: Db, actor: Actor, id: string): P
   return row;
 }
 
-/** Only the owner edits or deletes a connection (SPEC.md §9). */
+/** Only the owner edits or deletes a connection (docs/product.md §9). */
 export async function loadOwnConnection(db: Db, actor: Actor, id: string): Promise<ConnectionRow> {
   const row = await loadVisibleConnection(db, actor, id);
   if (row.ownerId !== actor.id) throw new Forbidden("Only the owner of this connection can change or delete it");
@@ -62,7 +62,7 @@ export function serviceRefOf(row: Pick<ConnectionRow, "catalogLinkName" | "servi
   return row.serviceId ? { kind: "custom", id: row.serviceId } : { kind: "catalog", linkName: row.catalogLinkName! };
 }
 
-/** Whose credential a call or an authorization by this actor uses (SPEC.md §5). */
+/** Whose credential a call or an authorization by this actor uses (docs/product.md §5). */
 export function credentialUserFor(row: ConnectionRow, actorId: string): string {
   return row.useLoginUserCredentials ? actorId : row.ownerId;
 }

@@ -1,5 +1,5 @@
 /**
- * Who may do what to a connection (SPEC.md §5, §9), at the level every route and server
+ * Who may do what to a connection (docs/product.md §5, §9), at the level every route and server
  * action calls: only the owner edits or deletes; a connection that is not shared is
  * invisible to other members; a shared one gets one credential per user and each user
  * revokes only their own; another organization sees nothing at all.
@@ -163,7 +163,7 @@ describe.each(databaseKinds)("connection authorization (%s)", (kind) => {
     expect(openCredential(adas!)).toEqual({ type: "api_key", values: { Authorization: "sk_ada_team" } });
     expect(await getConnectionSummary(ctx.db, bob, id)).toMatchObject({ status: "not_connected" });
     expect(await getConnectionSummary(ctx.db, ada, id)).toMatchObject({ status: "connected", sharedAuthorizedCount: 0 });
-    // Listed as not connected, ready to connect again (SPEC.md §4 "Revoke").
+    // Listed as not connected, ready to connect again (docs/product.md §4 "Revoke").
     expect((await list(bob, "shared")).rows.find((r) => r.id === id)?.status).toBe("not_connected");
     await expect(revokeConnection(ctx.db, bob, id)).resolves.toEqual({ provider: "nothing_to_revoke" });
 

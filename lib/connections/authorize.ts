@@ -23,7 +23,7 @@ import { loadServiceClient, resolveService } from "@/lib/services/resolve";
 import { credentialUserFor, loadVisibleConnection, serviceRefOf, type ConnectionRow } from "./access";
 import { storeCredential } from "@/lib/credentials/credentials";
 
-/** A consent flow must come back within this time (SPEC.md §9: short-lived state). */
+/** A consent flow must come back within this time (docs/product.md §9: short-lived state). */
 const TRANSACTION_TTL_MS = 10 * 60 * 1000;
 
 export function redirectUri(): string {

@@ -22,7 +22,7 @@ export function credentialFields(service: ServiceDefinition): ConnectionSummaryD
   return [];
 }
 
-/** Everything the "Connection summary" page shows (SPEC.md §4), from the asking user's point of view. */
+/** Everything the "Connection summary" page shows (docs/product.md §4), from the asking user's point of view. */
 export async function getConnectionSummary(db: Db, actor: Actor, id: string): Promise<ConnectionSummaryDto> {
   const row = await loadVisibleConnection(db, actor, id);
   const service = await resolveService(db, actor, serviceRefOf(row));

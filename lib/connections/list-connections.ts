@@ -23,7 +23,7 @@ function escapeLike(text: string): string {
 }
 
 /**
- * One page of a connections table, paged, sorted and filtered in SQL (SPEC.md §4):
+ * One page of a connections table, paged, sorted and filtered in SQL (docs/product.md §4):
  * - own: connections the actor created;
  * - shared: others' "use credentials of login user" connections the actor authenticated;
  * - available: such connections the actor has not authenticated yet.

@@ -1,5 +1,5 @@
 /**
- * The connection lists with 10,000 connections in the database (SPEC.md §4: "Lists are
+ * The connection lists with 10,000 connections in the database (docs/product.md §4: "Lists are
  * tables (sortable, filterable, paginated on the server) that stay fast at 10,000
  * connections"). Correctness only; timings are printed by `npm run bench:list`.
  */

@@ -2,7 +2,7 @@
  * The OAuth 2 consent flow of a connection end to end below the HTTP layer:
  * startAuthorization → the provider's own login and consent pages (oidc-provider on
  * loopback, driven over HTTP) → completeAuthorization with the callback URL.
- * SPEC.md §9: state bound to the session, single use, short-lived; PKCE; `iss` checked.
+ * docs/product.md §9: state bound to the session, single use, short-lived; PKCE; `iss` checked.
  */
 import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";

@@ -1,6 +1,6 @@
 import { delugeInvokeSnippet } from "@/lib/deluge/snippet";
 
-/** How to use a connection, three ways (SPEC.md §4): each calls the same example URL. */
+/** How to use a connection, three ways (docs/product.md §4): each calls the same example URL. */
 export function connectionSnippets(input: { appUrl: string; linkName: string; exampleUrl: string }) {
   const { appUrl, linkName, exampleUrl } = input;
   const deluge = `${delugeInvokeSnippet({ linkName, url: exampleUrl, method: "GET" })}\ninfo response;`;

@@ -4,7 +4,7 @@ import { isValidKid, KEY_BYTES, type KeyRing } from "./keyring";
 
 /**
  * Where a secret lives. It is bound into the associated data, so a sealed value copied
- * to another table, row or user no longer opens (DESIGN.md "Secrets").
+ * to another table, row or user no longer opens (docs/architecture.md "Secrets").
  */
 export type SecretContext = { table: string; rowId: string; userId: string };
 
@@ -45,7 +45,7 @@ type SealedParts = {
 /**
  * Encrypts a secret under a fresh random data key (AES-256-GCM, random 96-bit IV, AAD =
  * `ctx`), then wraps the data key with the ring's active key (AAD = kid + `ctx`).
- * Returns `v1.<kid>.<wrapIv>.<wrappedKey+tag>.<iv>.<ciphertext+tag>` (SPEC.md §9).
+ * Returns `v1.<kid>.<wrapIv>.<wrappedKey+tag>.<iv>.<ciphertext+tag>` (docs/product.md §9).
  */
 export function sealSecret(plaintext: Buffer | string, ctx: SecretContext, ring: KeyRing): string {
   const contentAad = encodeContext(CONTENT_LABEL, ctx);
@@ -87,7 +87,7 @@ export function sealedKid(sealed: string): string {
 
 /**
  * Re-wraps the data key of `sealed` with the ring's active key. The ciphertext part is
- * kept byte for byte, so rotation never touches the secret itself (DESIGN.md "Secrets").
+ * kept byte for byte, so rotation never touches the secret itself (docs/architecture.md "Secrets").
  * @throws DecryptError when the data key cannot be unwrapped for `ctx`.
  */
 export function rewrapSecret(sealed: string, ctx: SecretContext, ring: KeyRing): string {

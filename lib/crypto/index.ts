@@ -1,6 +1,6 @@
 import "server-only";
 
-// The one import path for secrets at rest (DESIGN.md "Secrets", SPEC.md §9).
+// The one import path for secrets at rest (docs/architecture.md "Secrets", docs/product.md §9).
 export {
   generateKey,
   isValidKid,

@@ -4,9 +4,9 @@ import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "no
 import path from "node:path";
 
 /**
- * The key-encryption keys (DESIGN.md "Secrets"): each secret's data key is wrapped
+ * The key-encryption keys (docs/architecture.md "Secrets"): each secret's data key is wrapped
  * with `keys.get(activeKid)`; older keys stay so existing secrets can be opened and
- * re-wrapped during rotation (SPEC.md §9).
+ * re-wrapped during rotation (docs/product.md §9).
  */
 export type KeyRing = { readonly activeKid: string; readonly keys: ReadonlyMap<string, Buffer> };
 
@@ -29,7 +29,7 @@ export function isValidKid(kid: string): boolean {
 
 /**
  * Parses `CONNECTIONS_KEYS` (`{"<kid>":"<base64 32 bytes>"}`) and `CONNECTIONS_ACTIVE_KEY`
- * (DESIGN.md "Environment").
+ * (docs/architecture.md "Configuration").
  * @throws KeyRingError for bad JSON, a bad kid, a key that is not 32 bytes, or a missing active kid.
  */
 export function parseKeyRing(keysJson: string, activeKid: string): KeyRing {
@@ -89,7 +89,7 @@ type KeyRingFile = { activeKid: string; keys: Record<string, string> };
 
 /**
  * Reads `<dataDir>/keyring.json`, or creates it with one random key (mode 0600) when
- * absent: the embedded default of DESIGN.md "Secrets". Callers warn when `created`.
+ * absent: the embedded default of docs/architecture.md "Secrets". Callers warn when `created`.
  * @throws KeyRingError when the file exists but is unusable.
  */
 export function loadOrCreateDevKeyRing(dataDir: string): { ring: KeyRing; created: boolean } {

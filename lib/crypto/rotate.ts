@@ -37,7 +37,7 @@ export class RotationError extends Error {
 const DEFAULT_BATCH_SIZE = 100;
 
 /**
- * Re-wraps every secret not on the ring's active kid (DESIGN.md "Secrets": "Rotation
+ * Re-wraps every secret not on the ring's active kid (docs/architecture.md "Secrets": "Rotation
  * re-wraps data keys, resumably"). Rows already on the active kid are left alone, so a
  * run interrupted by any exception is finished by simply running again.
  * @throws RotationError for a row whose data key cannot be unwrapped; fix or remove it, then re-run.

@@ -1,3 +1,4 @@
+// Long on purpose: one lexer and one grammar read top to bottom; split, the precedence levels would scatter.
 // Lexer and recursive-descent parser for the Deluge subset of the Script console.
 // Pure TypeScript: no server or browser APIs.
 

@@ -1,3 +1,4 @@
+// Long on purpose: one interpreter, a case per statement and expression kind, so the evaluation order reads in one place.
 // Interpreter of the Deluge subset. Pure TypeScript; the host performs the actual HTTP calls.
 
 import type { Expr, HttpMethod, InvokeUrlKey, Pos, Program, Statement } from "./ast";

@@ -1,4 +1,4 @@
-/** SPEC.md §7 parameter rules and credential injection, without a network. */
+/** docs/product.md §7 parameter rules and credential injection, without a network. */
 import { describe, expect, it } from "vitest";
 import { buildRequest } from "./build-request";
 import { injectCredential } from "./inject";
@@ -28,7 +28,7 @@ describe("invokeRequestSchema", () => {
   });
 });
 
-describe("buildRequest (SPEC.md §7)", () => {
+describe("buildRequest (docs/product.md §7)", () => {
   it("GET and DELETE: parameters go to the query string, after any query already there", () => {
     for (const method of ["GET", "DELETE"]) {
       const r = req({ url: "https://x.test/p?keep=a%20b", method, parameters: { q: "x y", n: 2, t: false } });

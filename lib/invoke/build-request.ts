@@ -6,7 +6,7 @@ import type { InvokeMethod, InvokeRequest } from "@/lib/validation/invoke";
 
 /**
  * The caller's request, before any credential: what `parameters`, `body` and `headers`
- * make of it under SPEC.md §7 (Deluge `invokeurl` rules).
+ * make of it under docs/product.md §7 (Deluge `invokeurl` rules).
  */
 export type PreparedRequest = {
   method: InvokeMethod;
@@ -20,7 +20,7 @@ export type PreparedRequest = {
   body?: string;
 };
 
-/** Methods whose `parameters` go to the query string (SPEC.md §7). */
+/** Methods whose `parameters` go to the query string (docs/product.md §7). */
 const QUERY_METHODS = new Set<InvokeMethod>(["GET", "DELETE"]);
 
 function parameterText(value: string | number | boolean): string {
@@ -44,7 +44,7 @@ function defaultContentType(body: string): string {
 }
 
 /**
- * Applies SPEC.md §7: `parameters` go to the query string for GET and DELETE, and to a
+ * Applies docs/product.md §7: `parameters` go to the query string for GET and DELETE, and to a
  * form body for POST, PUT and PATCH unless `body` is given (then to the query string).
  * Map values are converted to text (`true`, `42`). A string `parameters` is taken as an
  * already-encoded query (`a=1&b=2`) where it goes to the query, and as the raw body where

@@ -40,7 +40,7 @@ const OAUTH1_PROTOCOL_PARAMS = [
   "oauth_body_hash",
 ];
 
-/** Methods that may carry a form body the credential can join (SPEC.md §7 sends GET/DELETE parameters in the query). */
+/** Methods that may carry a form body the credential can join (docs/product.md §7 sends GET/DELETE parameters in the query). */
 const FORM_BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
 
 function nameOf(piece: string): string {
@@ -96,7 +96,7 @@ function basicAuthorization(username: string, password: string): string {
 }
 
 /**
- * Adds the credential to a prepared request, by auth type and param type (SPEC.md §7):
+ * Adds the credential to a prepared request, by auth type and param type (docs/product.md §7):
  *
  * - API key: each parameter goes to the query string, the form body or a header (value =
  *   `prefix` + key). A `form` parameter needs a form body: on GET and DELETE (whose

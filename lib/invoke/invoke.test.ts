@@ -1,7 +1,7 @@
 /**
  * The invoke engine end to end below HTTP, against loopback peers: the echo API (reports
  * what it received) and the OAuth 1.0a provider (verifies signatures with the independent
- * `oauth-1.0a` package). Injection for each auth type × param type, SPEC.md §5 credential
+ * `oauth-1.0a` package). Injection for each auth type × param type, docs/product.md §5 credential
  * choice, allowed hosts, redirects, bounds, detailed form, last used.
  */
 import { eq } from "drizzle-orm";
@@ -188,7 +188,7 @@ describe("injection against the echo API", () => {
   });
 });
 
-describe("SPEC.md §7 parameters, detailed form, upstream answers", () => {
+describe("docs/product.md §7 parameters, detailed form, upstream answers", () => {
   it("GET/DELETE → query; POST/PUT/PATCH → form; with a body → query and the body as is", async () => {
     const get = await echoed({ connection: "key_header", url: `${echo.url}/p`, parameters: { a: "1" } });
     expect([get.method, get.query, get.body]).toEqual(["GET", { a: "1" }, ""]);
@@ -244,7 +244,7 @@ describe("SPEC.md §7 parameters, detailed form, upstream answers", () => {
   });
 });
 
-describe("who may call, with whose credential (SPEC.md §5)", () => {
+describe("who may call, with whose credential (docs/product.md §5)", () => {
   it("an unshared connection of ada, called by bob, runs with ada's credential", async () => {
     const r = await echoed({ connection: "key_header", url: `${echo.url}/who` }, people.bob);
     expect(r.headers["x-api-key"]).toBe("ada-header-key");

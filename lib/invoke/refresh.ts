@@ -18,7 +18,7 @@ import { loadServiceClient } from "@/lib/services/resolve";
 import { needsReauthMessage, notAuthorizedByYouMessage, notConnectedMessage } from "./messages";
 
 /**
- * OAuth 2 access tokens for the invoke engine (DESIGN.md "Invoke engine"): refreshed ahead
+ * OAuth 2 access tokens for the invoke engine (docs/architecture.md "One call"): refreshed ahead
  * of expiry, once per credential even when many calls need it at the same moment on several
  * app instances:
  *

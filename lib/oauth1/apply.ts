@@ -53,7 +53,7 @@ export type SignedOAuth1Request = {
 const NO_BODY_METHODS = new Set(["GET", "HEAD"]);
 /**
  * Methods whose requests conventionally have no body: many servers and proxies ignore or
- * reject a body on them, and SPEC §7 sends parameters of GET/DELETE in the query.
+ * reject a body on them, and docs/product.md §7 sends parameters of GET/DELETE in the query.
  */
 const NO_FORM_BODY_METHODS = new Set(["GET", "HEAD", "DELETE", "OPTIONS", "TRACE", "CONNECT"]);
 

@@ -14,7 +14,7 @@
 export const INVOKE_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 export type InvokeMethod = (typeof INVOKE_METHODS)[number];
 
-/** `POST /api/v1/invoke`'s body (SPEC.md §7). */
+/** `POST /api/v1/invoke`'s body (docs/product.md §7). */
 export type InvokeRequest = {
   /** The connection's link name ("Connection Link Name"). */
   connection: string;

@@ -3,7 +3,7 @@ import type { SecretContext } from "@/lib/crypto";
 
 /**
  * The associated data of every sealed column: a ciphertext copied to another row,
- * another user, or another table no longer opens (DESIGN.md "Secrets").
+ * another user, or another table no longer opens (docs/architecture.md "Secrets").
  */
 export const secretContext = {
   credential: (row: { id: string; userId: string }): SecretContext => ({

@@ -6,7 +6,7 @@ import { loadOrCreateDevKeyRing, parseKeyRing, type KeyRing } from "@/lib/crypto
 let cached: KeyRing | undefined;
 
 /**
- * The key ring of DESIGN.md "Secrets": CONNECTIONS_KEYS + CONNECTIONS_ACTIVE_KEY, or in
+ * The key ring of docs/architecture.md "Secrets": CONNECTIONS_KEYS + CONNECTIONS_ACTIVE_KEY, or in
  * development a ring created once in the data directory. Production refuses to start without one.
  */
 export function keyRing(): KeyRing {

@@ -1,5 +1,5 @@
 /**
- * Custom services (SPEC.md §6): creating one, and every row of the edit table, enforced
+ * Custom services (docs/product.md §6): creating one, and every row of the edit table, enforced
  * on the server whatever the form sends. Only the creator edits; saving revokes the
  * credentials of every connection that uses the service; secrets are write-only.
  */
@@ -152,7 +152,7 @@ describe.each(databaseKinds)("custom services (%s)", (kind) => {
     });
   });
 
-  describe("edit table (SPEC.md §6)", () => {
+  describe("edit table (docs/product.md §6)", () => {
     it("Basic: the service name is editable", async () => {
       const { id, linkName } = await create(ada, { name: "Basic", linkName: nextLinkName("basic"), authType: "basic", allowedHosts: ["api.example.com"] });
       await update(ada, { id, name: "Basic renamed", linkName, authType: "basic", allowedHosts: ["api.example.com"] });

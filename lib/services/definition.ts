@@ -6,7 +6,7 @@ export type ServiceRef = { kind: "catalog"; linkName: string } | { kind: "custom
 
 /**
  * One shape for default and custom services, everything the flows and the invoke engine
- * need and no secret: the OAuth client secret is loaded separately (lib/services/client.ts).
+ * need and no secret: the OAuth client secret is loaded separately (`loadServiceClient` in lib/services/resolve.ts).
  */
 export type ServiceDefinition = {
   ref: ServiceRef;

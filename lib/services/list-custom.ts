@@ -14,7 +14,7 @@ export type CustomServiceDto = {
   creatorName: string;
 };
 
-/** Every custom service of the organization: all members see them (SPEC.md §6). */
+/** Every custom service of the organization: all members see them (docs/product.md §6). */
 export async function listCustomServices(db: Db, actor: OrgScope): Promise<CustomServiceDto[]> {
   return db
     .select({

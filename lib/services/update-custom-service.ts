@@ -13,7 +13,7 @@ import { definitionFromCustom } from "./resolve";
 import { revokeAtProvider } from "./revoke-at-provider";
 
 /**
- * Applies SPEC.md §6's edit table to an update request: the authentication type, the
+ * Applies docs/product.md §6's edit table to an update request: the authentication type, the
  * link name and the OAuth 2 grant type never change; API key parameters are added or
  * edited (matched by position) but never deleted; OAuth 2 scopes are only added.
  */

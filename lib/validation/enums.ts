@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-/** How a service authenticates (SPEC.md §6 "Authentication Type"). */
+/** How a service authenticates (docs/product.md §6 "Authentication Type"). */
 export const authTypes = ["api_key", "basic", "oauth1", "oauth2"] as const;
 export const authTypeSchema = z.enum(authTypes);
 export type AuthType = z.infer<typeof authTypeSchema>;
@@ -12,7 +12,7 @@ export const authTypeLabels: Record<AuthType, string> = {
   oauth2: "OAuth 2",
 };
 
-/** Where credentials go on each call (SPEC.md §6 "Param Type"). OAuth 2 allows only query and header. */
+/** Where credentials go on each call (docs/product.md §6 "Param Type"). OAuth 2 allows only query and header. */
 export const paramTypes = ["query", "form", "header"] as const;
 export const paramTypeSchema = z.enum(paramTypes);
 export type ParamType = z.infer<typeof paramTypeSchema>;
@@ -36,7 +36,7 @@ export const grantTypeLabels: Record<GrantType, string> = {
   client_credentials: "Client Credentials",
 };
 
-/** How scopes are joined in the authorize request (SPEC.md §4 "Scope Delimiter"). */
+/** How scopes are joined in the authorize request (docs/product.md §4 "Scope Delimiter"). */
 export const scopeDelimiters = ["comma", "space", "plus"] as const;
 export const scopeDelimiterSchema = z.enum(scopeDelimiters);
 export type ScopeDelimiter = z.infer<typeof scopeDelimiterSchema>;

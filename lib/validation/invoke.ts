@@ -2,7 +2,7 @@ import { z } from "zod";
 import { linkNameSchema } from "@/lib/validation/names";
 
 /*
- * The public shape of an invoke call (SPEC.md §7). No server imports here: the REST
+ * The public shape of an invoke call (docs/product.md §7). No server imports here: the REST
  * route, the OpenAPI document and the SDK all use these schemas.
  */
 

@@ -1,12 +1,12 @@
 import { z } from "zod";
 
-// Shared by the server (the authority) and the forms (SPEC.md §3): no server imports here.
+// Shared by the server (the authority) and the forms (docs/product.md §3): no server imports here.
 
-/** Most characters a display name may have, after trimming (SPEC.md §3). */
+/** Most characters a display name may have, after trimming (docs/product.md §3). */
 export const DISPLAY_NAME_MAX = 50;
-/** Most characters a link name may have (SPEC.md §3). */
+/** Most characters a link name may have (docs/product.md §3). */
 export const LINK_NAME_MAX = 50;
-/** The whole link-name rule as one pattern, e.g. for an input's `pattern` attribute (SPEC.md §3). */
+/** The whole link-name rule as one pattern, e.g. for an input's `pattern` attribute (docs/product.md §3). */
 export const linkNamePattern = /^[a-z][a-z0-9_]{0,49}$/;
 
 export const displayNameMessages = {
@@ -35,7 +35,7 @@ function requiredWhenMissing(message: string) {
 }
 
 /**
- * "Connection Name" / "Service Name": trimmed, then 1–50 characters (SPEC.md §3).
+ * "Connection Name" / "Service Name": trimmed, then 1–50 characters (docs/product.md §3).
  * Characters are code points; see `countCharacters`.
  */
 export const displayNameSchema = z
@@ -45,7 +45,7 @@ export const displayNameSchema = z
   .refine((name) => countCharacters(name) <= DISPLAY_NAME_MAX, displayNameMessages.tooLong);
 
 /**
- * The first link-name rule that `linkName` breaks, checked in the order SPEC.md §3 lists
+ * The first link-name rule that `linkName` breaks, checked in the order docs/product.md §3 lists
  * them, or null when it matches `^[a-z][a-z0-9_]{0,49}$`.
  */
 export function linkNameProblem(linkName: string): string | null {
@@ -58,7 +58,7 @@ export function linkNameProblem(linkName: string): string | null {
 }
 
 /**
- * "Connection Link Name" / "Service LinkName" (SPEC.md §3): never trimmed, because scripts
+ * "Connection Link Name" / "Service LinkName" (docs/product.md §3): never trimmed, because scripts
  * call it by its exact spelling; one message naming the first rule that failed.
  */
 export const linkNameSchema = z
@@ -83,10 +83,10 @@ export function suggestLinkName(displayName: string): string {
     .replace(/_+$/, "");
 }
 
-/** The name fields of a connection form and its server action (SPEC.md §3). */
+/** The name fields of a connection form and its server action (docs/product.md §3). */
 export const connectionNamesSchema = z.object({ name: displayNameSchema, linkName: linkNameSchema });
 export type ConnectionNames = z.infer<typeof connectionNamesSchema>;
 
-/** The name fields of a custom service form and its server action (SPEC.md §3). */
+/** The name fields of a custom service form and its server action (docs/product.md §3). */
 export const serviceNamesSchema = z.object({ name: displayNameSchema, linkName: linkNameSchema });
 export type ServiceNames = z.infer<typeof serviceNamesSchema>;

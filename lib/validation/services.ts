@@ -3,7 +3,7 @@ import { hostPatternProblem } from "@/lib/validation/hosts";
 import { authTypeSchema, grantTypeSchema, oauth2ParamTypeSchema, paramTypeSchema } from "./enums";
 import { displayNameSchema, linkNameSchema } from "./names";
 
-// The custom service editor (SPEC.md §6), shared by the form and the server action: no
+// The custom service editor (docs/product.md §6), shared by the form and the server action: no
 // server imports here. The server adds what a browser cannot check: the SSRF policy on
 // every URL, link-name uniqueness, and the edit rules of the §6 table.
 
@@ -193,7 +193,7 @@ export type CreateServiceValues = z.output<typeof createServiceSchema>;
 /**
  * Edit: the same fields by type, secrets optional (blank keeps the stored one). The
  * authentication type selects the shape; it, the link name and the grant type may be
- * sent but must equal the stored values (the server refuses a change, SPEC.md §6).
+ * sent but must equal the stored values (the server refuses a change, docs/product.md §6).
  * API key parameters are matched by position: existing ones first, new ones after.
  */
 export const updateServiceSchema = z

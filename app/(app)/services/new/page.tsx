@@ -6,7 +6,7 @@ import { ServiceEditor } from "@/components/services/service-editor";
 
 export const metadata: Metadata = { title: "Create Your Own" };
 
-/** "Create Your Own" (SPEC.md §6): the service, then Connection Details, then authentication. */
+/** "Create Your Own" (docs/product.md §6): the service, then Connection Details, then authentication. */
 export default async function NewServicePage() {
   await requireActor();
   return (

@@ -7,7 +7,7 @@ import { invokeResultToResponse } from "@/lib/api/invoke-response";
 import { invokeConnection } from "@/lib/invoke/invoke";
 import type { InvokeRequestInput } from "@/lib/validation/invoke";
 
-/** POST /api/v1/invoke (SPEC.md §7): call an API through a connection. The engine validates the body. */
+/** POST /api/v1/invoke (docs/product.md §7): call an API through a connection. The engine validates the body. */
 export async function POST(request: NextRequest) {
   try {
     const actor = await apiActor(request);

@@ -16,7 +16,7 @@ export default async function EditConnectionPage({ params }: { params: Promise<{
     if (error instanceof NotFound) notFound();
     throw error;
   });
-  if (!summary.isOwner) notFound(); // only the owner edits (SPEC.md §5); the server action checks again
+  if (!summary.isOwner) notFound(); // only the owner edits (docs/product.md §5); the server action checks again
   return (
     <div className="max-w-2xl space-y-6">
       <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
