@@ -48,7 +48,14 @@ function startProxy(upstreamUrl: string): Promise<{ url: string; server: http.Se
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   const server = http.createServer((req, res) => {
     const upstream = http.request(
-      { host: target.hostname, port: target.port, path: req.url, method: req.method, agent, headers: { ...req.headers, host: target.host, authorization: `Bearer ${UPSTREAM_TOKEN}` } },
+      {
+        host: target.hostname,
+        port: target.port,
+        path: req.url,
+        method: req.method,
+        agent,
+        headers: { ...req.headers, host: target.host, authorization: `Bearer ${UPSTREAM_TOKEN}` },
+      },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
@@ -105,14 +112,32 @@ async function main() {
     catalogFile,
     JSON.stringify([
       {
-        name: "Bench Key", linkName: "bench_key", category: "Developer", description: "bench upstream, API key", icon: "KeyRound",
-        authType: "api_key", docsUrl: "https://example.com/docs", api: { baseUrl: upstream.url, allowedHosts: ["127.0.0.1"] },
+        name: "Bench Key",
+        linkName: "bench_key",
+        category: "Developer",
+        description: "bench upstream, API key",
+        icon: "KeyRound",
+        authType: "api_key",
+        docsUrl: "https://example.com/docs",
+        api: { baseUrl: upstream.url, allowedHosts: ["127.0.0.1"] },
         apiKey: { params: [{ name: "x-api-key", displayName: "API key", paramType: "header" }] },
       },
       {
-        name: "Bench OAuth", linkName: "bench_oauth", category: "Developer", description: "bench upstream, OAuth 2", icon: "KeyRound",
-        authType: "oauth2", docsUrl: "https://example.com/docs", api: { baseUrl: upstream.url, allowedHosts: ["127.0.0.1"] },
-        oauth2: { authorizeUrl: `${upstream.url}/authorize`, tokenUrl: `${upstream.url}/token`, scopes: [], pkce: true, tokenAuthMethod: "client_secret_basic" },
+        name: "Bench OAuth",
+        linkName: "bench_oauth",
+        category: "Developer",
+        description: "bench upstream, OAuth 2",
+        icon: "KeyRound",
+        authType: "oauth2",
+        docsUrl: "https://example.com/docs",
+        api: { baseUrl: upstream.url, allowedHosts: ["127.0.0.1"] },
+        oauth2: {
+          authorizeUrl: `${upstream.url}/authorize`,
+          tokenUrl: `${upstream.url}/token`,
+          scopes: [],
+          pkce: true,
+          tokenAuthMethod: "client_secret_basic",
+        },
       },
     ]),
   );
@@ -140,13 +165,36 @@ async function main() {
   const { storeCredential } = await import("@/lib/credentials/credentials");
   const db = await getDb();
   const ada = (await loadActor(db, (await findUserByEmail(db, "ada@acme.test"))!.id))!;
-  const keyConn = await createConnection(db, ada, { service: { kind: "catalog", linkName: "bench_key" }, name: "Bench key", linkName: "bench_key_conn", scopes: [], scopeDelimiter: "comma", useLoginUserCredentials: false });
-  await storeCredential(db, { orgId: ada.orgId, connectionId: keyConn.id, userId: ada.id, payload: { type: "api_key", values: { "x-api-key": API_KEY } }, grantedScopes: [] });
-  const oauthConn = await createConnection(db, ada, { service: { kind: "catalog", linkName: "bench_oauth" }, name: "Bench OAuth", linkName: "bench_oauth_conn", scopes: [], scopeDelimiter: "space", useLoginUserCredentials: false });
+  const keyConn = await createConnection(db, ada, {
+    service: { kind: "catalog", linkName: "bench_key" },
+    name: "Bench key",
+    linkName: "bench_key_conn",
+    scopes: [],
+    scopeDelimiter: "comma",
+    useLoginUserCredentials: false,
+  });
   await storeCredential(db, {
-    orgId: ada.orgId, connectionId: oauthConn.id, userId: ada.id,
+    orgId: ada.orgId,
+    connectionId: keyConn.id,
+    userId: ada.id,
+    payload: { type: "api_key", values: { "x-api-key": API_KEY } },
+    grantedScopes: [],
+  });
+  const oauthConn = await createConnection(db, ada, {
+    service: { kind: "catalog", linkName: "bench_oauth" },
+    name: "Bench OAuth",
+    linkName: "bench_oauth_conn",
+    scopes: [],
+    scopeDelimiter: "space",
+    useLoginUserCredentials: false,
+  });
+  await storeCredential(db, {
+    orgId: ada.orgId,
+    connectionId: oauthConn.id,
+    userId: ada.id,
     payload: { type: "oauth2", accessToken: UPSTREAM_TOKEN, refreshToken: "unused", tokenType: "bearer" },
-    grantedScopes: [], expiresAt: new Date(Date.now() + 24 * 3600_000),
+    grantedScopes: [],
+    expiresAt: new Date(Date.now() + 24 * 3600_000),
   });
   const { token } = await createAccessToken(db, ada, { name: "bench" });
 
@@ -155,7 +203,11 @@ async function main() {
     const build = spawnSync("npx", ["next", "build"], { env, stdio: "ignore" });
     if (build.status !== 0) throw new Error("next build failed");
   }
-  const app = spawn("npx", ["next", "start", "-p", String(APP_PORT), "-H", "127.0.0.1"], { env, stdio: "ignore", detached: true });
+  const app = spawn("npx", ["next", "start", "-p", String(APP_PORT), "-H", "127.0.0.1"], {
+    env,
+    stdio: "ignore",
+    detached: true,
+  });
   const rows: Row[] = [];
   try {
     await waitFor(`http://127.0.0.1:${APP_PORT}/sign-in`, app);
@@ -165,10 +217,19 @@ async function main() {
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
       body: JSON.stringify({ connection, url: `${upstream.url}/items`, method: "GET" }),
     });
-    const check = await fetch(`http://127.0.0.1:${APP_PORT}/api/v1/invoke`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ connection: "bench_oauth_conn", url: `${upstream.url}/items` }) });
+    const check = await fetch(`http://127.0.0.1:${APP_PORT}/api/v1/invoke`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ connection: "bench_oauth_conn", url: `${upstream.url}/items` }),
+    });
     if (check.status !== 200) throw new Error(`invoke answered ${check.status}: ${await check.text()}`);
     for (const clients of [1, 64]) {
-      rows.push(await measure("(a) upstream direct", clients, { url: `${upstream.url}/items`, headers: { authorization: `Bearer ${UPSTREAM_TOKEN}` } }));
+      rows.push(
+        await measure("(a) upstream direct", clients, {
+          url: `${upstream.url}/items`,
+          headers: { authorization: `Bearer ${UPSTREAM_TOKEN}` },
+        }),
+      );
       rows.push(await measure("(b) Node forwarding proxy", clients, { url: `${proxy.url}/items` }));
       rows.push(await measure("(c) /api/v1/invoke, API key", clients, invoke("bench_key_conn")));
       rows.push(await measure("(c) /api/v1/invoke, OAuth 2", clients, invoke("bench_oauth_conn")));
@@ -190,7 +251,9 @@ async function main() {
   console.log(`\nnode ${process.version}, ${os.cpus().length} cores; ${SECONDS} s per run; load generator on the same cores\n`);
   console.log("target                          clients    req/s   p50 ms   p99 ms  mean ms  errors");
   for (const r of rows) {
-    console.log(`${r.target.padEnd(32)}${String(r.clients).padStart(7)}${fmt(r.rps, 0)}${fmt(r.p50)}${fmt(r.p99)}${fmt(r.mean)}${String(r.errors).padStart(8)}`);
+    console.log(
+      `${r.target.padEnd(32)}${String(r.clients).padStart(7)}${fmt(r.rps, 0)}${fmt(r.p50)}${fmt(r.p99)}${fmt(r.mean)}${String(r.errors).padStart(8)}`,
+    );
   }
   // autocannon's histogram resolves whole milliseconds; one client sends one request at a
   // time, so 1000 / (req/s) is its exact mean time per call, below a millisecond too.
@@ -198,7 +261,10 @@ async function main() {
   for (const clients of [1, 64]) {
     const b = rows.find((r) => r.clients === clients && r.target.startsWith("(b)"))!;
     for (const c of rows.filter((r) => r.clients === clients && r.target.startsWith("(c)"))) {
-      const added = clients === 1 ? `${(1000 / c.rps).toFixed(2)} ms per call vs ${(1000 / b.rps).toFixed(2)} ms: +${(1000 / c.rps - 1000 / b.rps).toFixed(2)} ms` : `p50 +${(c.p50 - b.p50).toFixed(0)} ms`;
+      const added =
+        clients === 1
+          ? `${(1000 / c.rps).toFixed(2)} ms per call vs ${(1000 / b.rps).toFixed(2)} ms: +${(1000 / c.rps - 1000 / b.rps).toFixed(2)} ms`
+          : `p50 +${(c.p50 - b.p50).toFixed(0)} ms`;
       console.log(`  ${clients} client(s), ${c.target.slice(4)}: throughput ${(c.rps / b.rps).toFixed(2)}x of (b); ${added}`);
     }
   }

@@ -92,7 +92,9 @@ async function main() {
     const { ada, bob } = ctx.actors;
     const seedStart = performance.now();
     await seedBulkConnections(ctx.db, { orgId: ada.orgId, ownerId: ada.id, otherId: bob.id, count: COUNT });
-    console.log(`Seeded ${COUNT.toLocaleString("en")} connections in ${((performance.now() - seedStart) / 1000).toFixed(1)} s; ${RUNS} runs per case after ${WARMUP} warm-up runs.\n`);
+    console.log(
+      `Seeded ${COUNT.toLocaleString("en")} connections in ${((performance.now() - seedStart) / 1000).toFixed(1)} s; ${RUNS} runs per case after ${WARMUP} warm-up runs.\n`,
+    );
     await ctx.db.execute("analyze");
 
     const raw = rawQueryOf(kind, (ctx.db as unknown as { $client: unknown }).$client);
@@ -125,7 +127,9 @@ async function main() {
       const b = await time(bare);
       table.push([c.label, "listConnections", ms(a.median), ms(a.p95), ms(a.mean), String(dto.rows.length), String(dto.total)]);
       table.push(["", "bare SQL", ms(b.median), ms(b.p95), ms(b.mean), String(rows.length), String(total)]);
-      ratios.push(`${c.label}: listConnections / bare SQL = ${(a.median / b.median).toFixed(2)}x (median), ${(a.mean / b.mean).toFixed(2)}x (mean)`);
+      ratios.push(
+        `${c.label}: listConnections / bare SQL = ${(a.median / b.median).toFixed(2)}x (median), ${(a.mean / b.mean).toFixed(2)}x (mean)`,
+      );
     }
     const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
     for (const [i, r] of table.entries()) {

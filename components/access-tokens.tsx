@@ -37,7 +37,14 @@ export function AccessTokens({ tokens }: { tokens: AccessTokenDto[] }) {
   return (
     <div className="space-y-6">
       <form onSubmit={create} className="flex max-w-xl items-end gap-2" noValidate>
-        <TextField className="flex-1" label="Token name" value={name} onChange={(e) => setName(e.target.value)} error={error} placeholder="e.g. nightly sync script" />
+        <TextField
+          className="flex-1"
+          label="Token name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          error={error}
+          placeholder="e.g. nightly sync script"
+        />
         <Button type="submit" pending={pending}>
           Create token
         </Button>
@@ -46,7 +53,9 @@ export function AccessTokens({ tokens }: { tokens: AccessTokenDto[] }) {
         <div role="status" className="space-y-2 rounded-lg border border-green-200 bg-green-50 p-4 text-sm">
           <p className="font-medium text-green-900">Copy your new token now: it is shown only once.</p>
           <div className="flex items-center gap-2">
-            <code aria-label="New token" className="rounded bg-white px-2 py-1 font-mono text-xs break-all">{created}</code>
+            <code aria-label="New token" className="rounded bg-white px-2 py-1 font-mono text-xs break-all">
+              {created}
+            </code>
             <CopyButton text={created} label="Copy token" />
           </div>
         </div>
@@ -55,24 +64,38 @@ export function AccessTokens({ tokens }: { tokens: AccessTokenDto[] }) {
         <caption className="sr-only">Personal access tokens</caption>
         <thead className="bg-slate-50 text-left text-slate-600">
           <tr>
-            <th scope="col" className="px-4 py-2 font-medium">Name</th>
-            <th scope="col" className="px-4 py-2 font-medium">Token</th>
-            <th scope="col" className="px-4 py-2 font-medium">Created</th>
-            <th scope="col" className="px-4 py-2 font-medium">Last used</th>
-            <th scope="col" className="px-4 py-2 font-medium"><span className="sr-only">Actions</span></th>
+            <th scope="col" className="px-4 py-2 font-medium">
+              Name
+            </th>
+            <th scope="col" className="px-4 py-2 font-medium">
+              Token
+            </th>
+            <th scope="col" className="px-4 py-2 font-medium">
+              Created
+            </th>
+            <th scope="col" className="px-4 py-2 font-medium">
+              Last used
+            </th>
+            <th scope="col" className="px-4 py-2 font-medium">
+              <span className="sr-only">Actions</span>
+            </th>
           </tr>
         </thead>
         <tbody>
           {tokens.length === 0 ? (
             <tr>
-              <td colSpan={5} className="px-4 py-6 text-center text-slate-600">No tokens yet.</td>
+              <td colSpan={5} className="px-4 py-6 text-center text-slate-600">
+                No tokens yet.
+              </td>
             </tr>
           ) : (
             tokens.map((t) => (
               <tr key={t.id} className="border-t border-slate-100">
                 <td className="px-4 py-2">{t.name}</td>
                 <td className="px-4 py-2 font-mono text-xs">{t.displayPrefix}…</td>
-                <td className="px-4 py-2"><LocalTime iso={t.createdAt} /></td>
+                <td className="px-4 py-2">
+                  <LocalTime iso={t.createdAt} />
+                </td>
                 <td className="px-4 py-2">{t.lastUsedAt ? <LocalTime iso={t.lastUsedAt} /> : "Never"}</td>
                 <td className="px-4 py-2 text-right">
                   {t.revokedAt ? (

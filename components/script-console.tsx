@@ -62,18 +62,28 @@ export function ScriptConsole({ initial }: { initial?: string }) {
         Run
       </Button>
       <section aria-labelledby="output-heading" className="space-y-2">
-        <h2 id="output-heading" className="text-lg font-semibold">Output</h2>
-        <div aria-live="polite" className="min-h-16 rounded-md border border-slate-200 bg-slate-900 p-3 font-mono text-xs text-slate-100">
+        <h2 id="output-heading" className="text-lg font-semibold">
+          Output
+        </h2>
+        <div
+          aria-live="polite"
+          className="min-h-16 rounded-md border border-slate-200 bg-slate-900 p-3 font-mono text-xs text-slate-100"
+        >
           {failure ? <p className="text-red-300">{failure}</p> : null}
           {result?.output.map((line, i) => (
-            <pre key={i} className="break-all whitespace-pre-wrap">{line}</pre>
+            <pre key={i} className="break-all whitespace-pre-wrap">
+              {line}
+            </pre>
           ))}
           {result?.error ? (
             <p className="text-red-300">
-              {result.error.kind === "parse" ? "Parse error" : "Error"} at line {result.error.line}, column {result.error.column}: {result.error.message}
+              {result.error.kind === "parse" ? "Parse error" : "Error"} at line {result.error.line}, column {result.error.column}:{" "}
+              {result.error.message}
             </p>
           ) : null}
-          {result && result.output.length === 0 && !result.error ? <p className="text-slate-400">The script printed nothing.</p> : null}
+          {result && result.output.length === 0 && !result.error ? (
+            <p className="text-slate-400">The script printed nothing.</p>
+          ) : null}
         </div>
       </section>
     </div>

@@ -49,13 +49,24 @@ export function ServiceAppConfigure({
       <Button size="sm" variant="secondary" onClick={() => setOpen(true)} aria-label={`Configure ${service.name}`}>
         Configure
       </Button>
-      <Modal open={open} onOpenChange={(o) => !pending && setOpen(o)} title={`${service.name} OAuth app`} description="The OAuth client your organization registered with the service.">
+      <Modal
+        open={open}
+        onOpenChange={(o) => !pending && setOpen(o)}
+        title={`${service.name} OAuth app`}
+        description="The OAuth client your organization registered with the service."
+      >
         <form onSubmit={submit} className="space-y-4" noValidate>
           <div className="space-y-1 text-sm">
             <p className="font-medium text-slate-800">Callback URL to register</p>
             <code className="block rounded bg-slate-100 px-2 py-1 text-xs break-all">{callbackUrl}</code>
           </div>
-          <TextField name="clientId" label="Client ID" defaultValue={current?.clientId ?? ""} autoComplete="off" error={fieldErrors.clientId?.[0]} />
+          <TextField
+            name="clientId"
+            label="Client ID"
+            defaultValue={current?.clientId ?? ""}
+            autoComplete="off"
+            error={fieldErrors.clientId?.[0]}
+          />
           <TextField
             name="clientSecret"
             label="Client Secret"

@@ -69,7 +69,10 @@ test("ada connects through the consent popup, then edits, revokes and deletes fr
   await expect(row(page, "Team IdP renamed")).toHaveCount(0);
 });
 
-test("a shared connection: bob authorizes it with his own account, sees it under Shared Connections, cannot edit or delete; eve sees nothing", async ({ page, browser }) => {
+test("a shared connection: bob authorizes it with his own account, sees it under Shared Connections, cannot edit or delete; eve sees nothing", async ({
+  page,
+  browser,
+}) => {
   await signIn(page, "ada@acme.test");
   await fillConnectionDetails(page, { service: "Test IdP", name: "Everyone's IdP", scopes: ["read"], shared: true });
   const popupPromise = page.waitForEvent("popup");
@@ -84,7 +87,10 @@ test("a shared connection: bob authorizes it with his own account, sees it under
   await expect(waiting.getByRole("row", { name: /Everyone's IdP/ })).toBeVisible();
   await waiting.getByRole("row", { name: /Everyone's IdP/ }).hover();
   const bobPopup = bob.waitForEvent("popup");
-  await waiting.getByRole("row", { name: /Everyone's IdP/ }).getByRole("button", { name: "Authorize" }).click();
+  await waiting
+    .getByRole("row", { name: /Everyone's IdP/ })
+    .getByRole("button", { name: "Authorize" })
+    .click();
   await consentInPopup(await bobPopup, "bob-account");
   await expect(bob.getByRole("region", { name: "Connection summary" }).getByText("Connected", { exact: true })).toBeVisible();
 

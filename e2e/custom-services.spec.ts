@@ -59,7 +59,9 @@ test("OAuth 1: the editor's fields, then the three-legged flow in the consent po
   );
   await expect(output).toContainText('"ok":true');
   // The provider checked every signature with an independent implementation.
-  const signed = peers.oauth1.requests.filter((r) => r.path.startsWith("/oauth/") ? r.path !== "/oauth/authorize" : r.path.startsWith("/api/"));
+  const signed = peers.oauth1.requests.filter((r) =>
+    r.path.startsWith("/oauth/") ? r.path !== "/oauth/authorize" : r.path.startsWith("/api/"),
+  );
   expect(signed.map((r) => r.path)).toEqual(["/oauth/request_token", "/oauth/access_token", "/api/echo"]);
   expect(signed.every((r) => r.verified)).toBe(true);
 });
@@ -88,11 +90,17 @@ test("OAuth 2 client credentials: the token is fetched at once, no popup", async
   expect(popups).toBe(0);
   expect(peers.idp.counters.byGrant.client_credentials).toBeGreaterThanOrEqual(1);
 
-  const output = await runInConsole(page, `r = invokeurl [ url: "${ECHO_URL}/oauth/protected" type: GET connection: "machine_access" ];\ninfo r;`);
+  const output = await runInConsole(
+    page,
+    `r = invokeurl [ url: "${ECHO_URL}/oauth/protected" type: GET connection: "machine_access" ];\ninfo r;`,
+  );
   await expect(output).toContainText(`"client_id":"${IDP_CC_CLIENT.client_id}"`);
 });
 
-test("API key: parameters by display name in User Permissions; editing the service revokes its connections after saying how many", async ({ page, browser }) => {
+test("API key: parameters by display name in User Permissions; editing the service revokes its connections after saying how many", async ({
+  page,
+  browser,
+}) => {
   await signIn(page, "ada@acme.test");
   await openCreateYourOwn(page);
   await page.getByLabel("Service Name").fill("Test Keys");
@@ -116,7 +124,10 @@ test("API key: parameters by display name in User Permissions; editing the servi
   await dialog.getByRole("button", { name: "Connect" }).click();
   await expect(page.getByRole("region", { name: "Connection summary" }).getByText("Connected", { exact: true })).toBeVisible();
 
-  const output = await runInConsole(page, `r = invokeurl [ url: "${ECHO_URL}/anything" type: GET connection: "keyed_echo" ];\ninfo r.get("headers").get("x-api-key");\ninfo r.get("query");`);
+  const output = await runInConsole(
+    page,
+    `r = invokeurl [ url: "${ECHO_URL}/anything" type: GET connection: "keyed_echo" ];\ninfo r.get("headers").get("x-api-key");\ninfo r.get("query");`,
+  );
   await expect(output).toContainText(API_KEY_VALUE);
   await expect(output).toContainText('"tenant":"acme"');
 
@@ -139,7 +150,8 @@ test("API key: parameters by display name in User Permissions; editing the servi
   await page.getByRole("link", { name: "Edit Test Keys" }).click();
   await expect(page.getByRole("heading", { name: "Edit service" })).toBeVisible();
   const editorHtml = await page.content();
-  for (const secret of [API_KEY_VALUE, OAUTH1_CONSUMER.secret, IDP_CC_CLIENT.client_secret]) expect(editorHtml).not.toContain(secret);
+  for (const secret of [API_KEY_VALUE, OAUTH1_CONSUMER.secret, IDP_CC_CLIENT.client_secret])
+    expect(editorHtml).not.toContain(secret);
   await expect(page.getByLabel("Service LinkName")).toBeDisabled();
   await expect(page.getByLabel("Authentication Type")).toBeDisabled();
   await expect(page.getByRole("button", { name: "Remove parameter 1" })).toHaveCount(0);
@@ -172,6 +184,9 @@ test("Basic: username and password in User Permissions, sent as Authorization: B
   await dialog.getByRole("button", { name: "Connect" }).click();
   await expect(page.getByRole("region", { name: "Connection summary" }).getByText("Connected", { exact: true })).toBeVisible();
 
-  const output = await runInConsole(page, `r = invokeurl [ url: "${ECHO_URL}/whoami" type: GET connection: "basic_echo" ];\ninfo r.get("headers").get("authorization");`);
+  const output = await runInConsole(
+    page,
+    `r = invokeurl [ url: "${ECHO_URL}/whoami" type: GET connection: "basic_echo" ];\ninfo r.get("headers").get("authorization");`,
+  );
   await expect(output).toContainText(`Basic ${Buffer.from("ada:p@ss:word").toString("base64")}`);
 });

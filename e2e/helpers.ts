@@ -50,7 +50,10 @@ export async function fillConnectionDetails(
   await page.getByRole("button", { name: "Add Connection" }).click();
   await expect(page.getByRole("heading", { name: "Pick your Service" })).toBeVisible();
   await page.getByLabel("Search services").fill(opts.service);
-  await page.getByRole("link", { name: new RegExp(opts.service) }).first().click();
+  await page
+    .getByRole("link", { name: new RegExp(opts.service) })
+    .first()
+    .click();
   await expect(page.getByRole("heading", { name: "Connection Details" })).toBeVisible();
   await page.getByLabel("Connection Name").fill(opts.name);
   for (const scope of opts.scopes ?? []) await page.getByRole("checkbox", { name: new RegExp(`^${scope}\\b`) }).check();

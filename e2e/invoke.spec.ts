@@ -9,7 +9,8 @@ import { startPeers } from "./peers-fixture";
 
 // Asynchronous on purpose: the peers run in this process, and a blocking call would starve them.
 const run = async (file: string, args: string[], env: Record<string, string>) =>
-  (await promisify(execFile)(file, args, { env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1", ...env }, encoding: "utf8" })).stdout;
+  (await promisify(execFile)(file, args, { env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1", ...env }, encoding: "utf8" }))
+    .stdout;
 
 let peers: Awaited<ReturnType<typeof startPeers>>;
 test.beforeAll(async () => {
@@ -23,7 +24,10 @@ test.describe.configure({ mode: "serial" });
 
 let summaryUrl = "";
 
-test("the Deluge snippet of a connection's summary runs in the Script console and shows the API's answer", async ({ page, context }) => {
+test("the Deluge snippet of a connection's summary runs in the Script console and shows the API's answer", async ({
+  page,
+  context,
+}) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   await signIn(page, "ada@acme.test");
   await configureTestIdp(page, IDP_CLIENT.client_id, IDP_CLIENT.client_secret);
@@ -53,7 +57,9 @@ test("the Script console reports parse errors with line and column", async ({ pa
   await page.goto("/console");
   await page.getByLabel("Script", { exact: true }).fill('x = "a";\ninfo x\ninfo "b";');
   await page.getByRole("button", { name: "Run" }).click();
-  await expect(page.getByRole("region", { name: "Output" })).toContainText(/Parse error at line 2, column 7: Expected ";" after statement/);
+  await expect(page.getByRole("region", { name: "Output" })).toContainText(
+    /Parse error at line 2, column 7: Expected ";" after statement/,
+  );
 });
 
 test("the curl snippet runs as shown with a personal access token", async ({ page, context }) => {
@@ -74,7 +80,10 @@ test("the curl snippet runs as shown with a personal access token", async ({ pag
 
   // A revoked token stops working at once.
   await page.goto("/settings/tokens");
-  await page.getByRole("row", { name: /e2e curl/ }).getByRole("button", { name: "Revoke" }).click();
+  await page
+    .getByRole("row", { name: /e2e curl/ })
+    .getByRole("button", { name: "Revoke" })
+    .click();
   await page.getByRole("dialog").getByRole("button", { name: "Revoke" }).click();
   await expect(page.getByRole("row", { name: /e2e curl/ }).getByText("Revoked")).toBeVisible();
   const refused = await run("bash", ["-c", `${curl} -w ' %{http_code}'`], { CONNECTIONS_TOKEN: token });

@@ -13,7 +13,9 @@ const booleanFlag = (fallback: boolean) =>
 
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  APP_URL: z.url({ message: "APP_URL must be an absolute URL like https://connections.example.com" }).default("http://localhost:3000"),
+  APP_URL: z
+    .url({ message: "APP_URL must be an absolute URL like https://connections.example.com" })
+    .default("http://localhost:3000"),
   DATABASE_URL: z.string().min(1).optional(),
   CONNECTIONS_DATA_DIR: z.string().min(1).default(".data"),
   CONNECTIONS_KEYS: z.string().min(1).optional(),
@@ -22,7 +24,11 @@ const envSchema = z.object({
   CONNECTIONS_CATALOG_FILE: z.string().min(1).optional(),
   CONNECTIONS_ALLOW_PRIVATE_NETWORK: booleanFlag(false),
   CONNECTIONS_INVOKE_TIMEOUT_MS: z.coerce.number().int().positive().default(40_000),
-  CONNECTIONS_INVOKE_MAX_BYTES: z.coerce.number().int().positive().default(15 * 1024 * 1024),
+  CONNECTIONS_INVOKE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(15 * 1024 * 1024),
   NEXTAUTH_SECRET: z.string().min(1).optional(),
 });
 

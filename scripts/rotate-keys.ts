@@ -14,7 +14,8 @@ async function main() {
     onProgress: (table, n) => process.stdout.write(`\r  ${table}: ${n} examined`),
   });
   process.stdout.write("\n");
-  for (const r of report) console.log(`  ${r.table}: ${r.rewrapped} re-wrapped, ${r.skipped} changed meanwhile (already current)`);
+  for (const r of report)
+    console.log(`  ${r.table}: ${r.rewrapped} re-wrapped, ${r.skipped} changed meanwhile (already current)`);
   console.log("Done. Old keys can be removed from CONNECTIONS_KEYS once every instance runs with the new active key.");
   process.exit(0);
 }

@@ -42,7 +42,10 @@ export function ConnectionDetailsForm({ service }: { service: DetailsService }) 
   const [linkTouched, setLinkTouched] = useState(false);
   const [scopes, setScopes] = useState<string[]>(service.scopes.filter((s) => s.default).map((s) => s.name));
   const [scopeText, setScopeText] = useState(service.freeScopes ? service.scopes.map((s) => s.name).join(" ") : "");
-  const { prepare, connect, pending, dialog } = useConnect({ serviceName: service.name, credentialFields: service.credentialFields });
+  const { prepare, connect, pending, dialog } = useConnect({
+    serviceName: service.name,
+    credentialFields: service.credentialFields,
+  });
   const form = useForm<FormValues>({
     resolver: zodResolver(formSchema),
     defaultValues: { name: "", linkName: "", useLoginUserCredentials: false, scopeDelimiter: "comma" },
@@ -53,7 +56,8 @@ export function ConnectionDetailsForm({ service }: { service: DetailsService }) 
 
   const nameField = form.register("name", {
     onChange: (event: React.ChangeEvent<HTMLInputElement>) => {
-      if (!linkTouched) form.setValue("linkName", suggestLinkName(event.target.value), { shouldValidate: form.formState.isSubmitted });
+      if (!linkTouched)
+        form.setValue("linkName", suggestLinkName(event.target.value), { shouldValidate: form.formState.isSubmitted });
     },
   });
   const linkField = form.register("linkName", { onChange: () => setLinkTouched(true) });
@@ -124,19 +128,28 @@ export function ConnectionDetailsForm({ service }: { service: DetailsService }) 
       ) : null}
 
       <div className="flex items-start gap-2">
-        <input id="use-login-user" type="checkbox" className="mt-1" {...form.register("useLoginUserCredentials")} aria-describedby="use-login-user-hint" />
+        <input
+          id="use-login-user"
+          type="checkbox"
+          className="mt-1"
+          {...form.register("useLoginUserCredentials")}
+          aria-describedby="use-login-user-hint"
+        />
         <div>
           <label htmlFor="use-login-user" className="text-sm font-medium text-slate-800">
             use credentials of login user
           </label>
           <p id="use-login-user-hint" className="text-xs text-slate-500">
-            Everyone in your organization can authorize this connection with their own account; calls then use the caller&apos;s credentials.
+            Everyone in your organization can authorize this connection with their own account; calls then use the caller&apos;s
+            credentials.
           </p>
         </div>
       </div>
 
       {service.notConfigured ? (
-        <p className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-800">Not configured by your admin</p>
+        <p className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-800">
+          Not configured by your admin
+        </p>
       ) : null}
       <FormError message={errors.root?.server?.message} />
       <Button type="submit" pending={isSubmitting || pending} disabled={service.notConfigured}>

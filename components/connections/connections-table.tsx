@@ -17,7 +17,10 @@ type Tab = "own" | "shared" | "available";
 /** Row actions, revealed on hover or keyboard focus within the row (docs/product.md §4). */
 function RowActions({ row, tab }: { row: ConnectionRowDto; tab: Tab }) {
   const router = useRouter();
-  const { prepare, connect, pending, dialog } = useConnect({ serviceName: row.serviceName, credentialFields: row.credentialFields });
+  const { prepare, connect, pending, dialog } = useConnect({
+    serviceName: row.serviceName,
+    credentialFields: row.credentialFields,
+  });
   const { askRevoke, askDelete, dialogs } = useRevokeDelete(row);
   const connected = row.status !== "not_connected";
   const connectLabel = tab === "own" ? "Connect" : "Authorize";
@@ -62,7 +65,17 @@ const sortable = new Set(["name", "linkName", "status", "lastUsedAt"]);
  * A connections table whose paging, sorting and filter live in the URL and run on the
  * server (lib/connections/list-connections.ts), so it stays fast at 10,000 rows.
  */
-export function ConnectionsTable({ tab, data, caption, emptyText }: { tab: Tab; data: ConnectionListDto; caption: string; emptyText: string }) {
+export function ConnectionsTable({
+  tab,
+  data,
+  caption,
+  emptyText,
+}: {
+  tab: Tab;
+  data: ConnectionListDto;
+  caption: string;
+  emptyText: string;
+}) {
   const router = useRouter();
   const pathname = usePathname();
   const params = useSearchParams();
@@ -97,21 +110,35 @@ export function ConnectionsTable({ tab, data, caption, emptyText }: { tab: Tab; 
         id: "name",
         header: "Name",
         cell: ({ row }) => (
-          <Link href={`/connections/${row.original.id}`} className="font-medium text-slate-900 hover:text-brand-700 hover:underline">
+          <Link
+            href={`/connections/${row.original.id}`}
+            className="font-medium text-slate-900 hover:text-brand-700 hover:underline"
+          >
             {row.original.name}
           </Link>
         ),
       },
-      { id: "linkName", header: "Link Name", cell: ({ row }) => <code className="font-mono text-xs">{row.original.linkName}</code> },
+      {
+        id: "linkName",
+        header: "Link Name",
+        cell: ({ row }) => <code className="font-mono text-xs">{row.original.linkName}</code>,
+      },
       { id: "service", header: "Service", cell: ({ row }) => row.original.serviceName },
-      ...(tab === "own" ? [] : [{ id: "owner", header: "Owner", cell: ({ row }) => row.original.ownerName } as ColumnDef<ConnectionRowDto>]),
+      ...(tab === "own"
+        ? []
+        : [{ id: "owner", header: "Owner", cell: ({ row }) => row.original.ownerName } as ColumnDef<ConnectionRowDto>]),
       { id: "status", header: "Status", cell: ({ row }) => <StatusBadge status={row.original.status} /> },
       {
         id: "lastUsedAt",
         header: "Last used",
-        cell: ({ row }) => (row.original.lastUsedAt ? <LocalTime iso={row.original.lastUsedAt} /> : <span className="text-slate-500">Never</span>),
+        cell: ({ row }) =>
+          row.original.lastUsedAt ? <LocalTime iso={row.original.lastUsedAt} /> : <span className="text-slate-500">Never</span>,
       },
-      { id: "actions", header: () => <span className="sr-only">Actions</span>, cell: ({ row }) => <RowActions row={row.original} tab={tab} /> },
+      {
+        id: "actions",
+        header: () => <span className="sr-only">Actions</span>,
+        cell: ({ row }) => <RowActions row={row.original} tab={tab} />,
+      },
     ],
     [tab],
   );
@@ -171,7 +198,15 @@ export function ConnectionsTable({ tab, data, caption, emptyText }: { tab: Tab; 
                           onClick={() => navigate({ sort: id, dir: active && dir === "asc" ? "desc" : "asc", page: undefined })}
                         >
                           {flexRender(header.column.columnDef.header, header.getContext())}
-                          {active ? (dir === "asc" ? <ArrowUp aria-hidden size={12} /> : <ArrowDown aria-hidden size={12} />) : <ArrowUpDown aria-hidden size={12} />}
+                          {active ? (
+                            dir === "asc" ? (
+                              <ArrowUp aria-hidden size={12} />
+                            ) : (
+                              <ArrowDown aria-hidden size={12} />
+                            )
+                          ) : (
+                            <ArrowUpDown aria-hidden size={12} />
+                          )}
                         </button>
                       ) : (
                         flexRender(header.column.columnDef.header, header.getContext())
@@ -205,13 +240,23 @@ export function ConnectionsTable({ tab, data, caption, emptyText }: { tab: Tab; 
       </div>
       {pages > 1 ? (
         <nav aria-label={`${caption} pages`} className="flex items-center justify-end gap-2 text-sm">
-          <Button size="sm" variant="secondary" disabled={data.page <= 1} onClick={() => navigate({ page: String(data.page - 1) })}>
+          <Button
+            size="sm"
+            variant="secondary"
+            disabled={data.page <= 1}
+            onClick={() => navigate({ page: String(data.page - 1) })}
+          >
             Previous
           </Button>
           <span>
             Page {data.page} of {pages}
           </span>
-          <Button size="sm" variant="secondary" disabled={data.page >= pages} onClick={() => navigate({ page: String(data.page + 1) })}>
+          <Button
+            size="sm"
+            variant="secondary"
+            disabled={data.page >= pages}
+            onClick={() => navigate({ page: String(data.page + 1) })}
+          >
             Next
           </Button>
         </nav>

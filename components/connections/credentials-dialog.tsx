@@ -22,7 +22,9 @@ export function CredentialsDialog({
   onOpenChange: (open: boolean) => void;
   serviceName: string;
   fields: CredentialField[];
-  onSubmit: (values: Record<string, string>) => Promise<{ ok: true } | { ok: false; message: string; fieldErrors?: Record<string, string[]> }>;
+  onSubmit: (
+    values: Record<string, string>,
+  ) => Promise<{ ok: true } | { ok: false; message: string; fieldErrors?: Record<string, string[]> }>;
 }) {
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string>();

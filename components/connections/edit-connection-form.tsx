@@ -38,7 +38,10 @@ export function EditConnectionForm({
   const router = useRouter();
   const [scopes, setScopes] = useState<string[]>(connection.scopes);
   const [scopeText, setScopeText] = useState(connection.scopes.join(" "));
-  const { prepare, connect, pending, dialog } = useConnect({ serviceName: connection.serviceName, credentialFields: connection.credentialFields });
+  const { prepare, connect, pending, dialog } = useConnect({
+    serviceName: connection.serviceName,
+    credentialFields: connection.credentialFields,
+  });
   const form = useForm<{ name: string }>({ resolver: zodResolver(formSchema), defaultValues: { name: connection.name } });
   const { errors, isSubmitting } = form.formState;
   const chosen = connection.freeScopes ? parseScopeText(scopeText) : scopes;
@@ -71,14 +74,22 @@ export function EditConnectionForm({
   return (
     <form onSubmit={onSubmit} className="space-y-5" noValidate>
       <TextField label="Connection Name" autoComplete="off" error={errors.name?.message} {...form.register("name")} />
-      <TextField label="Connection Link Name" value={connection.linkName} readOnly disabled hint="Link names never change: scripts refer to them." />
+      <TextField
+        label="Connection Link Name"
+        value={connection.linkName}
+        readOnly
+        disabled
+        hint="Link names never change: scripts refer to them."
+      />
       {connection.isOAuth2 && !connection.freeScopes && connection.scopeChoices.length > 0 ? (
         <ScopeChecklist choices={connection.scopeChoices} selected={scopes} onChange={setScopes} />
       ) : null}
       {connection.isOAuth2 && connection.freeScopes ? (
         <TextField label="Scope" value={scopeText} onChange={(e) => setScopeText(e.target.value)} autoComplete="off" />
       ) : null}
-      {scopesChanged ? <p className="text-sm text-amber-800">Saving asks you to authorize the connection again with the new scopes.</p> : null}
+      {scopesChanged ? (
+        <p className="text-sm text-amber-800">Saving asks you to authorize the connection again with the new scopes.</p>
+      ) : null}
       <FormError message={errors.root?.server?.message} />
       <div className="flex gap-2">
         <Button type="submit" pending={isSubmitting || pending}>

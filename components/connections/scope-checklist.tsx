@@ -30,7 +30,9 @@ export function ScopeChecklist({
               />
               <label htmlFor={id} className="text-sm">
                 <span className="font-mono text-slate-900">{s.name}</span>
-                <span id={`${id}-desc`} className="block text-slate-600">{s.description}</span>
+                <span id={`${id}-desc`} className="block text-slate-600">
+                  {s.description}
+                </span>
               </label>
             </li>
           );

@@ -14,7 +14,14 @@ export type PickerService = {
   color?: string;
   authLabel: string;
 };
-export type PickerCustomService = { id: string; linkName: string; name: string; authLabel: string; creatorName: string; canEdit: boolean };
+export type PickerCustomService = {
+  id: string;
+  linkName: string;
+  name: string;
+  authLabel: string;
+  creatorName: string;
+  canEdit: boolean;
+};
 
 /** "Pick your Service": a searchable grid of default services by category, and the "Custom Service" section. */
 export function ServicePicker({ services, custom }: { services: PickerService[]; custom: PickerCustomService[] }) {
@@ -50,7 +57,9 @@ export function ServicePicker({ services, custom }: { services: PickerService[];
       </div>
 
       <section aria-labelledby="custom-heading" className="space-y-3">
-        <h2 id="custom-heading" className="text-lg font-semibold">Custom Service</h2>
+        <h2 id="custom-heading" className="text-lg font-semibold">
+          Custom Service
+        </h2>
         <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
           <li>
             <Link
@@ -67,7 +76,9 @@ export function ServicePicker({ services, custom }: { services: PickerService[];
                 <ServiceIcon icon="Puzzle" />
                 <span>
                   <span className="block font-medium">{c.name}</span>
-                  <span className="block text-xs text-slate-500">{c.authLabel} · by {c.creatorName}</span>
+                  <span className="block text-xs text-slate-500">
+                    {c.authLabel} · by {c.creatorName}
+                  </span>
                 </span>
               </Link>
               {c.canEdit ? (

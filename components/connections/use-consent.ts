@@ -13,7 +13,11 @@ export function openConsentWindow(): Window | null {
   const height = 680;
   const left = Math.max(0, window.screenX + (window.outerWidth - width) / 2);
   const top = Math.max(0, window.screenY + (window.outerHeight - height) / 2);
-  const popup = window.open("about:blank", "connections-consent", `popup,width=${width},height=${height},left=${left},top=${top}`);
+  const popup = window.open(
+    "about:blank",
+    "connections-consent",
+    `popup,width=${width},height=${height},left=${left},top=${top}`,
+  );
   if (popup) {
     try {
       popup.document.title = "Connecting…";

@@ -19,8 +19,19 @@ export function ApiKeyFields({ form, edit }: Pick<ServiceSectionProps, "form" | 
       {typeof errors.params?.message === "string" ? <p className="text-xs text-red-600">{errors.params.message}</p> : null}
       {params.fields.map((field, index) => (
         <div key={field.id} className="grid gap-3 rounded-md border border-slate-200 p-3 sm:grid-cols-[1fr_1fr_10rem_auto]">
-          <TextField label="Actual Parameter" autoComplete="off" spellCheck={false} error={errors.params?.[index]?.name?.message} {...register(`params.${index}.name`)} />
-          <TextField label="Parameter Display Name" autoComplete="off" error={errors.params?.[index]?.displayName?.message} {...register(`params.${index}.displayName`)} />
+          <TextField
+            label="Actual Parameter"
+            autoComplete="off"
+            spellCheck={false}
+            error={errors.params?.[index]?.name?.message}
+            {...register(`params.${index}.name`)}
+          />
+          <TextField
+            label="Parameter Display Name"
+            autoComplete="off"
+            error={errors.params?.[index]?.displayName?.message}
+            {...register(`params.${index}.displayName`)}
+          />
           <SelectField
             label="Param Type"
             options={paramTypes.map((p) => ({ value: p, label: paramTypeLabels[p] }))}

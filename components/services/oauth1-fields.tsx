@@ -11,7 +11,14 @@ export function OAuth1Fields({ form, callbackUrl, secretHint, paramTypeOptions }
   return (
     <div className="space-y-4">
       <TextField label="Consumer Key" autoComplete="off" error={errors.consumerKey?.message} {...register("consumerKey")} />
-      <TextField label="Consumer Secret" type="password" autoComplete="new-password" hint={secretHint} error={errors.consumerSecret?.message} {...register("consumerSecret")} />
+      <TextField
+        label="Consumer Secret"
+        type="password"
+        autoComplete="new-password"
+        hint={secretHint}
+        error={errors.consumerSecret?.message}
+        {...register("consumerSecret")}
+      />
       <TextField label="Request Token URL" type="url" error={errors.requestTokenUrl?.message} {...register("requestTokenUrl")} />
       <TextField label="Authorize URL" type="url" error={errors.authorizeUrl?.message} {...register("authorizeUrl")} />
       <TextField label="Access Token URL" type="url" error={errors.accessTokenUrl?.message} {...register("accessTokenUrl")} />

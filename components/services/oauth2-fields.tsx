@@ -41,10 +41,22 @@ export function OAuth2Fields({ form, edit, callbackUrl, secretHint, paramTypeOpt
       {edit ? (
         <TextField label="Grant Type" value={grantTypeLabels[edit.values.grantType]} disabled readOnly />
       ) : (
-        <SelectField label="Grant Type" options={grantTypes.map((g) => ({ value: g, label: grantTypeLabels[g] }))} error={errors.grantType?.message} {...register("grantType")} />
+        <SelectField
+          label="Grant Type"
+          options={grantTypes.map((g) => ({ value: g, label: grantTypeLabels[g] }))}
+          error={errors.grantType?.message}
+          {...register("grantType")}
+        />
       )}
       <TextField label="Client Id" autoComplete="off" error={errors.clientId?.message} {...register("clientId")} />
-      <TextField label="Client Secret" type="password" autoComplete="new-password" hint={secretHint} error={errors.clientSecret?.message} {...register("clientSecret")} />
+      <TextField
+        label="Client Secret"
+        type="password"
+        autoComplete="new-password"
+        hint={secretHint}
+        error={errors.clientSecret?.message}
+        {...register("clientSecret")}
+      />
       <div className="flex items-end gap-2">
         <TextField
           className="flex-1"
@@ -62,17 +74,39 @@ export function OAuth2Fields({ form, edit, callbackUrl, secretHint, paramTypeOpt
         <TextField label="Authorize URL" type="url" error={errors.authorizeUrl?.message} {...register("authorizeUrl")} />
       ) : null}
       <TextField label="Access Token URL" type="url" error={errors.tokenUrl?.message} {...register("tokenUrl")} />
-      <TextField label="Refresh Token URL" type="url" hint="Optional: the Access Token URL is used when blank." error={errors.refreshUrl?.message} {...register("refreshUrl")} />
-      <TextField label="Revocation URL" type="url" hint="Optional (RFC 7009): tokens are revoked there when a connection is revoked." error={errors.revocationUrl?.message} {...register("revocationUrl")} />
+      <TextField
+        label="Refresh Token URL"
+        type="url"
+        hint="Optional: the Access Token URL is used when blank."
+        error={errors.refreshUrl?.message}
+        {...register("refreshUrl")}
+      />
+      <TextField
+        label="Revocation URL"
+        type="url"
+        hint="Optional (RFC 7009): tokens are revoked there when a connection is revoked."
+        error={errors.revocationUrl?.message}
+        {...register("revocationUrl")}
+      />
       <SelectField label="Param Type" options={paramTypeOptions} error={errors.paramType?.message} {...register("paramType")} />
       {edit && edit.existingScopes.length > 0 ? (
-        <TextField label="Existing scopes" value={edit.existingScopes.join(" ")} disabled readOnly hint="Scopes can be added but not edited or deleted." />
+        <TextField
+          label="Existing scopes"
+          value={edit.existingScopes.join(" ")}
+          disabled
+          readOnly
+          hint="Scopes can be added but not edited or deleted."
+        />
       ) : null}
       <TextField
         label="Scope"
         autoComplete="off"
         spellCheck={false}
-        hint={edit ? "New scopes to add, separated by spaces or commas." : "Scopes offered to connections, separated by spaces or commas."}
+        hint={
+          edit
+            ? "New scopes to add, separated by spaces or commas."
+            : "Scopes offered to connections, separated by spaces or commas."
+        }
         error={errors.scopeText?.message}
         {...register("scopeText")}
       />

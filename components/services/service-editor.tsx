@@ -18,7 +18,12 @@ import {
   type ServiceEditorInitial,
   type ServiceEditorValues,
 } from "@/lib/validation/service-editor";
-import { createServiceSchema, updateServiceSchema, type CreateServiceInput, type UpdateServiceInput } from "@/lib/validation/services";
+import {
+  createServiceSchema,
+  updateServiceSchema,
+  type CreateServiceInput,
+  type UpdateServiceInput,
+} from "@/lib/validation/services";
 import { ApiKeyFields } from "./api-key-fields";
 import { OAuth1Fields } from "./oauth1-fields";
 import { OAuth2Fields } from "./oauth2-fields";
@@ -49,7 +54,10 @@ const SECRET_SET_HINT = "A secret is set. Leave blank to keep it.";
 /** "Create Your Own" and "Edit service" (docs/product.md §6). Non-editable fields are shown disabled on edit. */
 export function ServiceEditor({ callbackUrl, edit }: { callbackUrl: string; edit?: ServiceEditorInitial }) {
   const router = useRouter();
-  const form = useForm<ServiceEditorValues>({ resolver: resolverFor(edit), defaultValues: edit?.values ?? blankServiceEditorValues });
+  const form = useForm<ServiceEditorValues>({
+    resolver: resolverFor(edit),
+    defaultValues: edit?.values ?? blankServiceEditorValues,
+  });
   const { register, formState, setValue, getValues } = form;
   const { errors, isSubmitting } = formState;
   const [linkNameEdited, setLinkNameEdited] = useState(false);
@@ -58,7 +66,10 @@ export function ServiceEditor({ callbackUrl, edit }: { callbackUrl: string; edit
 
   const authType = useWatch({ control: form.control, name: "authType" });
   const secretHint = edit?.hasSecret ? SECRET_SET_HINT : undefined;
-  const paramTypeOptions = (authType === "oauth2" ? oauth2ParamTypes : paramTypes).map((p) => ({ value: p, label: paramTypeLabels[p] }));
+  const paramTypeOptions = (authType === "oauth2" ? oauth2ParamTypes : paramTypes).map((p) => ({
+    value: p,
+    label: paramTypeLabels[p],
+  }));
   const section = { form, edit, callbackUrl, secretHint, paramTypeOptions };
 
   const placeServerErrors = (result: { message: string; fieldErrors?: Record<string, string[]> }) => {
@@ -77,7 +88,10 @@ export function ServiceEditor({ callbackUrl, edit }: { callbackUrl: string; edit
     }
     setSaving(true);
     try {
-      const result = await updateServiceAction({ ...serviceInputFromEditor(values, edit.existingScopes), id: edit.id } as UpdateServiceInput);
+      const result = await updateServiceAction({
+        ...serviceInputFromEditor(values, edit.existingScopes),
+        id: edit.id,
+      } as UpdateServiceInput);
       setConfirm(null);
       if (!result.ok) return placeServerErrors(result);
       const { revoked } = result.data;
@@ -107,7 +121,13 @@ export function ServiceEditor({ callbackUrl, edit }: { callbackUrl: string; edit
     <form onSubmit={onSubmit} className="space-y-5" noValidate>
       <TextField label="Service Name" autoComplete="off" error={errors.name?.message} {...nameField} />
       {edit ? (
-        <TextField label="Service LinkName" value={edit.values.linkName} disabled readOnly hint="Link names never change: scripts refer to them." />
+        <TextField
+          label="Service LinkName"
+          value={edit.values.linkName}
+          disabled
+          readOnly
+          hint="Link names never change: scripts refer to them."
+        />
       ) : (
         <TextField
           label="Service LinkName"

@@ -23,7 +23,11 @@ export function Modal({
         <D.Overlay className="fixed inset-0 z-40 bg-slate-900/40" />
         <D.Content className="fixed top-1/2 left-1/2 z-50 w-[calc(100vw-2rem)] max-w-md -translate-x-1/2 -translate-y-1/2 rounded-xl bg-white p-6 shadow-xl">
           <D.Title className="text-lg font-semibold">{title}</D.Title>
-          {description ? <D.Description className="mt-1 text-sm text-slate-600">{description}</D.Description> : <D.Description className="sr-only">{title}</D.Description>}
+          {description ? (
+            <D.Description className="mt-1 text-sm text-slate-600">{description}</D.Description>
+          ) : (
+            <D.Description className="sr-only">{title}</D.Description>
+          )}
           <div className="mt-4">{children}</div>
         </D.Content>
       </D.Portal>

@@ -5,9 +5,7 @@ import { DomainError } from "@/lib/errors";
 import { currentActor } from "@/lib/auth/session";
 import type { Actor } from "@/lib/auth/users";
 
-export type ActionResult<T> =
-  | { ok: true; data: T }
-  | { ok: false; message: string; fieldErrors?: Record<string, string[]> };
+export type ActionResult<T> = { ok: true; data: T } | { ok: false; message: string; fieldErrors?: Record<string, string[]> };
 
 /**
  * The one authenticated entry for every server action: loads the actor, parses the

@@ -6,12 +6,7 @@ import { createCustomService } from "@/lib/services/create-custom-service";
 import { discoverServiceEndpoints } from "@/lib/services/discover-service-endpoints";
 import { countServiceConnections } from "@/lib/services/get-custom-service-for-edit";
 import { updateCustomService } from "@/lib/services/update-custom-service";
-import {
-  createServiceSchema,
-  discoverEndpointsSchema,
-  serviceIdSchema,
-  updateServiceSchema,
-} from "@/lib/validation/services";
+import { createServiceSchema, discoverEndpointsSchema, serviceIdSchema, updateServiceSchema } from "@/lib/validation/services";
 
 export const createServiceAction = action(createServiceSchema, async (input, { actor, db }) => {
   const result = await createCustomService(db, actor, input);

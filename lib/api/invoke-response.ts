@@ -39,5 +39,3 @@ export function invokeResultToResponse(result: InvokeResult): Response {
   const nullBody = result.status === 204 || result.status === 304 || (result.status >= 100 && result.status < 200);
   return new Response(nullBody ? null : new Uint8Array(result.body), { status: result.status, headers });
 }
-
-

@@ -101,7 +101,9 @@ describe("buildOpenApiDocument", () => {
 
   it("has a described response for each status, errors with the error schema", () => {
     const responses = post.responses as Record<string, Json>;
-    expect(Object.keys(responses)).toEqual(expect.arrayContaining(["200", "400", "401", "403", "404", "409", "502", "504", "default"]));
+    expect(Object.keys(responses)).toEqual(
+      expect.arrayContaining(["200", "400", "401", "403", "404", "409", "502", "504", "default"]),
+    );
     for (const [status, response] of Object.entries(responses)) {
       const r = deref(response);
       expect(typeof r.description, status).toBe("string");

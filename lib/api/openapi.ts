@@ -34,13 +34,12 @@ export type OpenApiDocument = {
  * schema; the test checks that every key here is a field of invokeRequestSchema.
  */
 export const invokeRequestFieldDescriptions: Record<string, string> = {
-  connection: "The connection's link name (\"Connection Link Name\"), e.g. `zoho_crm`.",
+  connection: 'The connection\'s link name ("Connection Link Name"), e.g. `zoho_crm`.',
   url: "Absolute http(s) URL of the API to call. Its host must be one that the connection's service allows; the credential is only ever sent there.",
   method: "HTTP method of the call.",
   parameters:
     "Deluge `invokeurl` rules: sent in the query string for GET and DELETE; for POST, PUT and PATCH sent as a form body (`application/x-www-form-urlencoded`), or in the query string when `body` is given. A string is taken as already encoded (`a=1&b=2`) for the query string, or sent as the body as is.",
-  headers:
-    "Request headers for the API. They cannot override the authentication that the connection injects.",
+  headers: "Request headers for the API. They cannot override the authentication that the connection injects.",
   body: "Sent as the request body as is (POST, PUT, PATCH, DELETE). When given, `parameters` go to the query string.",
   detailed:
     "true: answer `200` with `{ responseCode, responseHeader, responseText }` describing the upstream response, whatever its status, instead of the upstream response itself.",
@@ -55,12 +54,16 @@ const INVOKE_DESCRIPTION = [
   "",
   `The app's own errors are JSON \`{ error: { code, message } }\` with a fitting status and the header \`${CONNECTIONS_ERROR_HEADER}: 1\`; a response without that header comes from the upstream API.`,
   "",
-  "Every call is bounded by a timeout and a response size cap, and is recorded as the connection's \"last used\".",
+  'Every call is bounded by a timeout and a response size cap, and is recorded as the connection\'s "last used".',
 ].join("\n");
 
 /** zod → JSON Schema 2020-12, without the `$schema` key (the document's dialect applies). */
 function jsonSchemaOf(schema: z.ZodType, io: "input" | "output"): JsonSchema {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { target: "draft-2020-12", io, unrepresentable: "throw" }) as JsonSchema;
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
+    target: "draft-2020-12",
+    io,
+    unrepresentable: "throw",
+  }) as JsonSchema;
   return rest;
 }
 
@@ -160,7 +163,7 @@ export function buildOpenApiDocument(baseUrl: string): OpenApiDocument {
         InvokeDetailedResponse: {
           ...jsonSchemaOf(invokeDetailedResponseSchema, "output"),
           description:
-            "`detailed: true` answer: `responseCode` is the upstream status, `responseHeader` the upstream headers (lower-cased names, repeated headers joined with \", \"), `responseText` the upstream body as UTF-8 text.",
+            '`detailed: true` answer: `responseCode` is the upstream status, `responseHeader` the upstream headers (lower-cased names, repeated headers joined with ", "), `responseText` the upstream body as UTF-8 text.',
         },
         Error: {
           ...jsonSchemaOf(invokeErrorSchema, "output"),

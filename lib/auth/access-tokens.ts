@@ -31,11 +31,21 @@ function toDto(row: typeof accessTokens.$inferSelect): AccessTokenDto {
 }
 
 /** Creates a token; its value is returned once, here, and never again. */
-export async function createAccessToken(db: Db, actor: Actor, input: { name: string }): Promise<{ token: string; accessToken: AccessTokenDto }> {
+export async function createAccessToken(
+  db: Db,
+  actor: Actor,
+  input: { name: string },
+): Promise<{ token: string; accessToken: AccessTokenDto }> {
   const token = PREFIX + randomBytes(32).toString("base64url");
   const [row] = await db
     .insert(accessTokens)
-    .values({ orgId: actor.orgId, userId: actor.id, name: input.name, tokenHash: hashToken(token), displayPrefix: token.slice(0, 10) })
+    .values({
+      orgId: actor.orgId,
+      userId: actor.id,
+      name: input.name,
+      tokenHash: hashToken(token),
+      displayPrefix: token.slice(0, 10),
+    })
     .returning();
   return { token, accessToken: toDto(row) };
 }

@@ -19,5 +19,11 @@ export async function addMember(db: Db, actor: Actor, input: AddMemberInput): Pr
     .onConflictDoNothing()
     .returning();
   if (!created) throw new Conflict("A user with this email already exists", taken);
-  return { id: created.id, email: created.email, name: created.name, role: created.role, createdAt: created.createdAt.toISOString() };
+  return {
+    id: created.id,
+    email: created.email,
+    name: created.name,
+    role: created.role,
+    createdAt: created.createdAt.toISOString(),
+  };
 }

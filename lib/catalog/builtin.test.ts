@@ -127,9 +127,7 @@ describe("built-in catalogue", () => {
     expect(entry("github").verify).toEqual({ method: "GET", path: "/user" });
     expect(entry("airtable").oauth2!.pkce).toBe(true);
     expect(entry("x_twitter").oauth2!.pkce).toBe(true);
-    expect(entry("onedrive").oauth2!.scopes.map((s) => s.name)).toEqual(
-      expect.arrayContaining(["Files.Read", "offline_access"]),
-    );
+    expect(entry("onedrive").oauth2!.scopes.map((s) => s.name)).toEqual(expect.arrayContaining(["Files.Read", "offline_access"]));
     expect(entry("trello").oauth1).toMatchObject({
       requestTokenUrl: "https://trello.com/1/OAuthGetRequestToken",
       authorizeUrl: "https://trello.com/1/OAuthAuthorizeToken",

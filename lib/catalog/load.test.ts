@@ -89,7 +89,9 @@ describe("parseCatalogFile", () => {
       parseCatalogFile(JSON.stringify([localIdp({ linkName: "Local-IdP" })]), "extra.json", insecure),
     );
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toContain('extra.json: entry 0 (linkName "Local-IdP") at linkName: linkName must match ^[a-z][a-z0-9_]{0,49}$');
+    expect(problems[0]).toContain(
+      'extra.json: entry 0 (linkName "Local-IdP") at linkName: linkName must match ^[a-z][a-z0-9_]{0,49}$',
+    );
   });
 
   it("rejects http:// URLs without allowInsecure, one problem per URL", () => {
@@ -166,12 +168,10 @@ describe("parseCatalogFile", () => {
     delete o2.authorizeUrl;
     o2.grantType = "client_credentials";
     o2.pkce = false;
-    expect(parseCatalogFile(JSON.stringify([raw]), "extra.json", insecure)[0].oauth2?.grantType).toBe(
-      "client_credentials",
-    );
+    expect(parseCatalogFile(JSON.stringify([raw]), "extra.json", insecure)[0].oauth2?.grantType).toBe("client_credentials");
     o2.pkce = true;
     expect(problemsOf(() => parseCatalogFile(JSON.stringify([raw]), "extra.json", insecure))[0]).toContain(
-      "at oauth2.pkce: oauth2.pkce must be false when oauth2.grantType is \"client_credentials\"",
+      'at oauth2.pkce: oauth2.pkce must be false when oauth2.grantType is "client_credentials"',
     );
   });
 
@@ -179,9 +179,7 @@ describe("parseCatalogFile", () => {
     const good = localIdp();
     const unnamed = { ...localIdp(), linkName: undefined };
     const again = localIdp({ name: "Local IdP again" });
-    const problems = problemsOf(() =>
-      parseCatalogFile(JSON.stringify([good, unnamed, again]), "extra.json", insecure),
-    );
+    const problems = problemsOf(() => parseCatalogFile(JSON.stringify([good, unnamed, again]), "extra.json", insecure));
     expect(problems).toEqual([
       "extra.json: entry 1 at linkName: linkName is required",
       'extra.json: entry 2 (linkName "local_idp") at linkName: linkName "local_idp" is already used by entry 0; link names must be unique',

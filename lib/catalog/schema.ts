@@ -1,13 +1,6 @@
 // Long on purpose: the whole catalogue entry schema, each rule beside the field it checks.
 import { z } from "zod";
-import {
-  authTypes,
-  grantTypes,
-  oauth2ParamTypes,
-  paramTypes,
-  scopeDelimiters,
-  tokenAuthMethods,
-} from "@/lib/validation/enums";
+import { authTypes, grantTypes, oauth2ParamTypes, paramTypes, scopeDelimiters, tokenAuthMethods } from "@/lib/validation/enums";
 import { hostPatternProblem, isHostAllowed } from "@/lib/validation/hosts";
 
 /**
@@ -137,11 +130,9 @@ function object<S extends z.core.$ZodLooseShape>(field: string, shape: S) {
 }
 
 function stringMap(field: string) {
-  return z.record(
-    z.string({ error: `${field} keys must be strings` }),
-    z.string({ error: `${field} values must be strings` }),
-    { error: requiredMessage(field, "an object of string values") },
-  );
+  return z.record(z.string({ error: `${field} keys must be strings` }), z.string({ error: `${field} values must be strings` }), {
+    error: requiredMessage(field, "an object of string values"),
+  });
 }
 
 /** Why `value` is not an acceptable endpoint URL, or null. */
@@ -201,11 +192,9 @@ export function createCatalogEntrySchema(opts: CatalogSchemaOptions) {
 
   const verify = object("verify", {
     method: oneOf("verify.method", ["GET", "POST"]),
-    path: z
-      .string({ error: requiredMessage("verify.path", "a string") })
-      .regex(/^\/(?!\/)\S*$/, {
-        error: 'verify.path must start with a single "/" (relative to api.baseUrl) and contain no spaces',
-      }),
+    path: z.string({ error: requiredMessage("verify.path", "a string") }).regex(/^\/(?!\/)\S*$/, {
+      error: 'verify.path must start with a single "/" (relative to api.baseUrl) and contain no spaces',
+    }),
     headers: stringMap("verify.headers").optional(),
     body: z.string({ error: "verify.body must be a string" }).optional(),
   });
@@ -331,7 +320,8 @@ export function createCatalogEntrySchema(opts: CatalogSchemaOptions) {
           ctx.addIssue({
             code: "custom",
             path: ["oauth2", "pkce"],
-            message: 'oauth2.pkce must be false when oauth2.grantType is "client_credentials" (PKCE applies to the authorization code grant only)',
+            message:
+              'oauth2.pkce must be false when oauth2.grantType is "client_credentials" (PKCE applies to the authorization code grant only)',
           });
         }
         const seen = new Set<string>();

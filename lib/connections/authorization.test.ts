@@ -81,7 +81,8 @@ describe.each(databaseKinds)("connection authorization (%s)", (kind) => {
   const saveKey = (actor: Actor, id: string, key: string) =>
     saveKeyCredential(ctx.db, actor, keyCredentialSchema.parse({ id, values: { Authorization: key } }));
 
-  const list = (actor: Actor, tab: ListTab, q = "") => listConnections(ctx.db, actor, tab, listQuerySchema.parse({ q, pageSize: 100 }));
+  const list = (actor: Actor, tab: ListTab, q = "") =>
+    listConnections(ctx.db, actor, tab, listQuerySchema.parse({ q, pageSize: 100 }));
   const idsIn = async (actor: Actor, tab: ListTab) => (await list(actor, tab)).rows.map((r) => r.id);
 
   /** Every function that takes a connection id, as this actor. */
@@ -100,7 +101,10 @@ describe.each(databaseKinds)("connection authorization (%s)", (kind) => {
 
   it("bob cannot edit or delete ada's shared connection (Forbidden), and nothing changes", async () => {
     const id = await create(ada, { name: "Ada shared", useLoginUserCredentials: true });
-    const e1 = await expectError(updateConnection(ctx.db, bob, updateConnectionSchema.parse({ id, name: "Bob was here", scopes: [] })), Forbidden);
+    const e1 = await expectError(
+      updateConnection(ctx.db, bob, updateConnectionSchema.parse({ id, name: "Bob was here", scopes: [] })),
+      Forbidden,
+    );
     expect(e1.message).toMatch(/Only the owner/);
     await expectError(deleteConnection(ctx.db, bob, id), Forbidden);
     const [row] = await ctx.db.select().from(connections).where(eq(connections.id, id));
@@ -134,7 +138,13 @@ describe.each(databaseKinds)("connection authorization (%s)", (kind) => {
     // Before: available to bob (not connected by him), not in his shared list, never in his own.
     const available = await list(bob, "available");
     const row = available.rows.find((r) => r.id === id);
-    expect(row).toMatchObject({ name: "Team Stripe", status: "not_connected", canEdit: false, canDelete: false, ownerName: ada.name });
+    expect(row).toMatchObject({
+      name: "Team Stripe",
+      status: "not_connected",
+      canEdit: false,
+      canDelete: false,
+      ownerName: ada.name,
+    });
     expect(await idsIn(bob, "shared")).not.toContain(id);
     expect(await idsIn(bob, "own")).not.toContain(id);
     expect(await getConnectionSummary(ctx.db, bob, id)).toMatchObject({ status: "not_connected", isOwner: false });
@@ -147,8 +157,14 @@ describe.each(databaseKinds)("connection authorization (%s)", (kind) => {
     expect(await getConnectionSummary(ctx.db, bob, id)).toMatchObject({ status: "connected", isOwner: false });
     expect((await getConnectionSummary(ctx.db, ada, id)).sharedAuthorizedCount).toBe(1);
     // Two credentials, one per user, each opening to that user's own key.
-    expect(openCredential((await findCredential(ctx.db, id, bob.id))!)).toEqual({ type: "api_key", values: { Authorization: "sk_bob_team" } });
-    expect(openCredential((await findCredential(ctx.db, id, ada.id))!)).toEqual({ type: "api_key", values: { Authorization: "sk_ada_team" } });
+    expect(openCredential((await findCredential(ctx.db, id, bob.id))!)).toEqual({
+      type: "api_key",
+      values: { Authorization: "sk_bob_team" },
+    });
+    expect(openCredential((await findCredential(ctx.db, id, ada.id))!)).toEqual({
+      type: "api_key",
+      values: { Authorization: "sk_ada_team" },
+    });
 
     // Still no edit or delete for bob.
     await expectError(updateConnection(ctx.db, bob, updateConnectionSchema.parse({ id, name: "x", scopes: [] })), Forbidden);
@@ -171,7 +187,10 @@ describe.each(databaseKinds)("connection authorization (%s)", (kind) => {
     await saveKey(bob, id, "sk_bob_again");
     await revokeConnection(ctx.db, ada, id);
     expect((await findCredential(ctx.db, id, ada.id))?.payloadSealed).toBeNull();
-    expect(openCredential((await findCredential(ctx.db, id, bob.id))!)).toEqual({ type: "api_key", values: { Authorization: "sk_bob_again" } });
+    expect(openCredential((await findCredential(ctx.db, id, bob.id))!)).toEqual({
+      type: "api_key",
+      values: { Authorization: "sk_bob_again" },
+    });
 
     // The owner's delete removes every credential.
     await deleteConnection(ctx.db, ada, id);
@@ -208,7 +227,10 @@ describe.each(databaseKinds)("connection authorization (%s)", (kind) => {
     expect(e.message).toBe(LINK_NAME_TAKEN);
     expect(e.fieldErrors).toEqual({ linkName: [LINK_NAME_TAKEN] });
     // Also against another member of the same organization...
-    const e2 = await expectError(create(bob, { linkName: "billing", service: { kind: "catalog", linkName: "openai" } }), Conflict);
+    const e2 = await expectError(
+      create(bob, { linkName: "billing", service: { kind: "catalog", linkName: "openai" } }),
+      Conflict,
+    );
     expect(e2.fieldErrors?.linkName).toEqual([LINK_NAME_TAKEN]);
     // ...but another organization has its own namespace.
     await expect(create(eve, { linkName: "billing" })).resolves.toEqual(expect.any(String));
@@ -227,22 +249,33 @@ describe.each(databaseKinds)("connection authorization (%s)", (kind) => {
 
   it("a member cannot set an organization's OAuth app (Forbidden)", async () => {
     const e = await expectError(
-      setServiceApp(ctx.db, bob, serviceAppSchema.parse({ serviceLinkName: "gitlab", clientId: "bob-client", clientSecret: "bob-secret" })),
+      setServiceApp(
+        ctx.db,
+        bob,
+        serviceAppSchema.parse({ serviceLinkName: "gitlab", clientId: "bob-client", clientSecret: "bob-secret" }),
+      ),
       Forbidden,
     );
     expect(e.message).toMatch(/Only an admin/);
     expect(await ctx.db.select().from(serviceApps).where(eq(serviceApps.serviceLinkName, "gitlab"))).toEqual([]);
   });
 
-  it("an OAuth service without an app shows notConfigured, and starting it says \"Not configured by your admin\"", async () => {
+  it('an OAuth service without an app shows notConfigured, and starting it says "Not configured by your admin"', async () => {
     const id = await create(ada, { service: { kind: "catalog", linkName: "gitlab" }, scopes: ["read_user"] });
     const summary = await getConnectionSummary(ctx.db, ada, id);
     expect(summary).toMatchObject({ notConfigured: true, status: "not_connected", usesPopup: true });
-    const e = await expectError(startAuthorization(ctx.db, ada, { connectionId: id, browserBinding: "b", mode: "popup" }), NotConfigured);
+    const e = await expectError(
+      startAuthorization(ctx.db, ada, { connectionId: id, browserBinding: "b", mode: "popup" }),
+      NotConfigured,
+    );
     expect(e.message).toContain("Not configured by your admin");
 
     // Once an admin sets the app it is configured for Acme, and only for Acme.
-    await setServiceApp(ctx.db, ada, serviceAppSchema.parse({ serviceLinkName: "gitlab", clientId: "acme-gitlab", clientSecret: "acme-gitlab-secret" }));
+    await setServiceApp(
+      ctx.db,
+      ada,
+      serviceAppSchema.parse({ serviceLinkName: "gitlab", clientId: "acme-gitlab", clientSecret: "acme-gitlab-secret" }),
+    );
     expect((await listServiceApps(ctx.db, ada)).map((a) => a.serviceLinkName)).toContain("gitlab");
     expect((await getConnectionSummary(ctx.db, ada, id)).notConfigured).toBe(false);
     const { redirectTo } = await startAuthorization(ctx.db, ada, { connectionId: id, browserBinding: "b", mode: "popup" });
@@ -250,6 +283,9 @@ describe.each(databaseKinds)("connection authorization (%s)", (kind) => {
 
     const eveId = await create(eve, { service: { kind: "catalog", linkName: "gitlab" }, scopes: ["read_user"] });
     expect((await getConnectionSummary(ctx.db, eve, eveId)).notConfigured).toBe(true);
-    await expectError(startAuthorization(ctx.db, eve, { connectionId: eveId, browserBinding: "b", mode: "popup" }), NotConfigured);
+    await expectError(
+      startAuthorization(ctx.db, eve, { connectionId: eveId, browserBinding: "b", mode: "popup" }),
+      NotConfigured,
+    );
   });
 });

@@ -8,13 +8,7 @@ import type { Actor } from "@/lib/auth/users";
 import { env } from "@/lib/env";
 import { AuthorizationFailed, Invalid, type ConsentMode } from "@/lib/errors";
 import { buildAuthorizeUrl, fetchAccessToken, fetchRequestToken } from "@/lib/oauth1";
-import {
-  buildAuthorizationUrl,
-  clientCredentialsToken,
-  createPkce,
-  exchangeAuthorizationCode,
-  randomState,
-} from "@/lib/oauth2";
+import { buildAuthorizationUrl, clientCredentialsToken, createPkce, exchangeAuthorizationCode, randomState } from "@/lib/oauth2";
 import { oauthTransport, outboundFetch } from "@/lib/http/outbound";
 import { openJson, sealJson } from "@/lib/secrets";
 import { oauth2Endpoints } from "@/lib/services/oauth2-endpoints";
@@ -110,7 +104,9 @@ export async function startAuthorization(
       lookupHash: sha256(`oauth1:${requestToken.token}`),
       secretSealed: sealJson("oauthTransaction", { id, userId: actor.id }, { tokenSecret: requestToken.tokenSecret }),
     });
-    return { redirectTo: buildAuthorizeUrl(service.oauth1.authorizeUrl, requestToken.token, service.oauth1.extraAuthorizeParams) };
+    return {
+      redirectTo: buildAuthorizeUrl(service.oauth1.authorizeUrl, requestToken.token, service.oauth1.extraAuthorizeParams),
+    };
   }
 
   throw new Invalid(`${service.name} does not use a consent page`);
@@ -133,11 +129,19 @@ export async function completeAuthorization(
   const key = isOAuth1 ? `oauth1:${params.get("oauth_token")}` : `oauth2:${params.get("state") ?? ""}`;
   if (!isOAuth1 && !params.get("state")) throw new AuthorizationFailed(INVALID_STATE);
   // Delete-returning consumes the transaction atomically: two racing callbacks cannot both use it.
-  const [tx] = await db.delete(oauthTransactions).where(eq(oauthTransactions.lookupHash, sha256(key))).returning();
+  const [tx] = await db
+    .delete(oauthTransactions)
+    .where(eq(oauthTransactions.lookupHash, sha256(key)))
+    .returning();
   if (!tx) throw new AuthorizationFailed(INVALID_STATE);
   const mode = (tx.returnTo === "redirect" ? "redirect" : "popup") as StartMode;
   if (tx.expiresAt.getTime() < Date.now()) throw new AuthorizationFailed(INVALID_STATE, tx.connectionId, mode);
-  if (tx.userId !== actor.id || tx.orgId !== actor.orgId || !input.browserBinding || sha256(input.browserBinding) !== tx.browserBindingHash) {
+  if (
+    tx.userId !== actor.id ||
+    tx.orgId !== actor.orgId ||
+    !input.browserBinding ||
+    sha256(input.browserBinding) !== tx.browserBindingHash
+  ) {
     throw new AuthorizationFailed(
       "This authorization was started in another session. Start it again from the connection, in this browser.",
       undefined,
@@ -187,7 +191,13 @@ export async function completeAuthorization(
           payload: { type: "oauth1", token: access.token, tokenSecret: access.tokenSecret },
           grantedScopes: [],
         });
-        await recordAudit(t, { orgId: actor.orgId, actorId: actor.id, action: "connection.authorized", connectionId: connection.id, detail: { method: "oauth1" } });
+        await recordAudit(t, {
+          orgId: actor.orgId,
+          actorId: actor.id,
+          action: "connection.authorized",
+          connectionId: connection.id,
+          detail: { method: "oauth1" },
+        });
       });
     }
   } catch (error) {
@@ -217,7 +227,12 @@ async function saveOAuth2Tokens(
       orgId: actor.orgId,
       connectionId: connection.id,
       userId: actor.id,
-      payload: { type: "oauth2", accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, tokenType: tokens.tokenType },
+      payload: {
+        type: "oauth2",
+        accessToken: tokens.accessToken,
+        refreshToken: tokens.refreshToken,
+        tokenType: tokens.tokenType,
+      },
       grantedScopes: granted,
       expiresAt: tokens.expiresAt ?? null,
     });

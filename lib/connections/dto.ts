@@ -31,7 +31,16 @@ export type ConnectionSummaryDto = {
   id: string;
   name: string;
   linkName: string;
-  service: { name: string; linkName: string; kind: "catalog" | "custom"; authType: AuthType; docsUrl?: string; baseUrl?: string; scopeChoices: Array<{ name: string; description: string }>; freeScopes: boolean };
+  service: {
+    name: string;
+    linkName: string;
+    kind: "catalog" | "custom";
+    authType: AuthType;
+    docsUrl?: string;
+    baseUrl?: string;
+    scopeChoices: Array<{ name: string; description: string }>;
+    freeScopes: boolean;
+  };
   scopes: string[];
   scopeDelimiter: ScopeDelimiter;
   useLoginUserCredentials: boolean;

@@ -33,7 +33,9 @@ export async function getConnectionSummary(db: Db, actor: Actor, id: string): Pr
     db
       .select({ shared: sql<number>`count(*)::int` })
       .from(credentials)
-      .where(and(eq(credentials.connectionId, row.id), ne(credentials.userId, row.ownerId), isNotNull(credentials.payloadSealed))),
+      .where(
+        and(eq(credentials.connectionId, row.id), ne(credentials.userId, row.ownerId), isNotNull(credentials.payloadSealed)),
+      ),
     hasServiceClient(db, actor, service),
   ]);
   const status: ConnectionStatus =

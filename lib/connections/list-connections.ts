@@ -116,18 +116,18 @@ export async function listConnections(db: Db, actor: Actor, tab: ListTab, query:
     rows: rows.map((r) => {
       const def = definitionOf(r);
       return {
-      id: r.id,
-      name: r.name,
-      linkName: r.linkName,
-      serviceName: def?.name ?? r.catalogLinkName ?? "",
-      connectKind: def ? connectKindOf(def) : "credentials",
-      credentialFields: def ? credentialFields(def) : [],
-      status: r.status,
-      lastUsedAt: r.lastUsedAt ? new Date(r.lastUsedAt).toISOString() : null,
-      createdAt: r.createdAt.toISOString(),
-      ownerName: r.ownerName,
-      canEdit: r.ownerId === actor.id,
-      canDelete: r.ownerId === actor.id,
+        id: r.id,
+        name: r.name,
+        linkName: r.linkName,
+        serviceName: def?.name ?? r.catalogLinkName ?? "",
+        connectKind: def ? connectKindOf(def) : "credentials",
+        credentialFields: def ? credentialFields(def) : [],
+        status: r.status,
+        lastUsedAt: r.lastUsedAt ? new Date(r.lastUsedAt).toISOString() : null,
+        createdAt: r.createdAt.toISOString(),
+        ownerName: r.ownerName,
+        canEdit: r.ownerId === actor.id,
+        canDelete: r.ownerId === actor.id,
       };
     }),
   };

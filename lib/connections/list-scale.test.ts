@@ -19,7 +19,11 @@ beforeAll(() => {
 });
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-const statusRank: Record<ConnectionStatus, string> = { connected: "connected", needs_reauth: "needs_reauth", not_connected: "not_connected" };
+const statusRank: Record<ConnectionStatus, string> = {
+  connected: "connected",
+  needs_reauth: "needs_reauth",
+  not_connected: "not_connected",
+};
 
 /** The order listConnections promises: the column, then id, both in the same direction. */
 function sorted(rows: BulkConnection[], sort: ListQuery["sort"], dir: ListQuery["dir"]): BulkConnection[] {
@@ -44,7 +48,14 @@ describe.each(databaseKinds)("connection lists at 10,000 connections (%s)", (kin
   beforeAll(async () => {
     ctx = await createAppContext(kind);
     ({ ada, bob } = ctx.actors);
-    seed = await seedBulkConnections(ctx.db, { orgId: ada.orgId, ownerId: ada.id, otherId: bob.id, count: COUNT, otherCount: 5, otherAuthorizedCount: 20 });
+    seed = await seedBulkConnections(ctx.db, {
+      orgId: ada.orgId,
+      ownerId: ada.id,
+      otherId: bob.id,
+      count: COUNT,
+      otherCount: 5,
+      otherAuthorizedCount: 20,
+    });
   }, 180_000);
 
   afterAll(async () => {
@@ -107,7 +118,11 @@ describe.each(databaseKinds)("connection lists at 10,000 connections (%s)", (kin
 
   it("a wider page (pageSize 100) in name order matches too", async () => {
     const page = await list(ada, "own", { sort: "name", dir: "asc", pageSize: 100, page: 3 });
-    expect(page.rows.map((r) => r.id)).toEqual(sorted(seed.owner, "name", "asc").slice(200, 300).map((c) => c.id));
+    expect(page.rows.map((r) => r.id)).toEqual(
+      sorted(seed.owner, "name", "asc")
+        .slice(200, 300)
+        .map((c) => c.id),
+    );
   });
 
   it("page 500 is the last page; page 501 is empty", async () => {
@@ -131,7 +146,11 @@ describe.each(databaseKinds)("connection lists at 10,000 connections (%s)", (kin
       expect(expected.length).toBeLessThan(COUNT);
       const page = await list(ada, "own", { q, sort: "name", dir: "asc" });
       expect(page.total).toBe(expected.length);
-      expect(page.rows.map((r) => r.id)).toEqual(sorted(expected, "name", "asc").slice(0, 20).map((c) => c.id));
+      expect(page.rows.map((r) => r.id)).toEqual(
+        sorted(expected, "name", "asc")
+          .slice(0, 20)
+          .map((c) => c.id),
+      );
     },
   );
 
@@ -171,7 +190,11 @@ describe.each(databaseKinds)("connection lists at 10,000 connections (%s)", (kin
     const available = await list(bob, "available");
     expect(available.total).toBe(sharedWithBob.length - seed.otherAuthorized.size);
     expect(available.rows.every((r) => !seed.otherAuthorized.has(r.id) && r.status === "not_connected")).toBe(true);
-    const expected = sorted(sharedWithBob.filter((c) => !seed.otherAuthorized.has(c.id)), "createdAt", "desc").slice(0, 20);
+    const expected = sorted(
+      sharedWithBob.filter((c) => !seed.otherAuthorized.has(c.id)),
+      "createdAt",
+      "desc",
+    ).slice(0, 20);
     expect(available.rows.map((r) => r.id)).toEqual(expected.map((c) => c.id));
 
     // The other organization sees none of it.

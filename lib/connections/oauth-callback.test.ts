@@ -87,7 +87,11 @@ describe.each(databaseKinds)("OAuth 2 consent and callback (%s)", (kind) => {
     await setServiceApp(
       ctx.db,
       ada,
-      serviceAppSchema.parse({ serviceLinkName: TEST_IDP_LINK_NAME, clientId: TEST_IDP_CLIENT.clientId, clientSecret: TEST_IDP_CLIENT.clientSecret }),
+      serviceAppSchema.parse({
+        serviceLinkName: TEST_IDP_LINK_NAME,
+        clientId: TEST_IDP_CLIENT.clientId,
+        clientSecret: TEST_IDP_CLIENT.clientSecret,
+      }),
     );
   });
 
@@ -117,13 +121,18 @@ describe.each(databaseKinds)("OAuth 2 consent and callback (%s)", (kind) => {
   ) {
     const actor = opts.actor ?? ada;
     const binding = opts.binding ?? newBinding();
-    const { redirectTo } = await startAuthorization(ctx.db, actor, { connectionId, browserBinding: binding, mode: opts.mode ?? "popup" });
+    const { redirectTo } = await startAuthorization(ctx.db, actor, {
+      connectionId,
+      browserBinding: binding,
+      mode: opts.mode ?? "popup",
+    });
     const authorizeUrl = new URL(redirectTo);
     const callback = await completeLoginAndConsentWithFetch(authorizeUrl, opts.login ?? "ada-at-idp", { deny: opts.deny });
     return { actor, binding, authorizeUrl, state: authorizeUrl.searchParams.get("state")!, callback };
   }
 
-  const credentialsOf = (connectionId: string) => ctx.db.select().from(credentials).where(eq(credentials.connectionId, connectionId));
+  const credentialsOf = (connectionId: string) =>
+    ctx.db.select().from(credentials).where(eq(credentials.connectionId, connectionId));
   const transactionsOf = (connectionId: string) =>
     ctx.db.select().from(oauthTransactions).where(eq(oauthTransactions.connectionId, connectionId));
 
@@ -151,7 +160,13 @@ describe.each(databaseKinds)("OAuth 2 consent and callback (%s)", (kind) => {
 
     // The transaction is recorded without the raw state, the verifier or the binding in clear.
     const [tx] = await transactionsOf(connectionId);
-    expect(tx).toMatchObject({ kind: "oauth2", userId: ada.id, orgId: ada.orgId, expectedIssuer: idp.issuer, requestedScopes: ["openid", "read", "write"] });
+    expect(tx).toMatchObject({
+      kind: "oauth2",
+      userId: ada.id,
+      orgId: ada.orgId,
+      expectedIssuer: idp.issuer,
+      requestedScopes: ["openid", "read", "write"],
+    });
     expect(JSON.stringify(tx)).not.toContain(state);
     expect(JSON.stringify(tx)).not.toContain(binding);
     expect(tx.expiresAt.getTime()).toBeGreaterThan(before);
@@ -167,7 +182,12 @@ describe.each(databaseKinds)("OAuth 2 consent and callback (%s)", (kind) => {
     expect(await transactionsOf(connectionId)).toEqual([]); // consumed
 
     const [credential] = await credentialsOf(connectionId);
-    expect(credential).toMatchObject({ userId: ada.id, orgId: ada.orgId, status: "connected", grantedScopes: ["openid", "read", "write"] });
+    expect(credential).toMatchObject({
+      userId: ada.id,
+      orgId: ada.orgId,
+      status: "connected",
+      grantedScopes: ["openid", "read", "write"],
+    });
     expect(credential.authorizedAt).toBeInstanceOf(Date);
     expect(credential.expiresAt!.getTime()).toBeGreaterThanOrEqual(before + (ACCESS_TOKEN_TTL - 5) * 1000);
     expect(credential.expiresAt!.getTime()).toBeLessThanOrEqual(Date.now() + (ACCESS_TOKEN_TTL + 1) * 1000);
@@ -183,7 +203,11 @@ describe.each(databaseKinds)("OAuth 2 consent and callback (%s)", (kind) => {
     expect(JSON.stringify(credential)).not.toContain(payload.refreshToken!);
     expect(credential.payloadSealed).not.toContain(Buffer.from(payload.accessToken).toString("base64"));
     // ...and it is a real token of that grant.
-    expect(await introspect(payload.accessToken)).toMatchObject({ active: true, client_id: TEST_IDP_CLIENT.clientId, sub: "ada-at-idp" });
+    expect(await introspect(payload.accessToken)).toMatchObject({
+      active: true,
+      client_id: TEST_IDP_CLIENT.clientId,
+      sub: "ada-at-idp",
+    });
 
     const summary = await getConnectionSummary(ctx.db, ada, connectionId);
     expect(summary).toMatchObject({
@@ -276,7 +300,10 @@ describe.each(databaseKinds)("OAuth 2 consent and callback (%s)", (kind) => {
   it("refuses a callback from another browser of the same user (binding differs or is missing)", async () => {
     const connectionId = await newConnection();
     const first = await consent(connectionId);
-    await refused(completeAuthorization(ctx.db, ada, { callbackUrl: first.callback, browserBinding: newBinding() }), OTHER_SESSION);
+    await refused(
+      completeAuthorization(ctx.db, ada, { callbackUrl: first.callback, browserBinding: newBinding() }),
+      OTHER_SESSION,
+    );
     const second = await consent(connectionId);
     await refused(completeAuthorization(ctx.db, ada, { callbackUrl: second.callback, browserBinding: undefined }), OTHER_SESSION);
     await expectNoCredential(connectionId);
@@ -338,7 +365,11 @@ describe.each(databaseKinds)("OAuth 2 consent and callback (%s)", (kind) => {
     // Second flow: a fresh, valid transaction, but the callback carries the first (spent) code.
     const second = await newConnection();
     const binding = newBinding();
-    const { redirectTo } = await startAuthorization(ctx.db, ada, { connectionId: second, browserBinding: binding, mode: "popup" });
+    const { redirectTo } = await startAuthorization(ctx.db, ada, {
+      connectionId: second,
+      browserBinding: binding,
+      mode: "popup",
+    });
     const stateB = new URL(redirectTo).searchParams.get("state")!;
     const [txB] = await transactionsOf(second);
     // Give transaction B the verifier of A, so the only thing wrong is the reused code.

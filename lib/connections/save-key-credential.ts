@@ -31,7 +31,9 @@ export async function saveKeyCredential(db: Db, actor: Actor, input: z.output<ty
     if (!username) throw missing("username", service.basic?.usernameLabel ?? "Username");
     if (!password) throw missing("password", service.basic?.passwordLabel ?? "Password");
     if (username.includes(":")) {
-      throw new Invalid("A Basic username cannot contain a colon", { username: ["A Basic username cannot contain a colon (RFC 7617)"] });
+      throw new Invalid("A Basic username cannot contain a colon", {
+        username: ["A Basic username cannot contain a colon (RFC 7617)"],
+      });
     }
     payload = { type: "basic", username, password };
   } else {
@@ -39,6 +41,12 @@ export async function saveKeyCredential(db: Db, actor: Actor, input: z.output<ty
   }
   await db.transaction(async (tx) => {
     await storeCredential(tx, { orgId: actor.orgId, connectionId: row.id, userId, payload, grantedScopes: [] });
-    await recordAudit(tx, { orgId: actor.orgId, actorId: actor.id, action: "connection.authorized", connectionId: row.id, detail: { method: service.authType } });
+    await recordAudit(tx, {
+      orgId: actor.orgId,
+      actorId: actor.id,
+      action: "connection.authorized",
+      connectionId: row.id,
+      detail: { method: service.authType },
+    });
   });
 }

@@ -73,6 +73,12 @@ export async function storeCredential(
 export async function clearCredential(db: Executor, credentialId: string): Promise<void> {
   await db
     .update(credentials)
-    .set({ status: "revoked", payloadSealed: null, expiresAt: null, version: sql`${credentials.version} + 1`, updatedAt: new Date() })
+    .set({
+      status: "revoked",
+      payloadSealed: null,
+      expiresAt: null,
+      version: sql`${credentials.version} + 1`,
+      updatedAt: new Date(),
+    })
     .where(eq(credentials.id, credentialId));
 }

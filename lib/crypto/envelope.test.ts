@@ -98,15 +98,11 @@ describe("sealSecret / openSecret", () => {
     const twoKeys = ring("k1", ["k1", "k2"]);
     const sealedTwo = sealSecret("a secret", ctx, twoKeys);
     fc.assert(
-      fc.property(
-        fc.nat({ max: sealedTwo.length - 1 }),
-        fc.constantFrom(..."ABCxyz019-_.+/=k2v"),
-        (position, replacement) => {
-          fc.pre(sealedTwo[position] !== replacement);
-          const altered = sealedTwo.slice(0, position) + replacement + sealedTwo.slice(position + 1);
-          expectDecryptError(() => openSecret(altered, ctx, twoKeys));
-        },
-      ),
+      fc.property(fc.nat({ max: sealedTwo.length - 1 }), fc.constantFrom(..."ABCxyz019-_.+/=k2v"), (position, replacement) => {
+        fc.pre(sealedTwo[position] !== replacement);
+        const altered = sealedTwo.slice(0, position) + replacement + sealedTwo.slice(position + 1);
+        expectDecryptError(() => openSecret(altered, ctx, twoKeys));
+      }),
       { numRuns: 500 },
     );
   });

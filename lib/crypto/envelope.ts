@@ -100,13 +100,7 @@ export function rewrapSecret(sealed: string, ctx: SecretContext, ring: KeyRing):
   }
 }
 
-function wrap(
-  dataKey: Buffer,
-  ctx: SecretContext,
-  ring: KeyRing,
-  ivText: string,
-  ciphertextText: string,
-): string {
+function wrap(dataKey: Buffer, ctx: SecretContext, ring: KeyRing, ivText: string, ciphertextText: string): string {
   const kek = ring.keys.get(ring.activeKid);
   if (!kek) throw new Error(`The active key id "${ring.activeKid}" is not in the key ring`);
   const wrapIv = randomBytes(IV_BYTES);

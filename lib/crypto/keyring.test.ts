@@ -28,7 +28,11 @@ describe("parseKeyRing", () => {
 
   it("accepts URL-safe base64 and missing padding", () => {
     const url = Buffer.from(key, "base64").toString("base64url");
-    expect(parseKeyRing(JSON.stringify({ k1: url }), "k1").keys.get("k1")!.toString("base64")).toBe(key);
+    expect(
+      parseKeyRing(JSON.stringify({ k1: url }), "k1")
+        .keys.get("k1")!
+        .toString("base64"),
+    ).toBe(key);
   });
 
   // Each case carries the secret text that must stay out of the message.

@@ -29,5 +29,4 @@ export async function verifyPassword(password: string, stored: string): Promise<
 }
 
 /** A hash nobody's password matches, verified against when the email is unknown so timing does not tell. */
-export const DUMMY_HASH =
-  "scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$" + Buffer.alloc(64, 1).toString("base64");
+export const DUMMY_HASH = "scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$" + Buffer.alloc(64, 1).toString("base64");

@@ -51,7 +51,12 @@ describe("rotateSecrets", () => {
     const rows = makeStore(50);
     const alreadyCurrent = new Map([...rows].filter(([, row]) => sealedKid(row.sealed) === "current"));
     const progress: number[] = [];
-    const result = await rotateSecrets({ ring: activeRing, ...storeAccess(rows), batchSize: 7, onProgress: (n) => progress.push(n) });
+    const result = await rotateSecrets({
+      ring: activeRing,
+      ...storeAccess(rows),
+      batchSize: 7,
+      onProgress: (n) => progress.push(n),
+    });
 
     expect(result).toEqual({ rewrapped: 45, skipped: 0 });
     expectAllCurrent(rows);
@@ -71,9 +76,9 @@ describe("rotateSecrets", () => {
       writes += 1;
       return access.replace(id, expected, next);
     };
-    await expect(rotateSecrets({ ring: activeRing, nextBatch: access.nextBatch, replace: failing, batchSize: 8 })).rejects.toThrow(
-      "connection lost",
-    );
+    await expect(
+      rotateSecrets({ ring: activeRing, nextBatch: access.nextBatch, replace: failing, batchSize: 8 }),
+    ).rejects.toThrow("connection lost");
     const stale = [...rows.values()].filter((row) => sealedKid(row.sealed) !== "current").length;
     expect(stale).toBe(25);
 

@@ -9,16 +9,7 @@ export interface Pos {
 export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 
-export const INVOKEURL_KEYS = [
-  "url",
-  "type",
-  "parameters",
-  "headers",
-  "body",
-  "connection",
-  "detailed",
-  "content-type",
-] as const;
+export const INVOKEURL_KEYS = ["url", "type", "parameters", "headers", "body", "connection", "detailed", "content-type"] as const;
 export type InvokeUrlKey = (typeof INVOKEURL_KEYS)[number];
 
 /** Methods callable with `value.name(args)`, with their argument count. */

@@ -16,7 +16,12 @@ describe("parseScript: good scripts", () => {
   test("statements, literals and the AST shape", () => {
     const program: Program = parseScript('a = "x";\ninfo a + 1;\nm = Map();\nm.put("k", -2.5);');
     expect(program.statements).toEqual([
-      { kind: "assign", name: "a", value: { kind: "string", value: "x", pos: { line: 1, column: 5 } }, pos: { line: 1, column: 1 } },
+      {
+        kind: "assign",
+        name: "a",
+        value: { kind: "string", value: "x", pos: { line: 1, column: 5 } },
+        pos: { line: 1, column: 1 },
+      },
       {
         kind: "info",
         value: {
@@ -30,7 +35,12 @@ describe("parseScript: good scripts", () => {
         },
         pos: { line: 2, column: 1 },
       },
-      { kind: "assign", name: "m", value: { kind: "construct", type: "Map", pos: { line: 3, column: 5 } }, pos: { line: 3, column: 1 } },
+      {
+        kind: "assign",
+        name: "m",
+        value: { kind: "construct", type: "Map", pos: { line: 3, column: 5 } },
+        pos: { line: 3, column: 1 },
+      },
       {
         kind: "expr",
         expr: {
@@ -51,7 +61,11 @@ describe("parseScript: good scripts", () => {
   test("brace literals: map with string/identifier/number keys, list, empty map", () => {
     const [s1, s2, s3] = parseScript('a = {"k": 1, id: true, 7: null};\nb = {1, "two", x};\nc = {};').statements;
     expect(s1.kind === "assign" && s1.value.kind === "map" && s1.value.entries.map((e) => e.key)).toEqual(["k", "id", "7"]);
-    expect(s2.kind === "assign" && s2.value.kind === "list" && s2.value.items.map((e) => e.kind)).toEqual(["number", "string", "var"]);
+    expect(s2.kind === "assign" && s2.value.kind === "list" && s2.value.items.map((e) => e.kind)).toEqual([
+      "number",
+      "string",
+      "var",
+    ]);
     expect(s3.kind === "assign" && s3.value).toEqual({ kind: "map", entries: [], pos: { line: 3, column: 5 } });
   });
 
@@ -62,7 +76,14 @@ describe("parseScript: good scripts", () => {
     const s = p.statements[0];
     if (s.kind !== "assign" || s.value.kind !== "invokeurl") throw new Error("expected invokeurl");
     expect(s.value.params.map((x) => x.key)).toEqual([
-      "url", "type", "parameters", "headers", "body", "connection", "detailed", "content-type",
+      "url",
+      "type",
+      "parameters",
+      "headers",
+      "body",
+      "connection",
+      "detailed",
+      "content-type",
     ]);
     expect(s.value.params[1].value).toMatchObject({ kind: "string", value: "POST" });
   });
@@ -87,7 +108,7 @@ describe("parseScript: good scripts", () => {
 
 describe("parseScript: errors with exact positions", () => {
   const cases: [string, string, string, number, number][] = [
-    ["missing ; at end of line", 'a = 1\nb = 2;', 'Expected ";" after statement', 1, 6],
+    ["missing ; at end of line", "a = 1\nb = 2;", 'Expected ";" after statement', 1, 6],
     ["missing ; at end of script", 'info "x"', 'Expected ";" after statement', 1, 9],
     ["two strings in a row", "x = 'it''s';", 'Expected ";" after statement', 1, 9],
     ["missing ] before ;", 'r = invokeurl [ url: "x" ;', 'Expected "]" to close invokeurl', 1, 26],
@@ -95,7 +116,13 @@ describe("parseScript: errors with exact positions", () => {
     ["unknown key", 'r = invokeurl [ url: "x" foo: 1 ];', 'Unknown invokeurl key "foo"', 1, 26],
     ["missing : after key", 'r = invokeurl [ url "x" ];', 'Expected ":" after invokeurl key "url"', 1, 21],
     ["duplicate key", 'r = invokeurl [ url: "a" url: "b" ];', 'Duplicate invokeurl key "url"', 1, 26],
-    ["invalid bare type", 'r = invokeurl [ url: "a" type: FETCH ];', 'Invalid invokeurl type "FETCH" (expected GET, POST, PUT, PATCH or DELETE)', 1, 32],
+    [
+      "invalid bare type",
+      'r = invokeurl [ url: "a" type: FETCH ];',
+      'Invalid invokeurl type "FETCH" (expected GET, POST, PUT, PATCH or DELETE)',
+      1,
+      32,
+    ],
     ["invokeurl without [", 'r = invokeurl url: "x";', 'Expected "[" after invokeurl', 1, 15],
     ["non-key inside invokeurl", 'r = invokeurl [ "url": "x" ];', 'Expected an invokeurl key or "]" but found a string', 1, 17],
     ["unterminated string", 'info "abc;', "Unterminated string", 1, 6],
@@ -131,9 +158,7 @@ describe("parseScript: errors with exact positions", () => {
   });
 
   test("deep nesting is a parse error, not a stack overflow", () => {
-    expect(parseError("a = " + "(".repeat(5000) + "1" + ")".repeat(5000) + ";").message).toBe(
-      "Expression is nested too deeply",
-    );
+    expect(parseError("a = " + "(".repeat(5000) + "1" + ")".repeat(5000) + ";").message).toBe("Expression is nested too deeply");
     expect(parseError("a = " + "{".repeat(5000)).message).toBe("Expression is nested too deeply");
     expect(parseError("a = " + "-".repeat(5000) + "1;").message).toBe("Expression is nested too deeply");
     expect(parseError("a = b" + ".size()".repeat(5000) + ";").message).toBe("Expression is nested too deeply");

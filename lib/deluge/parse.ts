@@ -213,9 +213,7 @@ function describe(t: Token): string {
 }
 
 const KEYWORDS = new Set(["info", "invokeurl", "true", "false", "null"]);
-const METHOD_BY_LOWER = new Map<string, MethodName>(
-  (Object.keys(METHOD_ARITY) as MethodName[]).map((m) => [m.toLowerCase(), m]),
-);
+const METHOD_BY_LOWER = new Map<string, MethodName>((Object.keys(METHOD_ARITY) as MethodName[]).map((m) => [m.toLowerCase(), m]));
 
 function asHttpMethod(name: string): HttpMethod | undefined {
   const upper = name.toUpperCase();
@@ -385,10 +383,7 @@ class Parser {
         this.expect(")", `Expected ")" to close the call of "${nameTok.value}"`);
         const arity = METHOD_ARITY[method];
         if (args.length !== arity) {
-          this.fail(
-            `Method "${method}" expects ${arity} argument${arity === 1 ? "" : "s"} but got ${args.length}`,
-            nameTok,
-          );
+          this.fail(`Method "${method}" expects ${arity} argument${arity === 1 ? "" : "s"} but got ${args.length}`, nameTok);
         }
         expr = { kind: "call", target: expr, method, args, pos: { line: nameTok.line, column: nameTok.column } };
       }

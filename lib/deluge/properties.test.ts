@@ -25,11 +25,71 @@ function checkParse(source: string): void {
 }
 
 const TOKENS = [
-  "info", "invokeurl", "[", "]", "{", "}", "(", ")", ";", ":", ",", ".", "=", "+", "-", "url", "type",
-  "parameters", "headers", "body", "connection", "detailed", "content-type", "content", "GET", "POST",
-  "put", "get", "toMap", "toString", "keys", "size", "add", "Map", "List", "Map()", "List()", "true",
-  "false", "null", "x", "resp", "0", "12", "3.5", '"a"', "'b'", '"esc\\"aped"', '"', "'", "/*", "*/",
-  "//", "\\", "#", "@", "é", "😀", "\n", "\r\n", "\r", "\t", " ", "/", "foo",
+  "info",
+  "invokeurl",
+  "[",
+  "]",
+  "{",
+  "}",
+  "(",
+  ")",
+  ";",
+  ":",
+  ",",
+  ".",
+  "=",
+  "+",
+  "-",
+  "url",
+  "type",
+  "parameters",
+  "headers",
+  "body",
+  "connection",
+  "detailed",
+  "content-type",
+  "content",
+  "GET",
+  "POST",
+  "put",
+  "get",
+  "toMap",
+  "toString",
+  "keys",
+  "size",
+  "add",
+  "Map",
+  "List",
+  "Map()",
+  "List()",
+  "true",
+  "false",
+  "null",
+  "x",
+  "resp",
+  "0",
+  "12",
+  "3.5",
+  '"a"',
+  "'b'",
+  '"esc\\"aped"',
+  '"',
+  "'",
+  "/*",
+  "*/",
+  "//",
+  "\\",
+  "#",
+  "@",
+  "é",
+  "😀",
+  "\n",
+  "\r\n",
+  "\r",
+  "\t",
+  " ",
+  "/",
+  "foo",
 ];
 const WS = fc.constantFrom("", " ", "\n", "\t", "\r\n");
 /** A token soup: mostly nonsense, sometimes close to the grammar. */
@@ -51,13 +111,13 @@ const { expr } = fc.letrec((tie) => ({
     ident,
     fc.tuple(tie("expr"), tie("expr")).map(([l, r]) => `${l} + ${r}`),
     tie("expr").map((e) => `(${e})`),
-    fc.array(fc.tuple(stringLit, tie("expr")), { minLength: 1, maxLength: 3 }).map(
-      (es) => `{${es.map(([k, v]) => `${k}: ${v}`).join(", ")}}`,
-    ),
+    fc
+      .array(fc.tuple(stringLit, tie("expr")), { minLength: 1, maxLength: 3 })
+      .map((es) => `{${es.map(([k, v]) => `${k}: ${v}`).join(", ")}}`),
     fc.array(tie("expr"), { minLength: 1, maxLength: 3 }).map((es) => `{${es.join(", ")}}`),
-    fc.tuple(tie("expr"), fc.constantFrom(".get(\"k\")", ".get(0)", ".toString()", ".toMap()", ".keys()", ".size()")).map(
-      ([e, m]) => `(${e})${m}`,
-    ),
+    fc
+      .tuple(tie("expr"), fc.constantFrom('.get("k")', ".get(0)", ".toString()", ".toMap()", ".keys()", ".size()"))
+      .map(([e, m]) => `(${e})${m}`),
     fc
       .tuple(tie("expr"), fc.constantFrom("GET", "POST", "delete", '"PUT"'), tie("expr"), fc.boolean())
       .map(([u, t, p, d]) => `invokeurl\n[\n url: ${u}\n type: ${t}\n parameters: ${p}\n detailed: ${d}\n connection: "c"\n]`),
@@ -111,7 +171,12 @@ describe("properties", () => {
   });
 
   test("runScript never rejects and reports errors within the source", async () => {
-    const anySource = fc.oneof(validScript, tokenSoup, fc.string({ maxLength: 100 }), fc.string({ unit: "binary", maxLength: 100 }));
+    const anySource = fc.oneof(
+      validScript,
+      tokenSoup,
+      fc.string({ maxLength: 100 }),
+      fc.string({ unit: "binary", maxLength: 100 }),
+    );
     await fc.assert(
       fc.asyncProperty(anySource, host, fc.option(fc.integer({ min: -5, max: 50 })), async (source, makeInvoke, maxSteps) => {
         const result = await runScript(source, { invoke: makeInvoke(), maxSteps: maxSteps ?? undefined });

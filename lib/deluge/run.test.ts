@@ -64,11 +64,7 @@ describe("runScript: the issue's example", () => {
         detailed: true,
       },
     ]);
-    expect(result.output).toStrictEqual([
-      '{"items":[{"id":1,"name":"x"},2],"total":2}',
-      '[{"id":1,"name":"x"},2]',
-      "201",
-    ]);
+    expect(result.output).toStrictEqual(['{"items":[{"id":1,"name":"x"},2],"total":2}', '[{"id":1,"name":"x"},2]', "201"]);
     expect(result.error).toBeUndefined();
   });
 });
@@ -148,8 +144,8 @@ info r;`,
 
   test("runtime errors of invokeurl", async () => {
     const cases: [string, string][] = [
-      ['r = invokeurl [ type: GET ];', 'invokeurl: "url" is required'],
-      ['r = invokeurl [ url: 5 ];', 'invokeurl: "url" must be text, not a number'],
+      ["r = invokeurl [ type: GET ];", 'invokeurl: "url" is required'],
+      ["r = invokeurl [ url: 5 ];", 'invokeurl: "url" must be text, not a number'],
       ['r = invokeurl [ url: "u" type: "FETCH" ];', 'invokeurl: invalid type "FETCH"; expected GET, POST, PUT, PATCH or DELETE'],
       ['r = invokeurl [ url: "u" parameters: 5 ];', 'invokeurl: "parameters" must be a map or text, not a number'],
       ['r = invokeurl [ url: "u" headers: "x" ];', 'invokeurl: "headers" must be a map, not a text'],
@@ -179,7 +175,11 @@ info r;`,
     const circular: Record<string, unknown> = { a: 1 };
     circular.self = circular;
     const results = await Promise.all([
-      runScript(src, { invoke: () => { throw new TypeError("sync"); } }),
+      runScript(src, {
+        invoke: () => {
+          throw new TypeError("sync");
+        },
+      }),
       runScript(src, { invoke: () => Promise.reject("just text") }),
       runScript(src, { invoke: (() => 42) as unknown as (t: InvokeTask) => Promise<unknown> }),
       runScript(src, { invoke: async () => circular }),
@@ -219,9 +219,24 @@ info "n: " + null + "|" + true;
 info "m=" + {"x": "y"};`);
     expect(error).toBeUndefined();
     expect(output).toStrictEqual([
-      "text", "10", "1.5", "-3", "-2", "true", "false", "",
+      "text",
+      "10",
+      "1.5",
+      "-3",
+      "-2",
+      "true",
+      "false",
+      "",
       '{"a":1,"b":[1]}',
-      '[1,"a",{"k":null}]', "{}", "{}", "[]", "a12", "3a", "5", "n: |true", 'm={"x":"y"}',
+      '[1,"a",{"k":null}]',
+      "{}",
+      "{}",
+      "[]",
+      "a12",
+      "3a",
+      "5",
+      "n: |true",
+      'm={"x":"y"}',
     ]);
   });
 
@@ -305,12 +320,12 @@ info m.size();`);
       ['s = "t";\ninfo s.get("k");', "Cannot call get() on a text", 2, 1],
       ["n = null;\n n.put(1, 2);", "Cannot call put() on null", 2, 2],
       ['info {1}.put("a", 1);', "Cannot call put() on a list", 1, 1],
-      ['info {1}.get(3);', "get(): index 3 is out of range for a list of size 1", 1, 1],
+      ["info {1}.get(3);", "get(): index 3 is out of range for a list of size 1", 1, 1],
       ['info {1}.get("0");', 'get(): a list index must be a whole number, not "0"', 1, 1],
-      ['m = Map(); m.put({}, 1);', "put(): a key must be text or a number, not a map", 1, 12],
+      ["m = Map(); m.put({}, 1);", "put(): a key must be text or a number, not a map", 1, 12],
       ['info "x".size();', "Cannot call size() on a text", 1, 1],
       ['info 1 + {"a": 1};', "Cannot add a map to a number", 1, 1],
-      ['info true + 1;', "Cannot add a number to a boolean", 1, 1],
+      ["info true + 1;", "Cannot add a number to a boolean", 1, 1],
       ['info "a" - 1;', "Cannot subtract a number from a text", 1, 1],
       ['info -"a";', "Cannot negate a text", 1, 1],
       ['info "nope".toMap();', "toMap(): the text is not valid JSON", 1, 1],
@@ -338,7 +353,12 @@ info m.size();`);
     const source = 'info "x";\n'.repeat(100);
     const limited = await runScript(source, { invoke: async () => null, maxSteps: 30 });
     expect(limited.output).toHaveLength(15); // each info costs 2 steps: the statement and its expression
-    expect(limited.error).toEqual({ message: "Script stopped after 30 steps (step limit)", line: 16, column: 1, kind: "runtime" });
+    expect(limited.error).toEqual({
+      message: "Script stopped after 30 steps (step limit)",
+      line: 16,
+      column: 1,
+      kind: "runtime",
+    });
     const unlimited = await runScript(source, { invoke: async () => null });
     expect(unlimited.output).toHaveLength(100);
     expect(unlimited.error).toBeUndefined();

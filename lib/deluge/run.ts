@@ -4,17 +4,7 @@
 import type { Expr, HttpMethod, InvokeUrlKey, Pos, Program, Statement } from "./ast";
 import { HTTP_METHODS } from "./ast";
 import { DelugeParseError, parseScript } from "./parse";
-import {
-  DelugeRuntimeError,
-  fromJs,
-  isList,
-  isMap,
-  toJson,
-  toText,
-  typeName,
-  type DelugeMap,
-  type Value,
-} from "./values";
+import { DelugeRuntimeError, fromJs, isList, isMap, toJson, toText, typeName, type DelugeMap, type Value } from "./values";
 
 /** What `invokeurl [...]` asks the host to perform. Keys that the script did not give are absent. */
 export interface InvokeTask {
@@ -73,8 +63,7 @@ export async function runScript(source: string, host: ScriptHost): Promise<Scrip
     }
     return { output, error: { message: `Internal parser error: ${errorMessage(e)}`, line: 1, column: 1, kind: "parse" } };
   }
-  const maxSteps =
-    host && typeof host.maxSteps === "number" && host.maxSteps > 0 ? Math.floor(host.maxSteps) : DEFAULT_MAX_STEPS;
+  const maxSteps = host && typeof host.maxSteps === "number" && host.maxSteps > 0 ? Math.floor(host.maxSteps) : DEFAULT_MAX_STEPS;
   const interpreter = new Interpreter(host, maxSteps, output);
   for (const statement of program.statements) {
     try {

@@ -70,11 +70,18 @@ describe("delugeInvokeSnippet", () => {
 
   test("an unknown method becomes a quoted type that runScript reports", async () => {
     const r = await roundTrip({ linkName: "l", url: "u", method: "TRACE" });
-    expect(r.error).toMatchObject({ kind: "runtime", message: 'invokeurl: invalid type "TRACE"; expected GET, POST, PUT, PATCH or DELETE' });
+    expect(r.error).toMatchObject({
+      kind: "runtime",
+      message: 'invokeurl: invalid type "TRACE"; expected GET, POST, PUT, PATCH or DELETE',
+    });
   });
 
   test("property: any input round-trips through runScript unchanged", async () => {
-    const text = fc.oneof(fc.string(), fc.string({ unit: "binary" }), fc.constantFrom('"', "\\", "\n", "\r\n", "\t", "'", "*/", "//"));
+    const text = fc.oneof(
+      fc.string(),
+      fc.string({ unit: "binary" }),
+      fc.constantFrom('"', "\\", "\n", "\r\n", "\t", "'", "*/", "//"),
+    );
     const record = fc.dictionary(text, text, { maxKeys: 5 });
     await fc.assert(
       fc.asyncProperty(

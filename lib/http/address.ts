@@ -49,8 +49,8 @@ function v4(a: number, b: number, c: number, d: number): number {
 
 function inV4Range(address: number, base: number, prefix: number): boolean {
   if (prefix === 0) return true;
-  const mask = prefix === 32 ? 0xffffffff : (~(0xffffffff >>> prefix)) >>> 0;
-  return ((address & mask) >>> 0) === base;
+  const mask = prefix === 32 ? 0xffffffff : ~(0xffffffff >>> prefix) >>> 0;
+  return (address & mask) >>> 0 === base;
 }
 
 /** Parses strict dotted-decimal; leading zeros are refused because some stacks read them as octal. */

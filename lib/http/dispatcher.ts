@@ -52,7 +52,10 @@ export function createPinnedLookup(policy: OutboundPolicy, resolve: Resolver = s
           return;
         }
         if (options.all) {
-          callback(null, allowed.map<LookupAddress>(({ address, family }) => ({ address, family })));
+          callback(
+            null,
+            allowed.map<LookupAddress>(({ address, family }) => ({ address, family })),
+          );
         } else {
           callback(null, allowed[0].address, allowed[0].family);
         }

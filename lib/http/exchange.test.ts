@@ -1,12 +1,7 @@
 import { statusOf } from "@/lib/errors";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startEchoApi, type EchoApi, type EchoRecord } from "@/test/peers/echo-api";
-import {
-  OutboundBlockedError,
-  OutboundConnectError,
-  OutboundTimeoutError,
-  OutboundTooLargeError,
-} from "./errors";
+import { OutboundBlockedError, OutboundConnectError, OutboundTimeoutError, OutboundTooLargeError } from "./errors";
 import { guardedRequest as request, type ExchangeOptions, type GuardedResponse } from "./exchange";
 import { startTestServer, type TestServer } from "@/test/peers/test-server";
 
@@ -90,7 +85,12 @@ describe("exchange", () => {
   });
 
   it("caps on Content-Length before reading", async () => {
-    const request = guardedRequest({ ...dev, url: `${api.url}/bytes?n=${2 * MiB}&length=1`, method: "GET", maxResponseBytes: MiB });
+    const request = guardedRequest({
+      ...dev,
+      url: `${api.url}/bytes?n=${2 * MiB}&length=1`,
+      method: "GET",
+      maxResponseBytes: MiB,
+    });
     await expect(request).rejects.toBeInstanceOf(OutboundTooLargeError);
   });
 
@@ -121,8 +121,15 @@ describe("exchange", () => {
   });
 
   it("applies the production policy without any network access", async () => {
-    for (const url of ["http://2130706433/", "https://169.254.169.254/latest/meta-data/", "https://[::1]/", "https://user@example.com/"]) {
-      await expect(guardedRequest({ allowPrivateNetwork: false, url, method: "GET" })).rejects.toBeInstanceOf(OutboundBlockedError);
+    for (const url of [
+      "http://2130706433/",
+      "https://169.254.169.254/latest/meta-data/",
+      "https://[::1]/",
+      "https://user@example.com/",
+    ]) {
+      await expect(guardedRequest({ allowPrivateNetwork: false, url, method: "GET" })).rejects.toBeInstanceOf(
+        OutboundBlockedError,
+      );
     }
   });
 });

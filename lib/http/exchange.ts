@@ -135,7 +135,8 @@ export async function exchange(options: ExchangeOptions): Promise<Exchange> {
     body.on("error", () => undefined);
     body.destroy();
   };
-  const tooLarge = (maxBytes: number) => new OutboundTooLargeError(`The response from ${url.host} is larger than ${maxBytes} bytes.`);
+  const tooLarge = (maxBytes: number) =>
+    new OutboundTooLargeError(`The response from ${url.host} is larger than ${maxBytes} bytes.`);
 
   return {
     status: response.statusCode,

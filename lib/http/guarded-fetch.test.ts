@@ -49,7 +49,9 @@ describe("createPinnedLookup (no packets sent)", () => {
 
   it("refuses a name that resolves to loopback", async () => {
     const { resolve } = tableResolver({ "loopback.test": ["127.0.0.1"] });
-    await expect(lookupAll(createPinnedLookup(production, resolve), "loopback.test")).rejects.toBeInstanceOf(OutboundBlockedError);
+    await expect(lookupAll(createPinnedLookup(production, resolve), "loopback.test")).rejects.toBeInstanceOf(
+      OutboundBlockedError,
+    );
   });
 
   it("keeps only the public addresses of a mixed answer", async () => {

@@ -35,7 +35,8 @@ export function createGuardedFetch(options: GuardedDispatcherOptions): GuardedFe
   const policy: OutboundPolicy = { allowPrivateNetwork: options.allowPrivateNetwork, isAllowedAddress: options.isAllowedAddress };
   const dispatcher = guardedAgent(options);
   return async (input, init) => {
-    const raw = typeof input === "string" ? input : input instanceof URL ? input.href : isRequest(input) ? input.url : String(input);
+    const raw =
+      typeof input === "string" ? input : input instanceof URL ? input.href : isRequest(input) ? input.url : String(input);
     const url = checkOutboundUrl(raw, policy);
     const merged = {
       ...(isRequest(input) ? initFromRequest(input) : {}),

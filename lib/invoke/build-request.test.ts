@@ -8,7 +8,11 @@ const req = (input: Record<string, unknown>) => buildRequest(invokeRequestSchema
 
 describe("invokeRequestSchema", () => {
   it("defaults the method to GET and accepts map or string parameters", () => {
-    const parsed = invokeRequestSchema.parse({ connection: "my_api", url: "https://api.example.com/x", parameters: { a: 1, b: true } });
+    const parsed = invokeRequestSchema.parse({
+      connection: "my_api",
+      url: "https://api.example.com/x",
+      parameters: { a: 1, b: true },
+    });
     expect(parsed.method).toBe("GET");
     expect(invokeRequestSchema.safeParse({ connection: "my_api", url: "https://x.test", parameters: "a=1" }).success).toBe(true);
   });
@@ -97,14 +101,17 @@ describe("injectCredential", () => {
   });
 
   it("header credentials win over any spelling of the caller's header", () => {
-    const wire = injectCredential(req({ url: "https://x.test/p", headers: { "x-API-key": "mine", AUTHORIZATION: "mine", Other: "kept" } }), {
-      type: "api_key",
-      params: [
-        { name: "X-Api-Key", paramType: "header" },
-        { name: "Authorization", paramType: "header", prefix: "Bearer " },
-      ],
-      values: { "X-Api-Key": "K", Authorization: "T" },
-    });
+    const wire = injectCredential(
+      req({ url: "https://x.test/p", headers: { "x-API-key": "mine", AUTHORIZATION: "mine", Other: "kept" } }),
+      {
+        type: "api_key",
+        params: [
+          { name: "X-Api-Key", paramType: "header" },
+          { name: "Authorization", paramType: "header", prefix: "Bearer " },
+        ],
+        values: { "X-Api-Key": "K", Authorization: "T" },
+      },
+    );
     expect(wire.headers).toEqual({ Other: "kept", "X-Api-Key": "K", Authorization: "Bearer T" });
   });
 

@@ -54,9 +54,17 @@ describe.runIf(Boolean(process.env.DATABASE_URL))("refresh under contention on P
       rotateRefreshToken: true,
     });
     echo = await startEchoApi({ introspect: { url: idp.endpoints.introspection, ...CLIENT } });
-    setupTestEnv({ extraEntries: [
-      oauth2Entry({ linkName: "t_busy", baseUrl: echo.url, tokenUrl: idp.endpoints.token, authorizeUrl: idp.endpoints.authorization, scopes: ["read"] }),
-    ] });
+    setupTestEnv({
+      extraEntries: [
+        oauth2Entry({
+          linkName: "t_busy",
+          baseUrl: echo.url,
+          tokenUrl: idp.endpoints.token,
+          authorizeUrl: idp.endpoints.authorization,
+          scopes: ["read"],
+        }),
+      ],
+    });
     database = await createTestDatabase("postgres");
     second = await openDatabase(database.target);
     people = await seedPeople(database.db);
@@ -119,10 +127,19 @@ describe.runIf(Boolean(process.env.DATABASE_URL))("refresh under contention on P
 
     // The grant was not revoked: a later call works, and so does the next refresh with the stored (rotated) token.
     // Fresh engines: nothing of the burst's in-process state carries over.
-    const later = await createInvokeEngine().invoke(second.db, people.ada, { connection: "busy", url: `${echo.url}/oauth/protected` });
+    const later = await createInvokeEngine().invoke(second.db, people.ada, {
+      connection: "busy",
+      url: `${echo.url}/oauth/protected`,
+    });
     expect(statuses([later])).toEqual([200]);
-    await database.db.update(credentials).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(credentials.id, row.id));
-    const refreshedAgain = await createInvokeEngine().invoke(database.db, people.ada, { connection: "busy", url: `${echo.url}/oauth/protected` });
+    await database.db
+      .update(credentials)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(credentials.id, row.id));
+    const refreshedAgain = await createInvokeEngine().invoke(database.db, people.ada, {
+      connection: "busy",
+      url: `${echo.url}/oauth/protected`,
+    });
     expect(statuses([refreshedAgain])).toEqual([200]);
     expect(idp.counters.byGrant).toEqual({ refresh_token: 2 });
   });

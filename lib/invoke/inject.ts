@@ -124,7 +124,8 @@ export function injectCredential(request: PreparedRequest, credential: Injectabl
   let body = request.body;
   const rawFormBody = form === undefined && body !== undefined && isFormContentType(findHeader(headers, "content-type"));
   /** Whether a credential can ride in a form body of this request. */
-  const formPossible = form !== undefined || rawFormBody || (FORM_BODY_METHODS.has(method) && (body === undefined || body === ""));
+  const formPossible =
+    form !== undefined || rawFormBody || (FORM_BODY_METHODS.has(method) && (body === undefined || body === ""));
 
   switch (credential.type) {
     case "api_key": {

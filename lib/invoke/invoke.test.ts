@@ -46,22 +46,26 @@ const ids: Record<string, string> = {};
 beforeAll(async () => {
   echo = await startEchoApi();
   oauth1 = await startOAuth1Provider({ host: "127.0.0.1" });
-  setupTestEnv({ extraEntries: [
-    apiKeyEntry({ linkName: "t_key_query", baseUrl: echo.url, params: [{ name: "api_key", paramType: "query" }] }),
-    apiKeyEntry({ linkName: "t_key_form", baseUrl: echo.url, params: [{ name: "api_key", paramType: "form" }] }),
-    apiKeyEntry({
-      linkName: "t_key_header",
-      baseUrl: echo.url,
-      params: [
-        { name: "X-Api-Key", paramType: "header" },
-        { name: "Authorization", paramType: "header", prefix: "Token " },
-      ],
-    }),
-    basicEntry({ linkName: "t_basic", baseUrl: echo.url }),
-    oauth2Entry({ linkName: "t_o2_header", baseUrl: echo.url, tokenUrl: `${echo.url}/token`, paramType: "header" }),
-    oauth2Entry({ linkName: "t_o2_query", baseUrl: echo.url, tokenUrl: `${echo.url}/token`, paramType: "query" }),
-    ...paramTypes.map((paramType) => oauth1Entry({ linkName: `t_o1_${paramType}`, baseUrl: oauth1.url, providerUrl: oauth1.url, paramType })),
-  ] });
+  setupTestEnv({
+    extraEntries: [
+      apiKeyEntry({ linkName: "t_key_query", baseUrl: echo.url, params: [{ name: "api_key", paramType: "query" }] }),
+      apiKeyEntry({ linkName: "t_key_form", baseUrl: echo.url, params: [{ name: "api_key", paramType: "form" }] }),
+      apiKeyEntry({
+        linkName: "t_key_header",
+        baseUrl: echo.url,
+        params: [
+          { name: "X-Api-Key", paramType: "header" },
+          { name: "Authorization", paramType: "header", prefix: "Token " },
+        ],
+      }),
+      basicEntry({ linkName: "t_basic", baseUrl: echo.url }),
+      oauth2Entry({ linkName: "t_o2_header", baseUrl: echo.url, tokenUrl: `${echo.url}/token`, paramType: "header" }),
+      oauth2Entry({ linkName: "t_o2_query", baseUrl: echo.url, tokenUrl: `${echo.url}/token`, paramType: "query" }),
+      ...paramTypes.map((paramType) =>
+        oauth1Entry({ linkName: `t_o1_${paramType}`, baseUrl: oauth1.url, providerUrl: oauth1.url, paramType }),
+      ),
+    ],
+  });
   database = await createTestDatabase("pglite");
   const { db } = database;
   people = await seedPeople(db);
@@ -77,17 +81,29 @@ beforeAll(async () => {
   };
   await add("t_key_query", "key_query", { type: "api_key", values: { api_key: "ada-query-key" } });
   await add("t_key_form", "key_form", { type: "api_key", values: { api_key: "ada-form-key" } });
-  await add("t_key_header", "key_header", { type: "api_key", values: { "X-Api-Key": "ada-header-key", Authorization: "ada-token" } });
+  await add("t_key_header", "key_header", {
+    type: "api_key",
+    values: { "X-Api-Key": "ada-header-key", Authorization: "ada-token" },
+  });
   await add("t_basic", "basic", { type: "basic", username: "ada", password: "s3cr3t: pässword" });
   await add("t_o2_header", "o2_header", { type: "oauth2", accessToken: "ada-access-token", tokenType: "bearer" });
   await add("t_o2_query", "o2_query", { type: "oauth2", accessToken: "ada-access-token-q", tokenType: "bearer" });
-  await add("t_key_header", "shared_key", { type: "api_key", values: { "X-Api-Key": "ada-shared", Authorization: "ada-t" } }, true);
+  await add(
+    "t_key_header",
+    "shared_key",
+    { type: "api_key", values: { "X-Api-Key": "ada-shared", Authorization: "ada-t" } },
+    true,
+  );
 
   // OAuth 1.0a: the organization's consumer, and an access token from the provider's own flow.
   for (const paramType of paramTypes) {
     await setOrgClient(db, ada.orgId, `t_o1_${paramType}`, oauth1.consumerKey, oauth1.consumerSecret);
     const base = { consumerKey: oauth1.consumerKey, consumerSecret: oauth1.consumerSecret, paramType, fetch };
-    const temp = await fetchRequestToken({ ...base, requestTokenUrl: `${oauth1.url}/oauth/request_token`, callbackUrl: TEST_REDIRECT_URI });
+    const temp = await fetchRequestToken({
+      ...base,
+      requestTokenUrl: `${oauth1.url}/oauth/request_token`,
+      callbackUrl: TEST_REDIRECT_URI,
+    });
     await fetch(buildAuthorizeUrl(`${oauth1.url}/oauth/authorize`, temp.token));
     const allow = await fetch(`${oauth1.url}/oauth/authorize`, {
       method: "POST",
@@ -113,13 +129,19 @@ afterAll(async () => {
   await oauth1?.close();
 });
 
-async function call(input: Omit<InvokeRequestInput, "connection"> & { connection: string }, actor = people.ada): Promise<InvokeResult & { kind: "upstream" }> {
+async function call(
+  input: Omit<InvokeRequestInput, "connection"> & { connection: string },
+  actor = people.ada,
+): Promise<InvokeResult & { kind: "upstream" }> {
   const result = await engine.invoke(database.db, actor, input);
   if (result.kind !== "upstream") throw new Error("expected the upstream response");
   return result;
 }
 
-async function echoed(input: Omit<InvokeRequestInput, "connection"> & { connection: string }, actor = people.ada): Promise<EchoRecord> {
+async function echoed(
+  input: Omit<InvokeRequestInput, "connection"> & { connection: string },
+  actor = people.ada,
+): Promise<EchoRecord> {
   const result = await call(input, actor);
   expect(result.status).toBe(200);
   return JSON.parse(result.body.toString("utf8")) as EchoRecord;
@@ -156,7 +178,11 @@ describe("injection against the echo API", () => {
   });
 
   it("OAuth 2 Bearer header and access_token query parameter", async () => {
-    const h = await echoed({ connection: "o2_header", url: `${echo.url}/oauth/protected`, headers: { authorization: "Bearer forged" } });
+    const h = await echoed({
+      connection: "o2_header",
+      url: `${echo.url}/oauth/protected`,
+      headers: { authorization: "Bearer forged" },
+    });
     expect(h).toMatchObject({ token: "ada-access-token" });
     const q = await echoed({ connection: "o2_query", url: `${echo.url}/oauth/protected?access_token=forged` });
     expect(q).toMatchObject({ token: "ada-access-token-q" });
@@ -164,7 +190,11 @@ describe("injection against the echo API", () => {
 
   describe.each(paramTypes)("OAuth 1.0a signature in the %s, verified by the provider", (paramType) => {
     it("GET with query parameters", async () => {
-      const result = await call({ connection: `o1_${paramType}`, url: `${oauth1.url}/api/echo?x=!*'()`, parameters: { q: "a b+c" } });
+      const result = await call({
+        connection: `o1_${paramType}`,
+        url: `${oauth1.url}/api/echo?x=!*'()`,
+        parameters: { q: "a b+c" },
+      });
       const body = JSON.parse(result.body.toString("utf8"));
       expect(result.status, result.body.toString()).toBe(200);
       expect(body).toMatchObject({ ok: true, method: "GET", query: { x: "!*'()", q: "a b+c" } });
@@ -198,7 +228,13 @@ describe("docs/product.md §7 parameters, detailed form, upstream answers", () =
       const r = await echoed({ connection: "key_header", url: `${echo.url}/p`, method, parameters: { a: "1", b: true } });
       expect([r.method, r.query, r.form]).toEqual([method, {}, { a: "1", b: "true" }]);
     }
-    const withBody = await echoed({ connection: "key_header", url: `${echo.url}/p`, method: "POST", parameters: { a: "1" }, body: '{"x":1}' });
+    const withBody = await echoed({
+      connection: "key_header",
+      url: `${echo.url}/p`,
+      method: "POST",
+      parameters: { a: "1" },
+      body: '{"x":1}',
+    });
     expect(withBody.query).toEqual({ a: "1" });
     expect(withBody.json).toEqual({ x: 1 });
     expect(withBody.headers["content-type"]).toBe("application/json");
@@ -266,7 +302,10 @@ describe("who may call, with whose credential (docs/product.md §5)", () => {
     expect(body.error.message).toContain(`${TEST_APP_URL}/connections/${ids.shared_key}`);
     expect(echo.requests.length).toBe(before);
 
-    await addCredential(database.db, people.bob, ids.shared_key, { type: "api_key", values: { "X-Api-Key": "bob-own", Authorization: "bob-t" } });
+    await addCredential(database.db, people.bob, ids.shared_key, {
+      type: "api_key",
+      values: { "X-Api-Key": "bob-own", Authorization: "bob-t" },
+    });
     const bob = await echoed({ connection: "shared_key", url: `${echo.url}/x` }, people.bob);
     expect(bob.headers["x-api-key"]).toBe("bob-own");
     const ada = await echoed({ connection: "shared_key", url: `${echo.url}/x` });
@@ -278,7 +317,10 @@ describe("outbound safety", () => {
   it("host_not_allowed for a host the service does not list; nothing is sent", async () => {
     const before = echo.requests.length;
     const error = await rejection(
-      engine.invoke(database.db, people.ada, { connection: "key_header", url: `http://${ELSEWHERE}:${new URL(echo.url).port}/x` }),
+      engine.invoke(database.db, people.ada, {
+        connection: "key_header",
+        url: `http://${ELSEWHERE}:${new URL(echo.url).port}/x`,
+      }),
     );
     expect(errorBody(error)).toMatchObject({ status: 400, body: { error: { code: "host_not_allowed" } } });
     expect(error.message).not.toContain("ada-header-key");
@@ -332,13 +374,17 @@ describe("outbound safety", () => {
       expect(errorBody(error)).toMatchObject({ status: 502, body: { error: { code: "response_too_large" } } });
     }
     const started = Date.now();
-    const error = await rejection(small.invoke(database.db, people.ada, { connection: "key_header", url: `${echo.url}/slow?ms=5000` }));
+    const error = await rejection(
+      small.invoke(database.db, people.ada, { connection: "key_header", url: `${echo.url}/slow?ms=5000` }),
+    );
     expect(errorBody(error)).toMatchObject({ status: 504, body: { error: { code: "upstream_timeout" } } });
     expect(Date.now() - started).toBeLessThan(3000);
   });
 
   it("too many redirects", async () => {
-    const error = await rejection(engine.invoke(database.db, people.ada, { connection: "key_header", url: `${echo.url}/redirect` }));
+    const error = await rejection(
+      engine.invoke(database.db, people.ada, { connection: "key_header", url: `${echo.url}/redirect` }),
+    );
     expect(errorBody(error)).toMatchObject({ status: 502, body: { error: { code: "too_many_redirects" } } });
   });
 

@@ -21,9 +21,7 @@ import { staticCredential } from "./static-credential";
 
 export type { UpstreamResponse } from "./detailed";
 
-export type InvokeResult =
-  | ({ kind: "upstream" } & UpstreamResponse)
-  | { kind: "detailed"; detailed: InvokeDetailedResponse };
+export type InvokeResult = ({ kind: "upstream" } & UpstreamResponse) | { kind: "detailed"; detailed: InvokeDetailedResponse };
 
 export type InvokeEngineOptions = {
   /** Whole upstream exchange (redirects and the one retry included); default CONNECTIONS_INVOKE_TIMEOUT_MS. */
@@ -97,7 +95,12 @@ export function createInvokeEngine(options: InvokeEngineOptions = {}): InvokeEng
     }
     const prepared = buildRequest(request);
 
-    const subject = { linkName: connection.linkName, connectionId: connection.id, appUrl: s.appUrl, callersOwn: userId === actor.id };
+    const subject = {
+      linkName: connection.linkName,
+      connectionId: connection.id,
+      appUrl: s.appUrl,
+      callersOwn: userId === actor.id,
+    };
     const usable = credential && credential.status === "connected" && credential.payloadSealed;
     if (credential?.status === "needs_reauth") throw new NeedsReauth(needsReauthMessage(subject));
     if (!usable && !(isClientCredentials(service) && !credential)) {

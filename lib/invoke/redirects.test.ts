@@ -34,8 +34,13 @@ const policy = (overrides: Partial<RedirectPolicy> = {}): RedirectPolicy => ({
   ...overrides,
 });
 const get = (url: string, headers: Record<string, string> = {}): PreparedRequest => ({ method: "GET", url, headers });
-const echoed = async (followed: FollowedExchange) => JSON.parse((await followed.answer.readBody(1 << 20)).toString("utf8")) as EchoRecord;
-const failure = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e);
+const echoed = async (followed: FollowedExchange) =>
+  JSON.parse((await followed.answer.readBody(1 << 20)).toString("utf8")) as EchoRecord;
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
 
 describe("followRedirects", () => {
   it("follows a redirect to an allowed host and counts it", async () => {
@@ -49,16 +54,25 @@ describe("followRedirects", () => {
   it("refuses a redirect that leaves what the policy allows, and never reaches it", async () => {
     // Only names the injected resolver maps to the API are allowed: the redirect target is a bare loopback literal.
     const resolve: Resolver = async () => [{ address: "127.0.0.1", family: 4 }];
-    const transport = { allowPrivateNetwork: true, resolve, isAllowedAddress: (_address: string, hostname: string) => hostname === "api.test" };
+    const transport = {
+      allowPrivateNetwork: true,
+      resolve,
+      isAllowedAddress: (_address: string, hostname: string) => hostname === "api.test",
+    };
     const apiPort = new URL(api.url).port;
     const first = `http://api.test:${apiPort}/redirect?status=307&to=`;
 
-    const error = await failure(followRedirects(get(first + encodeURIComponent(`${other.url}/x?token=s3cr3t`)), policy({ transport })));
+    const error = await failure(
+      followRedirects(get(first + encodeURIComponent(`${other.url}/x?token=s3cr3t`)), policy({ transport })),
+    );
     expect(error).toBeInstanceOf(DomainError);
     expect((error as DomainError).code).toBe("outbound_blocked");
     expect((error as Error).message).not.toContain("s3cr3t");
 
-    const toName = followRedirects(get(first + encodeURIComponent(`http://other.test:${new URL(other.url).port}/`)), policy({ transport }));
+    const toName = followRedirects(
+      get(first + encodeURIComponent(`http://other.test:${new URL(other.url).port}/`)),
+      policy({ transport }),
+    );
     expect(await failure(toName)).toMatchObject({ code: "outbound_blocked" }); // refused inside the lookup
 
     expect(api.requests).toHaveLength(2);
@@ -80,7 +94,10 @@ describe("followRedirects", () => {
   });
 
   it("returns a 3xx without a usable Location as it is", async () => {
-    const followed = await followRedirects(get(`${api.url}/redirect?status=301&to=${encodeURIComponent("http://[bad")}`), policy());
+    const followed = await followRedirects(
+      get(`${api.url}/redirect?status=301&to=${encodeURIComponent("http://[bad")}`),
+      policy(),
+    );
     expect(followed.answer.status).toBe(301);
     expect(followed.redirects).toBe(0);
     followed.answer.discard();
@@ -112,7 +129,9 @@ describe("followRedirects", () => {
 
   it("drops the caller's credentials on a cross-origin redirect and keeps them on a same-origin one", async () => {
     const headers = { Authorization: "Bearer secret-token", Cookie: "session=abc", "X-Custom": "kept" };
-    const crossOrigin = await echoed(await followRedirects(get(`${api.url}/redirect?to=${encodeURIComponent(`${other.url}/landing`)}`, headers), policy()));
+    const crossOrigin = await echoed(
+      await followRedirects(get(`${api.url}/redirect?to=${encodeURIComponent(`${other.url}/landing`)}`, headers), policy()),
+    );
     expect(crossOrigin.headers).toMatchObject({ "x-custom": "kept" });
     expect(crossOrigin.headers.authorization).toBeUndefined();
     expect(crossOrigin.headers.cookie).toBeUndefined();
@@ -141,7 +160,9 @@ describe("followRedirects", () => {
   });
 
   it("is bounded by the deadline across hops", async () => {
-    const error = await failure(followRedirects(get(`${api.url}/slow?ms=5000`), policy({ deadline: Date.now() + 200, timeoutMs: 200 })));
+    const error = await failure(
+      followRedirects(get(`${api.url}/slow?ms=5000`), policy({ deadline: Date.now() + 200, timeoutMs: 200 })),
+    );
     expect(error).toMatchObject({ code: "upstream_timeout" });
     expect(error).not.toBeInstanceOf(OutboundBlockedError);
   });

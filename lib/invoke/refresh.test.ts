@@ -73,12 +73,26 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => fake.listen(0, "127.0.0.1", resolve));
   fakeUrl = `http://127.0.0.1:${(fake.address() as AddressInfo).port}`;
 
-  setupTestEnv({ extraEntries: [
-    oauth2Entry({ linkName: "t_idp", baseUrl: echo.url, tokenUrl: idp.endpoints.token, authorizeUrl: idp.endpoints.authorization, scopes: ["read", "write"] }),
-    oauth2Entry({ linkName: "t_idp_query", baseUrl: echo.url, tokenUrl: idp.endpoints.token, paramType: "query", scopes: ["read"] }),
-    oauth2Entry({ linkName: "t_idp_cc", baseUrl: echo.url, tokenUrl: idp.endpoints.token, grantType: "client_credentials" }),
-    oauth2Entry({ linkName: "t_fake", baseUrl: echo.url, tokenUrl: `${fakeUrl}/token` }),
-  ] });
+  setupTestEnv({
+    extraEntries: [
+      oauth2Entry({
+        linkName: "t_idp",
+        baseUrl: echo.url,
+        tokenUrl: idp.endpoints.token,
+        authorizeUrl: idp.endpoints.authorization,
+        scopes: ["read", "write"],
+      }),
+      oauth2Entry({
+        linkName: "t_idp_query",
+        baseUrl: echo.url,
+        tokenUrl: idp.endpoints.token,
+        paramType: "query",
+        scopes: ["read"],
+      }),
+      oauth2Entry({ linkName: "t_idp_cc", baseUrl: echo.url, tokenUrl: idp.endpoints.token, grantType: "client_credentials" }),
+      oauth2Entry({ linkName: "t_fake", baseUrl: echo.url, tokenUrl: `${fakeUrl}/token` }),
+    ],
+  });
 });
 
 afterAll(async () => {
@@ -116,7 +130,8 @@ describe.each(databaseKinds)("OAuth 2 tokens in the invoke engine (%s)", (kind) 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
     people = await seedPeople(database.db);
-    for (const link of ["t_idp", "t_idp_query", "t_idp_cc"]) await setOrgClient(database.db, people.ada.orgId, link, CLIENT.clientId, CLIENT.clientSecret);
+    for (const link of ["t_idp", "t_idp_query", "t_idp_cc"])
+      await setOrgClient(database.db, people.ada.orgId, link, CLIENT.clientId, CLIENT.clientSecret);
     await setOrgClient(database.db, people.ada.orgId, "t_fake", FAKE_CLIENT.clientId, FAKE_CLIENT.clientSecret);
     engine = createInvokeEngine({ tokenTimeoutMs: 500 });
   });
@@ -126,13 +141,22 @@ describe.each(databaseKinds)("OAuth 2 tokens in the invoke engine (%s)", (kind) 
 
   /** A connection of ada's with real tokens from the IdP; `expired` makes the stored one due. */
   async function connected(linkName: string, opts: { expired?: boolean; accessToken?: string; service?: string } = {}) {
-    const connection = await addConnection(database.db, people.ada, { service: opts.service ?? "t_idp", linkName, scopes: ["read"] });
+    const connection = await addConnection(database.db, people.ada, {
+      service: opts.service ?? "t_idp",
+      linkName,
+      scopes: ["read"],
+    });
     const tokens = await idpTokens(idp, CLIENT, ["read"]);
     const row = await addCredential(
       database.db,
       people.ada,
       connection.id,
-      { type: "oauth2", accessToken: opts.accessToken ?? tokens.accessToken, refreshToken: tokens.refreshToken, tokenType: "bearer" },
+      {
+        type: "oauth2",
+        accessToken: opts.accessToken ?? tokens.accessToken,
+        refreshToken: tokens.refreshToken,
+        tokenType: "bearer",
+      },
       { expiresAt: opts.expired ? new Date(Date.now() - 1000) : tokens.expiresAt, grantedScopes: ["read"] },
     );
     return { connection, tokens, row };
@@ -248,7 +272,8 @@ describe.each(databaseKinds)("OAuth 2 tokens in the invoke engine (%s)", (kind) 
       expect(status).toBe(502);
       expect(body.error.code).toBe("token_refresh_failed");
       expect(body.error.message).toMatch(/Could not refresh the access token/);
-      for (const secret of [FAKE_REFRESH, FAKE_CLIENT.clientSecret, "old-access"]) expect(body.error.message).not.toContain(secret);
+      for (const secret of [FAKE_REFRESH, FAKE_CLIENT.clientSecret, "old-access"])
+        expect(body.error.message).not.toContain(secret);
       expect(fakeHits - hits).toBe(1);
       expect(Date.now() - started).toBeLessThan(5000);
 
@@ -272,7 +297,10 @@ describe.each(databaseKinds)("OAuth 2 tokens in the invoke engine (%s)", (kind) 
 
     const [row] = await database.db.select().from(credentials).where(eq(credentials.connectionId, connection.id));
     expect(row.status).toBe("connected");
-    await database.db.update(credentials).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(credentials.id, row.id));
+    await database.db
+      .update(credentials)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(credentials.id, row.id));
     const third = await call();
     expect(third.kind === "upstream" && third.status).toBe(200);
     expect(idp.counters.byGrant.client_credentials).toBe(2);

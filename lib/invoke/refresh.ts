@@ -6,7 +6,13 @@ import { recordAudit } from "@/lib/audit/audit";
 import type { Actor } from "@/lib/auth/users";
 import type { ConnectionRow } from "@/lib/connections/access";
 import { oauth2Endpoints } from "@/lib/services/oauth2-endpoints";
-import { findCredential, openCredential, storeCredential, type CredentialPayload, type CredentialRow } from "@/lib/credentials/credentials";
+import {
+  findCredential,
+  openCredential,
+  storeCredential,
+  type CredentialPayload,
+  type CredentialRow,
+} from "@/lib/credentials/credentials";
 import { env } from "@/lib/env";
 import { NeedsReauth, NotAuthorizedByYou, NotConnected, TokenRefreshFailed } from "@/lib/errors";
 import { clientCredentialsToken, OAuth2Error, refreshTokens, type TokenSet } from "@/lib/oauth2";
@@ -124,7 +130,10 @@ export class TokenManager {
     const cc = isClientCredentials(ctx.service);
     if (row && row.status === "connected" && row.payloadSealed) {
       const payload = openOAuth2(row);
-      if (!payload) throw new NotConnected(`The stored credential of "${ctx.connection.linkName}" is not an OAuth 2 token; connect it again.`);
+      if (!payload)
+        throw new NotConnected(
+          `The stored credential of "${ctx.connection.linkName}" is not an OAuth 2 token; connect it again.`,
+        );
       const token = { accessToken: payload.accessToken, credentialId: row.id, renewable: cc || Boolean(payload.refreshToken) };
       const now = this.now();
       if (!refreshDue(row, now)) return token;
@@ -290,7 +299,11 @@ export class TokenManager {
         if (!newer || !newerPayload) return { kind: newer?.status === "needs_reauth" ? "needs_reauth" : "not_connected" };
         return {
           kind: "token",
-          token: { accessToken: newerPayload.accessToken, credentialId: newer.id, renewable: cc || Boolean(newerPayload.refreshToken) },
+          token: {
+            accessToken: newerPayload.accessToken,
+            credentialId: newer.id,
+            renewable: cc || Boolean(newerPayload.refreshToken),
+          },
         };
       }
       await recordAudit(tx, {
@@ -298,7 +311,10 @@ export class TokenManager {
         actorId: actor.id,
         action: "connection.refreshed",
         connectionId: connection.id,
-        detail: { grant: cc ? "client_credentials" : "refresh_token", rotated: !cc && tokens.refreshToken !== payload?.refreshToken },
+        detail: {
+          grant: cc ? "client_credentials" : "refresh_token",
+          rotated: !cc && tokens.refreshToken !== payload?.refreshToken,
+        },
       });
       return {
         kind: "token",

@@ -24,7 +24,9 @@ function readWire(signed: SignedOAuth1Request): Wire {
   const url = new URL(signed.url);
   const query = [...url.searchParams.entries()];
   const contentType = Object.entries(signed.headers).find(([k]) => k.toLowerCase() === "content-type")?.[1] ?? "";
-  const form = contentType.startsWith("application/x-www-form-urlencoded") ? [...new URLSearchParams(signed.body ?? "").entries()] : [];
+  const form = contentType.startsWith("application/x-www-form-urlencoded")
+    ? [...new URLSearchParams(signed.body ?? "").entries()]
+    : [];
   const auth = Object.entries(signed.headers).find(([k]) => k.toLowerCase() === "authorization")?.[1];
   let header: Array<[string, string]> | null = null;
   if (auth?.startsWith("OAuth ")) {
@@ -63,13 +65,19 @@ function verifyWire(signed: SignedOAuth1Request, expectedPlacement: ParamType, t
     signature_method: "HMAC-SHA1",
     hash_function: (base, key) => createHmac("sha1", key).update(base).digest("base64"),
   });
-  const expected = lib.getSignature({ url: `${u.origin}${u.pathname}`, method: signed.method, data }, tokenSecret, oauthData as unknown as OAuth.Data);
+  const expected = lib.getSignature(
+    { url: `${u.origin}${u.pathname}`, method: signed.method, data },
+    tokenSecret,
+    oauthData as unknown as OAuth.Data,
+  );
   expect(signature).toBe(expected);
   expect(signed.signature).toBe(expected);
   // And our own base string, recomputed from the wire, is the one that was signed.
   const urlWithoutOAuth = new URL(signed.url);
   for (const [k] of places.query) urlWithoutOAuth.searchParams.delete(k);
-  expect(signatureBaseString(signed.method, urlWithoutOAuth.href, [...wire.form.filter((p) => !isOAuth(p)), ...oauth])).toBe(signed.baseString);
+  expect(signatureBaseString(signed.method, urlWithoutOAuth.href, [...wire.form.filter((p) => !isOAuth(p)), ...oauth])).toBe(
+    signed.baseString,
+  );
   return wire;
 }
 
@@ -128,7 +136,11 @@ describe("applyOAuth1", () => {
   }
 
   it("header placement puts the realm in the header and replaces an existing authorization header", () => {
-    const signed = applyOAuth1({ method: "GET", url: "https://e.example/r", headers: { authorization: "Basic x" } }, { ...creds, realm: "Photos" }, "header");
+    const signed = applyOAuth1(
+      { method: "GET", url: "https://e.example/r", headers: { authorization: "Basic x" } },
+      { ...creds, realm: "Photos" },
+      "header",
+    );
     expect(Object.keys(signed.headers)).toEqual(["authorization"]);
     expect(signed.headers.authorization).toMatch(/^OAuth realm="Photos", oauth_consumer_key=/);
   });
@@ -140,7 +152,11 @@ describe("applyOAuth1", () => {
   });
 
   it("form placement appends after the request's own fields", () => {
-    const signed = applyOAuth1({ method: "POST", url: "https://e.example/r", headers: {}, bodyParams: [["status", "hi there!"]] }, creds, "form");
+    const signed = applyOAuth1(
+      { method: "POST", url: "https://e.example/r", headers: {}, bodyParams: [["status", "hi there!"]] },
+      creds,
+      "form",
+    );
     expect(signed.body).toMatch(/^status=hi%20there%21&oauth_consumer_key=/);
     expect(signed.bodyParams?.[0]).toEqual(["status", "hi there!"]);
     verifyWire(signed, "form");
@@ -173,7 +189,12 @@ describe("applyOAuth1", () => {
   it("a raw form body is signed and sent byte for byte", () => {
     const body = "a=b+c&d=%21%2a&e";
     const signed = applyOAuth1(
-      { method: "PATCH", url: "https://e.example/r", headers: { "Content-Type": "application/x-www-form-urlencoded; charset=UTF-8" }, body },
+      {
+        method: "PATCH",
+        url: "https://e.example/r",
+        headers: { "Content-Type": "application/x-www-form-urlencoded; charset=UTF-8" },
+        body,
+      },
       creds,
       "header",
     );
@@ -189,7 +210,11 @@ describe("applyOAuth1", () => {
   it("without a token (temporary credentials request) the token secret is empty", () => {
     const signed = applyOAuth1(
       { method: "POST", url: "https://e.example/request_token", headers: {} },
-      { consumerKey: creds.consumerKey, consumerSecret: creds.consumerSecret, extraOAuthParams: { oauth_callback: "https://app.example/cb?x=1" } },
+      {
+        consumerKey: creds.consumerKey,
+        consumerSecret: creds.consumerSecret,
+        extraOAuthParams: { oauth_callback: "https://app.example/cb?x=1" },
+      },
       "header",
     );
     expect(signed.oauthParams.some(([k]) => k === "oauth_token")).toBe(false);
@@ -197,16 +222,24 @@ describe("applyOAuth1", () => {
   });
 
   it("a changed body after signing no longer verifies", () => {
-    const signed = applyOAuth1({ method: "POST", url: "https://e.example/r", headers: {}, bodyParams: [["a", "1"]] }, creds, "header");
+    const signed = applyOAuth1(
+      { method: "POST", url: "https://e.example/r", headers: {}, bodyParams: [["a", "1"]] },
+      creds,
+      "header",
+    );
     const tampered = { ...signed, body: "a=2" };
     expect(() => verifyWire(tampered, "header")).toThrow();
   });
 
   it("rejects bodies on GET/HEAD, both body and bodyParams, and non-http URLs", () => {
-    expect(() => applyOAuth1({ method: "GET", url: "https://e.example/", headers: {}, bodyParams: [["a", "b"]] }, creds, "form")).toThrow(OAuth1Error);
-    expect(() => applyOAuth1({ method: "POST", url: "https://e.example/", headers: {}, bodyParams: [], body: "x" }, creds, "form")).toThrow(
-      /either bodyParams or body/,
+    expect(() =>
+      applyOAuth1({ method: "GET", url: "https://e.example/", headers: {}, bodyParams: [["a", "b"]] }, creds, "form"),
+    ).toThrow(OAuth1Error);
+    expect(() =>
+      applyOAuth1({ method: "POST", url: "https://e.example/", headers: {}, bodyParams: [], body: "x" }, creds, "form"),
+    ).toThrow(/either bodyParams or body/);
+    expect(() => applyOAuth1({ method: "GET", url: "file:///etc/passwd", headers: {} }, creds, "header")).toThrow(
+      /http or https/,
     );
-    expect(() => applyOAuth1({ method: "GET", url: "file:///etc/passwd", headers: {} }, creds, "header")).toThrow(/http or https/);
   });
 });

@@ -1,4 +1,3 @@
-
 /**
  * Why an OAuth 1.0a step failed.
  * - `invalid_request`: the caller asked for something this module cannot send (bad URL, body on GET, …).
@@ -9,11 +8,7 @@
  *   (an OAuth 1.0 provider, not 1.0a, which is open to session fixation).
  */
 export type OAuth1ErrorCode =
-  | "invalid_request"
-  | "network_error"
-  | "http_error"
-  | "malformed_response"
-  | "callback_not_confirmed";
+  "invalid_request" | "network_error" | "http_error" | "malformed_response" | "callback_not_confirmed";
 
 export type OAuth1ErrorDetails = {
   /** The provider's HTTP status, for `http_error` and `malformed_response`. */

@@ -41,7 +41,11 @@ async function clickOnAuthorizePage(token: string, decision: "allow" | "deny"): 
 
 async function authorize(paramType: ParamType) {
   const base = { consumerKey: provider.consumerKey, consumerSecret: provider.consumerSecret, paramType, fetch };
-  const temp = await fetchRequestToken({ ...base, requestTokenUrl: `${provider.url}/oauth/request_token`, callbackUrl: CALLBACK });
+  const temp = await fetchRequestToken({
+    ...base,
+    requestTokenUrl: `${provider.url}/oauth/request_token`,
+    callbackUrl: CALLBACK,
+  });
   expect(temp.callbackConfirmed).toBe(true);
 
   const redirect = await clickOnAuthorizePage(temp.token, "allow");
@@ -65,7 +69,11 @@ async function authorize(paramType: ParamType) {
 async function send(signed: ReturnType<typeof applyOAuth1>) {
   const res = await fetch(signed.url, { method: signed.method, headers: signed.headers, body: signed.body });
   const text = await res.text();
-  return { status: res.status, text, json: res.headers.get("content-type") === "application/json" ? JSON.parse(text) : undefined };
+  return {
+    status: res.status,
+    text,
+    json: res.headers.get("content-type") === "application/json" ? JSON.parse(text) : undefined,
+  };
 }
 
 describe.each(paramTypes)("OAuth 1.0a flow with paramType=%s", (paramType) => {
@@ -146,7 +154,11 @@ describe.each(paramTypes)("OAuth 1.0a flow with paramType=%s", (paramType) => {
     expect(replay.status).toBe(401);
     expect(replay.text).toBe("Nonce already used");
 
-    const fresh = applyOAuth1({ method: "POST", url: `${provider.url}/api/echo`, headers: {}, bodyParams: [["n", "1"]] }, creds, paramType);
+    const fresh = applyOAuth1(
+      { method: "POST", url: `${provider.url}/api/echo`, headers: {}, bodyParams: [["n", "1"]] },
+      creds,
+      paramType,
+    );
     const tamperedBody = paramType === "form" ? fresh.body!.replace("n=1", "n=2") : "n=2";
     const tampered = await send({ ...fresh, body: tamperedBody });
     expect(tampered.status).toBe(401);
@@ -155,7 +167,12 @@ describe.each(paramTypes)("OAuth 1.0a flow with paramType=%s", (paramType) => {
 });
 
 describe("provider refusals", () => {
-  const base = () => ({ consumerKey: provider.consumerKey, consumerSecret: provider.consumerSecret, paramType: "header" as const, fetch });
+  const base = () => ({
+    consumerKey: provider.consumerKey,
+    consumerSecret: provider.consumerSecret,
+    paramType: "header" as const,
+    fetch,
+  });
 
   it("unknown token → 401", async () => {
     const signed = applyOAuth1(
@@ -179,32 +196,62 @@ describe("provider refusals", () => {
     const e = err as OAuth1Error;
     expect(e.code).toBe("http_error");
     expect(e.status).toBe(401);
-    expect(e.message).toBe(`The request token endpoint ${provider.url}/oauth/request_token answered HTTP 401: Invalid signature.`);
+    expect(e.message).toBe(
+      `The request token endpoint ${provider.url}/oauth/request_token answered HTTP 401: Invalid signature.`,
+    );
     expect(e.message).not.toContain("not the secret");
   });
 
   it("wrong verifier → 401, and the temporary credentials cannot be exchanged twice", async () => {
-    const temp = await fetchRequestToken({ ...base(), requestTokenUrl: `${provider.url}/oauth/request_token`, callbackUrl: CALLBACK });
+    const temp = await fetchRequestToken({
+      ...base(),
+      requestTokenUrl: `${provider.url}/oauth/request_token`,
+      callbackUrl: CALLBACK,
+    });
     const redirect = await clickOnAuthorizePage(temp.token, "allow");
     const exchange = (verifier: string) =>
-      fetchAccessToken({ ...base(), accessTokenUrl: `${provider.url}/oauth/access_token`, token: temp.token, tokenSecret: temp.tokenSecret, verifier });
-    await expect(exchange("wrong")).rejects.toMatchObject({ code: "http_error", status: 401, bodyExcerpt: "Invalid oauth_verifier" });
+      fetchAccessToken({
+        ...base(),
+        accessTokenUrl: `${provider.url}/oauth/access_token`,
+        token: temp.token,
+        tokenSecret: temp.tokenSecret,
+        verifier,
+      });
+    await expect(exchange("wrong")).rejects.toMatchObject({
+      code: "http_error",
+      status: 401,
+      bodyExcerpt: "Invalid oauth_verifier",
+    });
     const ok = await exchange(redirect.searchParams.get("oauth_verifier")!);
     expect(ok.token).toMatch(/^at-/);
     await expect(exchange(redirect.searchParams.get("oauth_verifier")!)).rejects.toMatchObject({ status: 401 });
   });
 
   it("Deny redirects to the callback without a verifier", async () => {
-    const temp = await fetchRequestToken({ ...base(), requestTokenUrl: `${provider.url}/oauth/request_token`, callbackUrl: CALLBACK });
+    const temp = await fetchRequestToken({
+      ...base(),
+      requestTokenUrl: `${provider.url}/oauth/request_token`,
+      callbackUrl: CALLBACK,
+    });
     const redirect = await clickOnAuthorizePage(temp.token, "deny");
     expect(redirect.searchParams.get("oauth_verifier")).toBeNull();
     expect(redirect.searchParams.get("denied")).toBe(temp.token);
   });
 
   it("the access token endpoint refuses a request token that was never authorized", async () => {
-    const temp = await fetchRequestToken({ ...base(), requestTokenUrl: `${provider.url}/oauth/request_token`, callbackUrl: "oob" });
+    const temp = await fetchRequestToken({
+      ...base(),
+      requestTokenUrl: `${provider.url}/oauth/request_token`,
+      callbackUrl: "oob",
+    });
     await expect(
-      fetchAccessToken({ ...base(), accessTokenUrl: `${provider.url}/oauth/access_token`, token: temp.token, tokenSecret: temp.tokenSecret, verifier: "v" }),
+      fetchAccessToken({
+        ...base(),
+        accessTokenUrl: `${provider.url}/oauth/access_token`,
+        token: temp.token,
+        tokenSecret: temp.tokenSecret,
+        verifier: "v",
+      }),
     ).rejects.toMatchObject({ code: "http_error", status: 401, bodyExcerpt: "Request token not authorized" });
   });
 });
@@ -236,23 +283,36 @@ describe("flow helpers against misbehaving providers (injected fetch)", () => {
     });
 
   it("oauth_callback_confirmed missing or not 'true' → callback_not_confirmed", async () => {
-    await expect(requestToken(fakeFetch(200, "oauth_token=a&oauth_token_secret=b"))).rejects.toMatchObject({ code: "callback_not_confirmed" });
-    await expect(requestToken(fakeFetch(200, "oauth_token=a&oauth_token_secret=b&oauth_callback_confirmed=false"))).rejects.toMatchObject({
+    await expect(requestToken(fakeFetch(200, "oauth_token=a&oauth_token_secret=b"))).rejects.toMatchObject({
+      code: "callback_not_confirmed",
+    });
+    await expect(
+      requestToken(fakeFetch(200, "oauth_token=a&oauth_token_secret=b&oauth_callback_confirmed=false")),
+    ).rejects.toMatchObject({
       code: "callback_not_confirmed",
     });
   });
 
   it("malformed bodies → malformed_response", async () => {
-    await expect(requestToken(fakeFetch(200, "<html>hello</html>", "text/html"))).rejects.toMatchObject({ code: "malformed_response", status: 200 });
-    await expect(requestToken(fakeFetch(200, "oauth_token_secret=b&oauth_callback_confirmed=true"))).rejects.toThrow(/without oauth_token\./);
+    await expect(requestToken(fakeFetch(200, "<html>hello</html>", "text/html"))).rejects.toMatchObject({
+      code: "malformed_response",
+      status: 200,
+    });
+    await expect(requestToken(fakeFetch(200, "oauth_token_secret=b&oauth_callback_confirmed=true"))).rejects.toThrow(
+      /without oauth_token\./,
+    );
     await expect(requestToken(fakeFetch(200, ""))).rejects.toMatchObject({ code: "malformed_response" });
     await expect(requestToken(fakeFetch(200, "x".repeat(70_000)))).rejects.toThrow(/more than 65536 bytes/);
   });
 
   it("accepts JSON and text/plain token answers", async () => {
-    const json = await requestToken(fakeFetch(200, '{"oauth_token":"a","oauth_token_secret":"b","oauth_callback_confirmed":true,"x":1}', "application/json"));
+    const json = await requestToken(
+      fakeFetch(200, '{"oauth_token":"a","oauth_token_secret":"b","oauth_callback_confirmed":true,"x":1}', "application/json"),
+    );
     expect(json).toEqual({ token: "a", tokenSecret: "b", callbackConfirmed: true, extra: { x: "1" } });
-    const access = await accessToken(fakeFetch(200, "oauth_token=t%20k&oauth_token_secret=s%2Bs&screen_name=jane+doe", "text/plain"));
+    const access = await accessToken(
+      fakeFetch(200, "oauth_token=t%20k&oauth_token_secret=s%2Bs&screen_name=jane+doe", "text/plain"),
+    );
     expect(access).toEqual({ token: "t k", tokenSecret: "s+s", extra: { screen_name: "jane doe" } });
   });
 
@@ -281,9 +341,13 @@ describe("flow helpers against misbehaving providers (injected fetch)", () => {
     expect(long.bodyExcerpt).toHaveLength(200);
     expect(err.bodyExcerpt).not.toContain("<h1>");
 
-    const problem = (await requestToken(fakeFetch(401, "oauth_problem=signature_invalid&oauth_problem_advice=check")).catch((e: unknown) => e)) as OAuth1Error;
+    const problem = (await requestToken(fakeFetch(401, "oauth_problem=signature_invalid&oauth_problem_advice=check")).catch(
+      (e: unknown) => e,
+    )) as OAuth1Error;
     expect(problem.oauthProblem).toBe("signature_invalid");
-    expect(problem.message).toBe("The request token endpoint https://provider.example/oauth/request_token answered HTTP 401 (oauth_problem=signature_invalid).");
+    expect(problem.message).toBe(
+      "The request token endpoint https://provider.example/oauth/request_token answered HTTP 401 (oauth_problem=signature_invalid).",
+    );
   });
 
   it("a redirect is not followed and is reported", async () => {
@@ -298,7 +362,9 @@ describe("flow helpers against misbehaving providers (injected fetch)", () => {
     const seen: Array<{ url: string; init?: RequestInit }> = [];
     const failing: typeof fetch = (async (input: string | URL | Request, init?: RequestInit) => {
       seen.push({ url: String(input), init });
-      throw new TypeError("fetch failed", { cause: Object.assign(new Error("connect ECONNREFUSED 10.0.0.1:443"), { code: "ECONNREFUSED" }) });
+      throw new TypeError("fetch failed", {
+        cause: Object.assign(new Error("connect ECONNREFUSED 10.0.0.1:443"), { code: "ECONNREFUSED" }),
+      });
     }) as typeof fetch;
     const err = (await requestToken(failing, "form").catch((e: unknown) => e)) as OAuth1Error;
     expect(err.code).toBe("network_error");

@@ -141,17 +141,16 @@ async function postSigned(
   } catch (err) {
     if (err instanceof Error && err.name === "AbortError") throw err;
     const detail = err instanceof Error ? (redactProviderText(describeFetchFailure(err), secrets, 160) ?? "") : "";
-    throw new OAuth1Error(
-      "network_error",
-      `Could not reach the ${step} endpoint ${endpoint}${detail ? `: ${detail}` : ""}.`,
-      { endpoint, cause: err },
-    );
+    throw new OAuth1Error("network_error", `Could not reach the ${step} endpoint ${endpoint}${detail ? `: ${detail}` : ""}.`, {
+      endpoint,
+      cause: err,
+    });
   }
 
   const { text, truncated } = await readCapped(response);
   const params = truncated ? null : parseTokenResponse(text);
   if (response.status < 200 || response.status > 299) {
-    const excerpt = (redactProviderText(text, secrets) ?? "");
+    const excerpt = redactProviderText(text, secrets) ?? "";
     const rawProblem = params?.get("oauth_problem");
     const oauthProblem = rawProblem ? redactProviderText(rawProblem, secrets, 80) : undefined;
     const why = oauthProblem ? ` (oauth_problem=${oauthProblem})` : excerpt ? `: ${excerpt}` : "";
@@ -203,7 +202,7 @@ function extras(params: Map<string, string>, skip: string[]): Record<string, str
  * Refuses a provider that does not confirm the callback (`oauth_callback_confirmed=true`).
  */
 export async function fetchRequestToken(input: RequestTokenInput): Promise<RequestTokenResult> {
-  if (!input.callbackUrl) throw new OAuth1Error("invalid_request", "callbackUrl is required (use \"oob\" for out-of-band).");
+  if (!input.callbackUrl) throw new OAuth1Error("invalid_request", 'callbackUrl is required (use "oob" for out-of-band).');
   const params = await postSigned(
     "request token",
     input.requestTokenUrl,

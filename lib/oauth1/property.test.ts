@@ -28,8 +28,36 @@ import { describe, expect, it } from "vitest";
 import { percentEncode } from "@/lib/http/form";
 import { signRequest } from "./signature";
 
-const tricky = fc.constantFrom("!", "*", "'", "(", ")", " ", "~", "+", "&", "=", "%", "%20", "/", "?", "#", ";", ",", "é", "ß", "😀", "\u00a0", "\u3001", "\t");
-const text = fc.array(fc.oneof(tricky, fc.string({ unit: "binary", maxLength: 4 }), fc.string({ unit: "grapheme-ascii", maxLength: 4 })), { maxLength: 5 }).map((parts) => parts.join(""));
+const tricky = fc.constantFrom(
+  "!",
+  "*",
+  "'",
+  "(",
+  ")",
+  " ",
+  "~",
+  "+",
+  "&",
+  "=",
+  "%",
+  "%20",
+  "/",
+  "?",
+  "#",
+  ";",
+  ",",
+  "é",
+  "ß",
+  "😀",
+  "\u00a0",
+  "\u3001",
+  "\t",
+);
+const text = fc
+  .array(fc.oneof(tricky, fc.string({ unit: "binary", maxLength: 4 }), fc.string({ unit: "grapheme-ascii", maxLength: 4 })), {
+    maxLength: 5,
+  })
+  .map((parts) => parts.join(""));
 const name = fc
   .oneof(text, fc.constantFrom("toString", "constructor", "hasOwnProperty", "a", "a b"))
   .filter((n) => n !== "__proto__" && !n.startsWith("oauth_"));
@@ -40,9 +68,11 @@ const pairs = (names: fc.Arbitrary<string>) => fc.array(fc.tuple(names, text), {
 
 /** Repeats some names so duplicates (with and without equal values) are common. */
 const withDuplicates = (arb: fc.Arbitrary<Array<[string, string]>>) =>
-  fc.tuple(arb, fc.array(fc.tuple(fc.nat(), text), { maxLength: 3 })).map(([ps, extra]) =>
-    ps.length === 0 ? ps : [...ps, ...extra.map(([i, v]): [string, string] => [ps[i % ps.length][0], v])],
-  );
+  fc
+    .tuple(arb, fc.array(fc.tuple(fc.nat(), text), { maxLength: 3 }))
+    .map(([ps, extra]) =>
+      ps.length === 0 ? ps : [...ps, ...extra.map(([i, v]): [string, string] => [ps[i % ps.length][0], v])],
+    );
 
 const segment = fc.stringMatching(/^[A-Za-z0-9\-_~]{1,10}$/);
 const target = fc.record({
@@ -59,7 +89,10 @@ const method = fc.constantFrom("GET", "POST", "PUT", "PATCH", "DELETE", "post", 
 const credentials = fc.record({
   consumerKey: text,
   consumerSecret: text,
-  token: fc.option(text.filter((t) => t !== ""), { nil: undefined }),
+  token: fc.option(
+    text.filter((t) => t !== ""),
+    { nil: undefined },
+  ),
   tokenSecret: text,
   nonce: fc.stringMatching(/^[A-Za-z0-9]{1,32}$/),
   timestamp: fc.integer({ min: 1, max: 2_000_000_000 }).map(String),
@@ -111,16 +144,25 @@ function oauthData(oauthParams: Array<[string, string]>): OAuth.Data {
 describe("signature agrees with the oauth-1.0a package", () => {
   it("random methods, URLs, query and form parameters, credentials", () => {
     fc.assert(
-      fc.property(method, target, withDuplicates(pairs(name)), withDuplicates(pairs(name)), credentials, (m, t, query, body, creds) => {
-        const queryString = query.map(([k, v]) => `${percentEncode(k)}=${percentEncode(v)}`).join("&");
-        const { raw, normalized } = urls(t, queryString);
-        const ours = signRequest({ method: m, url: raw, bodyParams: body, ...creds });
+      fc.property(
+        method,
+        target,
+        withDuplicates(pairs(name)),
+        withDuplicates(pairs(name)),
+        credentials,
+        (m, t, query, body, creds) => {
+          const queryString = query.map(([k, v]) => `${percentEncode(k)}=${percentEncode(v)}`).join("&");
+          const { raw, normalized } = urls(t, queryString);
+          const ours = signRequest({ method: m, url: raw, bodyParams: body, ...creds });
 
-        const lib = library(creds.consumerKey, creds.consumerSecret);
-        const request = { url: normalized, method: m, data: multimap(query, body) };
-        expect(ours.baseString).toBe(lib.getBaseString({ ...request, data: multimap(query, body) }, oauthData(ours.oauthParams)));
-        expect(ours.signature).toBe(lib.getSignature(request, creds.tokenSecret, oauthData(ours.oauthParams)));
-      }),
+          const lib = library(creds.consumerKey, creds.consumerSecret);
+          const request = { url: normalized, method: m, data: multimap(query, body) };
+          expect(ours.baseString).toBe(
+            lib.getBaseString({ ...request, data: multimap(query, body) }, oauthData(ours.oauthParams)),
+          );
+          expect(ours.signature).toBe(lib.getSignature(request, creds.tokenSecret, oauthData(ours.oauthParams)));
+        },
+      ),
       { numRuns: 400 },
     );
   });
@@ -138,7 +180,9 @@ describe("signature agrees with the oauth-1.0a package", () => {
 
         const lib = library(creds.consumerKey, creds.consumerSecret);
         const libUrl = queryString ? `${normalized}?${queryString}` : normalized;
-        expect(ours.signature).toBe(lib.getSignature({ url: libUrl, method: m, data: multimap(bodyOnly) }, creds.tokenSecret, oauthData(ours.oauthParams)));
+        expect(ours.signature).toBe(
+          lib.getSignature({ url: libUrl, method: m, data: multimap(bodyOnly) }, creds.tokenSecret, oauthData(ours.oauthParams)),
+        );
       }),
       { numRuns: 300 },
     );

@@ -58,18 +58,17 @@ const routes: Record<string, (req: http.IncomingMessage, res: http.ServerRespons
     res.writeHead(302, { location: "https://elsewhere.example/token" });
     res.end();
   },
-  "/invalid-grant": (_req, res) =>
-    json(res, 400, { error: "invalid_grant", error_description: "refresh token expired" }),
+  "/invalid-grant": (_req, res) => json(res, 400, { error: "invalid_grant", error_description: "refresh token expired" }),
   "/invalid-client-challenge": (_req, res) =>
     json(res, 401, { error: "invalid_client" }, { "www-authenticate": 'Basic realm="fake", error="invalid_client"' }),
-  "/error-in-200": (_req, res) => json(res, 200, { error: "bad_refresh_token", error_description: "The refresh token passed is incorrect or expired." }),
+  "/error-in-200": (_req, res) =>
+    json(res, 200, { error: "bad_refresh_token", error_description: "The refresh token passed is incorrect or expired." }),
   "/form-encoded": (_req, res) => {
     res.writeHead(200, { "content-type": "application/x-www-form-urlencoded" });
     res.end("access_token=at-form&token_type=bearer&expires_in=90&scope=a%2Cb");
   },
   "/no-token-type": (_req, res) => json(res, 200, { access_token: "at-1", expires_in: "120" }),
-  "/with-bad-id-token": (_req, res) =>
-    json(res, 200, { access_token: "at-1", token_type: "bearer", id_token: "not.a.jwt" }),
+  "/with-bad-id-token": (_req, res) => json(res, 200, { access_token: "at-1", token_type: "bearer", id_token: "not.a.jwt" }),
   "/no-scope": (_req, res) => json(res, 200, { access_token: "at-1", token_type: "bearer" }),
   "/revoke-ok": (_req, res) => {
     res.writeHead(200);
@@ -195,7 +194,9 @@ describe("token endpoint failures become token_endpoint_error", () => {
   });
 
   it("an unreachable endpoint", async () => {
-    const e = await failure(refreshTokens({ endpoints: ep("/x", { tokenUrl: "http://127.0.0.1:1/token" }), client, refreshToken: REFRESH, transport }));
+    const e = await failure(
+      refreshTokens({ endpoints: ep("/x", { tokenUrl: "http://127.0.0.1:1/token" }), client, refreshToken: REFRESH, transport }),
+    );
     expect(e.code).toBe("token_endpoint_error");
     expect(e.message).toMatch(/could not be reached/);
   });
@@ -256,7 +257,13 @@ describe("lenient reading of common deviations", () => {
   it("keeps the used refresh token and the granted scopes when the answer omits them", async () => {
     const t = await refreshTokens({ endpoints: ep("/no-scope"), client, refreshToken: REFRESH, grantedScopes: ["a"], transport });
     expect(t).toMatchObject({ refreshToken: REFRESH, scope: ["a"] });
-    const cc = await clientCredentialsToken({ endpoints: ep("/no-scope"), client, scopes: ["x", "y"], delimiter: "comma", transport });
+    const cc = await clientCredentialsToken({
+      endpoints: ep("/no-scope"),
+      client,
+      scopes: ["x", "y"],
+      delimiter: "comma",
+      transport,
+    });
     expect(cc.scope).toEqual(["x", "y"]);
   });
 });
@@ -268,7 +275,9 @@ describe("wire format", () => {
     expect(req.method).toBe("POST");
     expect(req.headers["content-type"]).toMatch(/^application\/x-www-form-urlencoded/);
     expect(req.headers.accept).toBe("application/json");
-    const [user, pass] = Buffer.from(req.headers.authorization!.replace(/^Basic /, ""), "base64").toString().split(":");
+    const [user, pass] = Buffer.from(req.headers.authorization!.replace(/^Basic /, ""), "base64")
+      .toString()
+      .split(":");
     expect(decodeURIComponent(user.replace(/\+/g, " "))).toBe(client.clientId);
     expect(decodeURIComponent(pass.replace(/\+/g, " "))).toBe(client.clientSecret);
     const body = new URLSearchParams(req.body);
@@ -276,7 +285,12 @@ describe("wire format", () => {
   });
 
   it("client_secret_post: credentials in the body, no Authorization header", async () => {
-    await refreshTokens({ endpoints: ep("/ok", { tokenAuthMethod: "client_secret_post" }), client, refreshToken: REFRESH, transport });
+    await refreshTokens({
+      endpoints: ep("/ok", { tokenAuthMethod: "client_secret_post" }),
+      client,
+      refreshToken: REFRESH,
+      transport,
+    });
     const [req] = seen;
     expect(req.headers.authorization).toBeUndefined();
     expect(Object.fromEntries(new URLSearchParams(req.body))).toEqual({

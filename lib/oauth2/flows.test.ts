@@ -80,7 +80,10 @@ async function authorize(opts: {
   return { callback, state, pkce, scopes };
 }
 
-function exchange(a: Awaited<ReturnType<typeof authorize>>, override: Partial<Parameters<typeof exchangeAuthorizationCode>[0]> = {}) {
+function exchange(
+  a: Awaited<ReturnType<typeof authorize>>,
+  override: Partial<Parameters<typeof exchangeAuthorizationCode>[0]> = {},
+) {
   return exchangeAuthorizationCode({
     endpoints,
     client: web,
@@ -179,7 +182,11 @@ describe("authorization code with PKCE", () => {
 
   it("is refused without the PKCE verifier (the provider requires PKCE)", async () => {
     const a = await authorize({});
-    const e = await expectOAuth2Error(exchange(a, { pkceVerifier: undefined }), "invalid_grant", a.callback.searchParams.get("code")!);
+    const e = await expectOAuth2Error(
+      exchange(a, { pkceVerifier: undefined }),
+      "invalid_grant",
+      a.callback.searchParams.get("code")!,
+    );
     expect(e.status).toBe(400);
   });
 
@@ -206,9 +213,9 @@ describe("authorization code with PKCE", () => {
     await expectOAuth2Error(exchange(a, { currentUrl: missing }), "invalid_issuer");
 
     // A provider that does not advertise iss may omit it.
-    await expect(exchange(a, { currentUrl: missing, endpoints: { ...endpoints, issParameterSupported: false } })).resolves.toMatchObject(
-      { tokenType: "bearer" },
-    );
+    await expect(
+      exchange(a, { currentUrl: missing, endpoints: { ...endpoints, issParameterSupported: false } }),
+    ).resolves.toMatchObject({ tokenType: "bearer" });
   });
 
   it("reports the user's refusal as access_denied", async () => {
@@ -280,7 +287,13 @@ describe("refresh", () => {
       const ep = await discover(steady.issuer, transport);
       const a = await authorize({ endpoints: ep });
       const first = await exchange(a, { endpoints: ep });
-      const second = await refreshTokens({ endpoints: ep, client: web, refreshToken: first.refreshToken!, transport, grantedScopes: ["x"] });
+      const second = await refreshTokens({
+        endpoints: ep,
+        client: web,
+        refreshToken: first.refreshToken!,
+        transport,
+        grantedScopes: ["x"],
+      });
       expect(second.refreshToken).toBe(first.refreshToken);
       expect(second.scope).toEqual(["read", "write"]); // from the response, not the fallback
     } finally {
@@ -292,7 +305,9 @@ describe("refresh", () => {
     const a = await authorize({});
     const first = await exchange(a);
     const split = { ...endpoints, tokenUrl: "http://127.0.0.1:1/never-used", refreshUrl: endpoints.tokenUrl };
-    await expect(refreshTokens({ endpoints: split, client: web, refreshToken: first.refreshToken!, transport })).resolves.toMatchObject({
+    await expect(
+      refreshTokens({ endpoints: split, client: web, refreshToken: first.refreshToken!, transport }),
+    ).resolves.toMatchObject({
       tokenType: "bearer",
     });
   });
@@ -301,7 +316,13 @@ describe("refresh", () => {
 describe("client credentials", () => {
   it("gets a token with the granted scopes (client_secret_basic)", async () => {
     const before = idp.counters.byGrant.client_credentials ?? 0;
-    const tokens = await clientCredentialsToken({ endpoints, client: web, scopes: ["read", "write"], delimiter: "space", transport });
+    const tokens = await clientCredentialsToken({
+      endpoints,
+      client: web,
+      scopes: ["read", "write"],
+      delimiter: "space",
+      transport,
+    });
     expect(idp.counters.byGrant.client_credentials).toBe(before + 1);
     expect(tokens.scope).toEqual(["read", "write"]);
     expect(tokens.refreshToken).toBeUndefined();
@@ -382,9 +403,9 @@ describe("revocation", () => {
 
   it("revokes an access token", async () => {
     const tokens = await clientCredentialsToken({ endpoints, client: web, scopes: ["read"], delimiter: "space", transport });
-    await expect(revokeToken({ endpoints, client: web, token: tokens.accessToken, tokenTypeHint: "access_token", transport })).resolves.toBe(
-      true,
-    );
+    await expect(
+      revokeToken({ endpoints, client: web, token: tokens.accessToken, tokenTypeHint: "access_token", transport }),
+    ).resolves.toBe(true);
     expect((await introspect(tokens.accessToken)).active).toBe(false);
   });
 

@@ -156,7 +156,11 @@ export function toOAuth2Error(
     if (err.status >= 500) {
       return new OAuth2Error(failure, `The provider's ${label} failed with HTTP ${err.status}`, err.status);
     }
-    return new OAuth2Error(code, refusalMessage(code, label, redactProviderText(params?.error_description, secrets, 200)), err.status);
+    return new OAuth2Error(
+      code,
+      refusalMessage(code, label, redactProviderText(params?.error_description, secrets, 200)),
+      err.status,
+    );
   }
 
   if (err instanceof oauth.OperationProcessingError) {
@@ -253,7 +257,11 @@ export async function normalizeTokenResponse(
   }
   if (typeof body.access_token !== "string" && typeof body.error === "string") {
     const code = redactProviderText(body.error, [], 60) ?? "error";
-    throw new OAuth2Error(code, refusalMessage(code, ENDPOINT_LABEL.token, redactProviderText(body.error_description, secrets, 200)), 200);
+    throw new OAuth2Error(
+      code,
+      refusalMessage(code, ENDPOINT_LABEL.token, redactProviderText(body.error_description, secrets, 200)),
+      200,
+    );
   }
   if (body.token_type === undefined && typeof body.access_token === "string") body.token_type = "bearer";
   if (!keepIdToken) delete body.id_token;

@@ -1,6 +1,14 @@
 import "server-only";
 import * as oauth from "oauth4webapi";
-import { authorizationServer, clientAuthentication, httpOptions, oauthClient, redacted, timeoutOf, toOAuth2Error } from "./internal";
+import {
+  authorizationServer,
+  clientAuthentication,
+  httpOptions,
+  oauthClient,
+  redacted,
+  timeoutOf,
+  toOAuth2Error,
+} from "./internal";
 import type { OAuth2Client, OAuth2Endpoints, TransportOptions } from "./types";
 
 /* -------------------------------------------------------------- revocation */

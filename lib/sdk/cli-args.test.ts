@@ -55,7 +55,8 @@ describe("parseCliArgs", () => {
 
   it("collects repeated --header, trimming around the first colon", () => {
     expect(
-      request([...base, "--header", "Accept: application/json", "-H", "X-Url:  https://a.example:8443/x ", "-H", "x-empty:"]).headers,
+      request([...base, "--header", "Accept: application/json", "-H", "X-Url:  https://a.example:8443/x ", "-H", "x-empty:"])
+        .headers,
     ).toEqual({ Accept: "application/json", "X-Url": "https://a.example:8443/x", "x-empty": "" });
   });
 
@@ -103,7 +104,9 @@ describe("cliConfigFromEnv", () => {
 
   it("defaults CONNECTIONS_URL to localhost:3000 and checks it", () => {
     expect(cliConfigFromEnv({ CONNECTIONS_TOKEN: "cxn_a" })).toEqual({ baseUrl: DEFAULT_CONNECTIONS_URL, token: "cxn_a" });
-    expect(cliConfigFromEnv({ CONNECTIONS_TOKEN: "cxn_a", CONNECTIONS_URL: "https://c.example" }).baseUrl).toBe("https://c.example");
+    expect(cliConfigFromEnv({ CONNECTIONS_TOKEN: "cxn_a", CONNECTIONS_URL: "https://c.example" }).baseUrl).toBe(
+      "https://c.example",
+    );
     expect(() => cliConfigFromEnv({ CONNECTIONS_TOKEN: "cxn_a", CONNECTIONS_URL: "c.example" })).toThrow(/CONNECTIONS_URL/);
   });
 });

@@ -135,7 +135,9 @@ export function cliConfigFromEnv(environment: Readonly<Record<string, string | u
     const parsed = new URL(baseUrl);
     if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw new Error("scheme");
   } catch {
-    throw new UsageError(`CONNECTIONS_URL must be an absolute http(s) URL such as https://connections.example.com (got "${baseUrl}")`);
+    throw new UsageError(
+      `CONNECTIONS_URL must be an absolute http(s) URL such as https://connections.example.com (got "${baseUrl}")`,
+    );
   }
   return { baseUrl, token };
 }

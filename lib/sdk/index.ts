@@ -133,7 +133,11 @@ function errorFromBody(status: number, text: string): ConnectionsApiError {
   } catch {
     // Not our JSON shape: fall through.
   }
-  return new ConnectionsApiError(`http_${status}`, status, `Connections answered HTTP ${status}${text ? `: ${text.slice(0, 200)}` : ""}`);
+  return new ConnectionsApiError(
+    `http_${status}`,
+    status,
+    `Connections answered HTTP ${status}${text ? `: ${text.slice(0, 200)}` : ""}`,
+  );
 }
 
 export class ConnectionsClient {
@@ -148,9 +152,12 @@ export class ConnectionsClient {
     try {
       base = new URL(options.baseUrl);
     } catch {
-      throw new TypeError(`baseUrl must be an absolute URL such as https://connections.example.com (got "${String(options.baseUrl)}")`);
+      throw new TypeError(
+        `baseUrl must be an absolute URL such as https://connections.example.com (got "${String(options.baseUrl)}")`,
+      );
     }
-    if (base.protocol !== "https:" && base.protocol !== "http:") throw new TypeError("baseUrl must start with https:// or http://");
+    if (base.protocol !== "https:" && base.protocol !== "http:")
+      throw new TypeError("baseUrl must start with https:// or http://");
     if (typeof options.token !== "string" || options.token.trim() === "") {
       throw new TypeError("token is required: a personal access token (cxn_…) created in Connections → Settings");
     }
@@ -216,7 +223,11 @@ export class ConnectionsClient {
     if (request.detailed === true) {
       const parsed = parseBody(text, response.headers.get("content-type"));
       if (!response.ok || !isDetailed(parsed)) {
-        throw new ConnectionsApiError(`http_${response.status}`, response.status, `Connections answered HTTP ${response.status} without a detailed response`);
+        throw new ConnectionsApiError(
+          `http_${response.status}`,
+          response.status,
+          `Connections answered HTTP ${response.status} without a detailed response`,
+        );
       }
       return parsed;
     }
@@ -243,12 +254,19 @@ export class ConnectionsClient {
       return new ConnectionsApiError("timeout", 0, `Connections (${this.baseUrl}) did not answer in time`, { cause: error });
     }
     const detail = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : "";
-    return new ConnectionsApiError("network_error", 0, `Could not reach Connections at ${this.baseUrl}${detail}`, { cause: error });
+    return new ConnectionsApiError("network_error", 0, `Could not reach Connections at ${this.baseUrl}${detail}`, {
+      cause: error,
+    });
   }
 }
 
 function isDetailed(value: unknown): value is InvokeDetailedResponse {
   if (!value || typeof value !== "object") return false;
   const v = value as Record<string, unknown>;
-  return typeof v.responseCode === "number" && typeof v.responseText === "string" && !!v.responseHeader && typeof v.responseHeader === "object";
+  return (
+    typeof v.responseCode === "number" &&
+    typeof v.responseText === "string" &&
+    !!v.responseHeader &&
+    typeof v.responseHeader === "object"
+  );
 }

@@ -132,26 +132,45 @@ describe("ConnectionsClient", () => {
 
   it("throws ConnectionsApiError for the app's own errors (code, status, message)", async () => {
     answer = ownError(409, "needs_reauth", 'The connection "example_api" needs re-authentication');
-    const error = await client().invoke(request).catch((e: unknown) => e);
+    const error = await client()
+      .invoke(request)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectionsApiError);
-    expect(error).toMatchObject({ code: "needs_reauth", status: 409, message: 'The connection "example_api" needs re-authentication' });
+    expect(error).toMatchObject({
+      code: "needs_reauth",
+      status: 409,
+      message: 'The connection "example_api" needs re-authentication',
+    });
 
     answer = ownError(401, "unauthenticated", "The access token is missing, malformed, unknown or revoked");
-    await expect(client().invokeRaw(request)).rejects.toMatchObject({ name: "ConnectionsApiError", code: "unauthenticated", status: 401 });
+    await expect(client().invokeRaw(request)).rejects.toMatchObject({
+      name: "ConnectionsApiError",
+      code: "unauthenticated",
+      status: 401,
+    });
 
     answer = ownError(400, "host_not_allowed", "not allowed");
-    await expect(client().invoke({ ...request, detailed: true })).rejects.toMatchObject({ code: "host_not_allowed", status: 400 });
+    await expect(client().invoke({ ...request, detailed: true })).rejects.toMatchObject({
+      code: "host_not_allowed",
+      status: 400,
+    });
   });
 
   it("in detailed mode, takes any non-2xx answer as the app's (upstream answers come as 200)", async () => {
     answer = { status: 404, headers: { "content-type": "text/html" }, body: "<h1>Not found</h1>" };
-    await expect(client().invoke({ ...request, detailed: true })).rejects.toMatchObject({ name: "ConnectionsApiError", code: "http_404", status: 404 });
+    await expect(client().invoke({ ...request, detailed: true })).rejects.toMatchObject({
+      name: "ConnectionsApiError",
+      code: "http_404",
+      status: 404,
+    });
   });
 
   it("throws UpstreamHttpError for an upstream non-2xx answer, with its status and body", async () => {
     // Same JSON shape as ours, but without the header: it is the upstream's.
     answer = { status: 404, headers: { "content-type": "application/json" }, body: '{"error":{"code":"x","message":"y"}}' };
-    const error = await client().invoke(request).catch((e: unknown) => e);
+    const error = await client()
+      .invoke(request)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UpstreamHttpError);
     const upstream = error as UpstreamHttpError;
     expect(upstream.status).toBe(404);

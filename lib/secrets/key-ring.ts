@@ -25,7 +25,9 @@ export function keyRing(): KeyRing {
   }
   const { ring, created } = loadOrCreateDevKeyRing(path.resolve(CONNECTIONS_DATA_DIR));
   if (created) {
-    console.warn(`[connections] created a development key ring in ${CONNECTIONS_DATA_DIR}/keyring.json; do not use it in production`);
+    console.warn(
+      `[connections] created a development key ring in ${CONNECTIONS_DATA_DIR}/keyring.json; do not use it in production`,
+    );
   }
   cached = ring;
   return cached;

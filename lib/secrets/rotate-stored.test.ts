@@ -41,10 +41,7 @@ describe.each(databaseKinds)("key rotation on %s", (kind) => {
       [connection, bob],
       [other, ada],
     ] as const) {
-      const [row] = await db
-        .insert(credentials)
-        .values({ orgId: ada.orgId, connectionId: conn.id, userId: user.id })
-        .returning();
+      const [row] = await db.insert(credentials).values({ orgId: ada.orgId, connectionId: conn.id, userId: user.id }).returning();
       const secret = JSON.stringify({ accessToken: `token-of-${user.email}-${conn.linkName}` });
       plain.set(row.id, secret);
       const sealed = sealSecret(secret, secretContext.credential({ id: row.id, userId: user.id }), oldRing);

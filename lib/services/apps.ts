@@ -24,11 +24,7 @@ export async function listServiceApps(db: Db, actor: OrgScope): Promise<ServiceA
 }
 
 /** Sets (or replaces) the organization's OAuth client for a default OAuth service. Admins only. */
-export async function setServiceApp(
-  db: Db,
-  actor: Actor,
-  input: z.output<typeof serviceAppSchema>,
-): Promise<ServiceAppDto> {
+export async function setServiceApp(db: Db, actor: Actor, input: z.output<typeof serviceAppSchema>): Promise<ServiceAppDto> {
   assertAdmin(actor);
   const entry = findCatalogEntry(serviceCatalog(), input.serviceLinkName);
   if (!entry || (entry.authType !== "oauth2" && entry.authType !== "oauth1")) {
@@ -48,7 +44,13 @@ export async function setServiceApp(
       // The secret is bound to the row id, so the row exists before it is sealed.
       [row] = await tx
         .insert(serviceApps)
-        .values({ orgId: actor.orgId, serviceLinkName: input.serviceLinkName, clientId: input.clientId, secretSealed: "", updatedBy: actor.id })
+        .values({
+          orgId: actor.orgId,
+          serviceLinkName: input.serviceLinkName,
+          clientId: input.clientId,
+          secretSealed: "",
+          updatedBy: actor.id,
+        })
         .returning();
     }
     const secretSealed = input.clientSecret
@@ -67,5 +69,10 @@ export async function setServiceApp(
     });
     return saved;
   });
-  return { serviceLinkName: result.serviceLinkName, clientId: result.clientId, hasSecret: true, updatedAt: result.updatedAt.toISOString() };
+  return {
+    serviceLinkName: result.serviceLinkName,
+    clientId: result.clientId,
+    hasSecret: true,
+    updatedAt: result.updatedAt.toISOString(),
+  };
 }

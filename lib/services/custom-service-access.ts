@@ -24,11 +24,7 @@ export function serviceInOrg(actor: OrgScope, id: string) {
 
 /** The service in the actor's organization (NotFound elsewhere) that only its creator may edit. */
 export async function loadEditableService(db: Pick<Db, "select">, actor: Actor, id: string): Promise<ServiceRow> {
-  const [row] = await db
-    .select()
-    .from(services)
-    .where(serviceInOrg(actor, id))
-    .limit(1);
+  const [row] = await db.select().from(services).where(serviceInOrg(actor, id)).limit(1);
   if (!row) throw new NotFound("That custom service does not exist");
   if (row.createdBy !== actor.id) throw new Forbidden("Only the creator of a custom service can edit it");
   return row;
@@ -49,7 +45,6 @@ export async function countWithCredentials(db: Pick<Db, "select">, actor: OrgSco
     .where(and(eq(connections.orgId, actor.orgId), eq(connections.serviceId, serviceId), isNotNull(credentials.payloadSealed)));
   return Number(count);
 }
-
 
 /** Every URL a user typed must pass the deployment's outbound policy (docs/architecture.md "Outbound safety"). */
 export function checkUrls(urls: Record<string, string | undefined>): void {

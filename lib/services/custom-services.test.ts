@@ -63,8 +63,10 @@ describe.each(databaseKinds)("custom services (%s)", (kind) => {
     await ctx?.drop();
   });
 
-  const create = (actor: Actor, input: CreateServiceInput) => createCustomService(ctx.db, actor, createServiceSchema.parse(input));
-  const update = (actor: Actor, input: UpdateServiceInput) => updateCustomService(ctx.db, actor, updateServiceSchema.parse(input));
+  const create = (actor: Actor, input: CreateServiceInput) =>
+    createCustomService(ctx.db, actor, createServiceSchema.parse(input));
+  const update = (actor: Actor, input: UpdateServiceInput) =>
+    updateCustomService(ctx.db, actor, updateServiceSchema.parse(input));
 
   const oauth2Input = (linkName = nextLinkName("oauth2")): Extract<CreateServiceInput, { authType: "oauth2" }> => ({
     name: "Acme OAuth",
@@ -108,7 +110,12 @@ describe.each(databaseKinds)("custom services (%s)", (kind) => {
       expect(def.oauth2?.clientId).toBe("client-1");
       expect(await loadServiceClient(ctx.db, ada, def)).toEqual({ clientId: "client-1", clientSecret: CLIENT_SECRET });
 
-      const basic = await create(ada, { name: "Basic one", linkName: nextLinkName("basic"), authType: "basic", allowedHosts: ["api.example.com"] });
+      const basic = await create(ada, {
+        name: "Basic one",
+        linkName: nextLinkName("basic"),
+        authType: "basic",
+        allowedHosts: ["api.example.com"],
+      });
       expect((await getCustomServiceForEdit(ctx.db, ada, basic.id)).hasSecret).toBe(false);
       const keys = await create(ada, apiKeyInput());
       expect((await getCustomServiceForEdit(ctx.db, ada, keys.id)).config).toMatchObject({ authType: "api_key" });
@@ -141,7 +148,10 @@ describe.each(databaseKinds)("custom services (%s)", (kind) => {
 
     it("refuses relative URLs in the schema and blocked URLs on the server", async () => {
       expect(createServiceSchema.safeParse({ ...oauth2Input(), tokenUrl: "/token" }).success).toBe(false);
-      const error = await expectError(create(ada, { ...oauth2Input(), tokenUrl: "https://user:pw@auth.example.com/token" }), Invalid);
+      const error = await expectError(
+        create(ada, { ...oauth2Input(), tokenUrl: "https://user:pw@auth.example.com/token" }),
+        Invalid,
+      );
       expect(error.fieldErrors?.tokenUrl?.[0]).toMatch(/embedded credentials/);
     });
 
@@ -154,7 +164,12 @@ describe.each(databaseKinds)("custom services (%s)", (kind) => {
 
   describe("edit table (docs/product.md §6)", () => {
     it("Basic: the service name is editable", async () => {
-      const { id, linkName } = await create(ada, { name: "Basic", linkName: nextLinkName("basic"), authType: "basic", allowedHosts: ["api.example.com"] });
+      const { id, linkName } = await create(ada, {
+        name: "Basic",
+        linkName: nextLinkName("basic"),
+        authType: "basic",
+        allowedHosts: ["api.example.com"],
+      });
       await update(ada, { id, name: "Basic renamed", linkName, authType: "basic", allowedHosts: ["api.example.com"] });
       const dto = await getCustomServiceForEdit(ctx.db, ada, id);
       expect(dto.name).toBe("Basic renamed");
@@ -162,11 +177,22 @@ describe.each(databaseKinds)("custom services (%s)", (kind) => {
     });
 
     it("refuses a change of authentication type or link name, naming the field", async () => {
-      const { id, linkName } = await create(ada, { name: "Basic", linkName: nextLinkName("basic"), authType: "basic", allowedHosts: ["api.example.com"] });
-      const typeChange = await expectError(update(ada, { ...(apiKeyInput() as object), id, linkName } as UpdateServiceInput), Invalid);
+      const { id, linkName } = await create(ada, {
+        name: "Basic",
+        linkName: nextLinkName("basic"),
+        authType: "basic",
+        allowedHosts: ["api.example.com"],
+      });
+      const typeChange = await expectError(
+        update(ada, { ...(apiKeyInput() as object), id, linkName } as UpdateServiceInput),
+        Invalid,
+      );
       expect(typeChange.message).toBe(serviceEditMessages.authType);
       expect(typeChange.message).toMatch(/Authentication Type/);
-      const linkChange = await expectError(update(ada, { id, name: "Basic", linkName: `${linkName}_x`, authType: "basic", allowedHosts: ["api.example.com"] }), Invalid);
+      const linkChange = await expectError(
+        update(ada, { id, name: "Basic", linkName: `${linkName}_x`, authType: "basic", allowedHosts: ["api.example.com"] }),
+        Invalid,
+      );
       expect(linkChange.message).toMatch(/LinkName/);
       expect(linkChange.fieldErrors?.linkName).toEqual([serviceEditMessages.linkName]);
     });
@@ -202,7 +228,10 @@ describe.each(databaseKinds)("custom services (%s)", (kind) => {
           { name: "region", paramType: "form" },
         ],
       });
-      const error = await expectError(update(ada, { id, name: "Keys", authType: "api_key", params: [first], allowedHosts: ["api.example.com"] }), Invalid);
+      const error = await expectError(
+        update(ada, { id, name: "Keys", authType: "api_key", params: [first], allowedHosts: ["api.example.com"] }),
+        Invalid,
+      );
       expect(error.message).toBe("API key parameters cannot be deleted");
     });
 
@@ -221,7 +250,11 @@ describe.each(databaseKinds)("custom services (%s)", (kind) => {
         paramType: "query",
       });
       const def = await resolveService(ctx.db, ada, { kind: "custom", id });
-      expect(def.oauth1).toMatchObject({ consumerKey: "consumer-2", requestTokenUrl: "https://api2.example.com/rt", paramType: "query" });
+      expect(def.oauth1).toMatchObject({
+        consumerKey: "consumer-2",
+        requestTokenUrl: "https://api2.example.com/rt",
+        paramType: "query",
+      });
       expect((await loadServiceClient(ctx.db, ada, def)).clientSecret).toBe(CONSUMER_SECRET);
       await update(ada, { ...input, id, consumerSecret: "new-consumer-secret" });
       const after = await resolveService(ctx.db, ada, { kind: "custom", id });
@@ -257,7 +290,10 @@ describe.each(databaseKinds)("custom services (%s)", (kind) => {
       expect(edited.message).toBe(serviceEditMessages.scopesChanged);
       const deleted = await expectError(update(ada, { ...input, id, scopes: ["read", "admin"] }), Invalid);
       expect(deleted.fieldErrors?.scopes).toEqual([serviceEditMessages.scopesChanged]);
-      const grant = await expectError(update(ada, { ...input, id, grantType: "client_credentials", scopes: ["read", "write", "admin"] }), Invalid);
+      const grant = await expectError(
+        update(ada, { ...input, id, grantType: "client_credentials", scopes: ["read", "write", "admin"] }),
+        Invalid,
+      );
       expect(grant.message).toMatch(/Grant Type/);
     });
 

@@ -50,10 +50,7 @@ export function discoveryFailure(error: unknown): Invalid | undefined {
  * Why renewing an access token failed, when the provider did not refuse the grant itself
  * (5xx, timeout, malformed answer, refused client): nothing stored was changed.
  */
-export function tokenRenewalFailure(
-  error: OAuth2Error,
-  subject: { label: string; clientCredentials: boolean },
-): string {
+export function tokenRenewalFailure(error: OAuth2Error, subject: { label: string; clientCredentials: boolean }): string {
   return subject.clientCredentials
     ? `Could not get an access token for ${subject.label} from its token endpoint: ${error.message}. Nothing stored was changed; if this persists, check the service's client settings.`
     : `Could not refresh the access token of ${subject.label}: ${error.message}. The stored credential was kept; try again later.`;

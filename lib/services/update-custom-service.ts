@@ -113,7 +113,12 @@ export async function updateCustomService(
       actorId: actor.id,
       action: "service.updated",
       serviceId: row.id,
-      detail: { linkName: row.linkName, version: updated.version, revoked: connectionIds.length, secretChanged: secret !== undefined },
+      detail: {
+        linkName: row.linkName,
+        version: updated.version,
+        revoked: connectionIds.length,
+        secretChanged: secret !== undefined,
+      },
     });
     return connectionIds.length;
   });

@@ -22,7 +22,11 @@ const headersSchema = z
   .superRefine((headers, ctx) => {
     for (const [name, value] of Object.entries(headers)) {
       if (!HEADER_NAME.test(name)) {
-        ctx.addIssue({ code: "custom", path: [name], message: `The header name "${name.slice(0, 60)}" is not a valid HTTP header name` });
+        ctx.addIssue({
+          code: "custom",
+          path: [name],
+          message: `The header name "${name.slice(0, 60)}" is not a valid HTTP header name`,
+        });
       } else if (/[\r\n\0]/.test(value)) {
         ctx.addIssue({ code: "custom", path: [name], message: `The header "${name}" must not contain line breaks` });
       }

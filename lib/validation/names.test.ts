@@ -98,7 +98,7 @@ describe("suggestLinkName", () => {
     expect(suggestLinkName(displayName)).toBe(expected);
   });
 
-  it("returns \"\" or a link name the schema accepts, for any input", () => {
+  it('returns "" or a link name the schema accepts, for any input', () => {
     fc.assert(
       fc.property(fc.oneof(fc.string(), fc.string({ unit: "grapheme" }), fc.string({ unit: "binary" })), (displayName) => {
         const suggestion = suggestLinkName(displayName);

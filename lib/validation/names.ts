@@ -61,12 +61,10 @@ export function linkNameProblem(linkName: string): string | null {
  * "Connection Link Name" / "Service LinkName" (docs/product.md §3): never trimmed, because scripts
  * call it by its exact spelling; one message naming the first rule that failed.
  */
-export const linkNameSchema = z
-  .string({ error: requiredWhenMissing(linkNameMessages.required) })
-  .superRefine((linkName, ctx) => {
-    const problem = linkNameProblem(linkName);
-    if (problem !== null) ctx.addIssue({ code: "custom", message: problem });
-  });
+export const linkNameSchema = z.string({ error: requiredWhenMissing(linkNameMessages.required) }).superRefine((linkName, ctx) => {
+  const problem = linkNameProblem(linkName);
+  if (problem !== null) ctx.addIssue({ code: "custom", message: problem });
+});
 
 /**
  * A link name to prefill from a display name: diacritics dropped ("Café" → "cafe"),
@@ -75,7 +73,10 @@ export const linkNameSchema = z
  * any other result passes `linkNameSchema`.
  */
 export function suggestLinkName(displayName: string): string {
-  const folded = displayName.normalize("NFKD").replace(/\p{M}+/gu, "").toLowerCase();
+  const folded = displayName
+    .normalize("NFKD")
+    .replace(/\p{M}+/gu, "")
+    .toLowerCase();
   return folded
     .replace(/[^a-z0-9]+/g, "_")
     .replace(/^[^a-z]+/, "")

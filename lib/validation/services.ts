@@ -53,7 +53,10 @@ const requiredText = (label: string, max = 500) =>
 
 /** Client or consumer secret: write-only. Required on create; on update blank keeps the stored one. */
 const secretSchema = (label: string) =>
-  z.string({ error: `${label} is required` }).min(1, `${label} is required`).max(2000, `${label} can contain up to 2,000 characters`);
+  z
+    .string({ error: `${label} is required` })
+    .min(1, `${label} is required`)
+    .max(2000, `${label} can contain up to 2,000 characters`);
 const optionalSecret = (label: string) => z.preprocess(blankToUndefined, secretSchema(label).optional());
 
 /** "Actual Parameter": the name sent on the wire, a plain token (RFC 9110 §5.6.2), no spaces. */
@@ -157,12 +160,13 @@ function oauth1Fields(secret: z.ZodType<string | undefined>) {
 }
 
 /** The authorization code grant sends the user to the Authorize URL, so it needs one. */
-function requireAuthorizeUrl(
-  input: { authType: string; grantType?: string; authorizeUrl?: string },
-  ctx: z.RefinementCtx,
-): void {
+function requireAuthorizeUrl(input: { authType: string; grantType?: string; authorizeUrl?: string }, ctx: z.RefinementCtx): void {
   if (input.authType === "oauth2" && input.grantType === "authorization_code" && !input.authorizeUrl) {
-    ctx.addIssue({ code: "custom", path: ["authorizeUrl"], message: "Authorize URL is required for the Authorization Code grant" });
+    ctx.addIssue({
+      code: "custom",
+      path: ["authorizeUrl"],
+      message: "Authorize URL is required for the Authorization Code grant",
+    });
   }
 }
 
@@ -198,7 +202,13 @@ export type CreateServiceValues = z.output<typeof createServiceSchema>;
  */
 export const updateServiceSchema = z
   .discriminatedUnion("authType", [
-    z.object({ id: z.uuid(), ...names, linkName: linkNameSchema.optional(), authType: z.literal("api_key"), params: apiKeyParamsSchema }),
+    z.object({
+      id: z.uuid(),
+      ...names,
+      linkName: linkNameSchema.optional(),
+      authType: z.literal("api_key"),
+      params: apiKeyParamsSchema,
+    }),
     z.object({ id: z.uuid(), ...names, linkName: linkNameSchema.optional(), authType: z.literal("basic") }),
     z.object({
       id: z.uuid(),

@@ -3,17 +3,12 @@ import postgres from "postgres";
 import { migrateDatabase, openDatabase, type DatabaseHandle, type DatabaseTarget } from "@/db/client";
 
 /** Integration tests run on embedded PGlite always, and on real Postgres when DATABASE_URL is set. */
-export const databaseKinds: Array<DatabaseTarget["kind"]> = process.env.DATABASE_URL
-  ? ["pglite", "postgres"]
-  : ["pglite"];
+export const databaseKinds: Array<DatabaseTarget["kind"]> = process.env.DATABASE_URL ? ["pglite", "postgres"] : ["pglite"];
 
 export type TestDatabase = DatabaseHandle & { target: DatabaseTarget; drop(): Promise<void> };
 
 /** A fresh, empty database of the given kind: in-memory PGlite, or a throwaway Postgres database. */
-export async function createTestDatabase(
-  kind: DatabaseTarget["kind"],
-  opts: { migrate?: boolean } = {},
-): Promise<TestDatabase> {
+export async function createTestDatabase(kind: DatabaseTarget["kind"], opts: { migrate?: boolean } = {}): Promise<TestDatabase> {
   let target: DatabaseTarget;
   let dropDatabase = async () => {};
   if (kind === "postgres") {

@@ -36,7 +36,10 @@ export type DemoPeople = { ada: Actor; bob: Actor; eve: Actor };
 export async function seedPeople(db: Db): Promise<DemoPeople> {
   await seedDemo(db);
   const actor = async (email: string) => {
-    const [row] = await db.select({ id: users.id }).from(users).where(eq(sql`lower(${users.email})`, email));
+    const [row] = await db
+      .select({ id: users.id })
+      .from(users)
+      .where(eq(sql`lower(${users.email})`, email));
     const a = await loadActor(db, row.id);
     if (!a) throw new Error(`no actor ${email}`);
     return a;
@@ -84,10 +87,7 @@ export async function addCredential(
 
 /** The organization's OAuth client (or OAuth 1 consumer) for a catalogue service, as an admin would set it. */
 export async function setOrgClient(db: Db, orgId: string, serviceLinkName: string, clientId: string, clientSecret: string) {
-  const [row] = await db
-    .insert(serviceApps)
-    .values({ orgId, serviceLinkName, clientId, secretSealed: "" })
-    .returning();
+  const [row] = await db.insert(serviceApps).values({ orgId, serviceLinkName, clientId, secretSealed: "" }).returning();
   await db
     .update(serviceApps)
     .set({ secretSealed: sealJson("serviceApp", { id: row.id, orgId }, clientSecret) })
@@ -108,7 +108,12 @@ export async function idpTokens(
 ): Promise<TokenSet> {
   const pkce = createPkce();
   const state = randomState();
-  const endpoints = { issuer: idp.issuer, authorizeUrl: idp.endpoints.authorization, tokenUrl: idp.endpoints.token, tokenAuthMethod: "client_secret_basic" as const };
+  const endpoints = {
+    issuer: idp.issuer,
+    authorizeUrl: idp.endpoints.authorization,
+    tokenUrl: idp.endpoints.token,
+    tokenAuthMethod: "client_secret_basic" as const,
+  };
   const url = buildAuthorizationUrl({
     endpoints,
     client,

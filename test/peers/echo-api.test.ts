@@ -15,7 +15,8 @@ async function introspectionServer(activeToken: string) {
     for await (const chunk of request) body += chunk;
     seen.push({ authorization: request.headers.authorization, body });
     const token = new URLSearchParams(body).get("token");
-    const answer = token === activeToken ? { active: true, sub: "user-1", scope: "read write", client_id: "app" } : { active: false };
+    const answer =
+      token === activeToken ? { active: true, sub: "user-1", scope: "read write", client_id: "app" } : { active: false };
     response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(answer));
   });
   running.push(server);
@@ -31,7 +32,12 @@ describe("echo API peer", () => {
       headers: { "content-type": "application/x-www-form-urlencoded", "X-Thing": "v" },
       body: "k=1&k=2&m=%21",
     }).then((response) => response.json());
-    expect(form).toMatchObject({ method: "POST", path: "/a/b", query: { x: ["1", "2"], y: "3" }, form: { k: ["1", "2"], m: "!" } });
+    expect(form).toMatchObject({
+      method: "POST",
+      path: "/a/b",
+      query: { x: ["1", "2"], y: "3" },
+      form: { k: ["1", "2"], m: "!" },
+    });
     expect(form.headers["x-thing"]).toBe("v");
     const json = await fetch(`${api.url}/`, { method: "PUT", headers: { "content-type": "application/json" }, body: '{"a":1}' });
     expect(await json.json()).toMatchObject({ json: { a: 1 }, body: '{"a":1}', form: null });
@@ -61,6 +67,9 @@ describe("echo API peer", () => {
     expect(viaQuery.status).toBe(200);
 
     const basic = Buffer.from("rs%3A1:s%20e%2Fcret").toString("base64");
-    expect(introspection.seen[0]).toEqual({ authorization: `Basic ${basic}`, body: "token=bad-token&token_type_hint=access_token" });
+    expect(introspection.seen[0]).toEqual({
+      authorization: `Basic ${basic}`,
+      body: "token=bad-token&token_type_hint=access_token",
+    });
   });
 });

@@ -103,7 +103,9 @@ function bearerToken(record: EchoRecord): string | null {
 
 async function introspect(token: string, endpoint: NonNullable<EchoApiOptions["introspect"]>): Promise<Record<string, unknown>> {
   // RFC 6749 §2.3.1: id and secret are form-encoded before Basic encoding.
-  const basic = Buffer.from(`${encodeURIComponent(endpoint.clientId)}:${encodeURIComponent(endpoint.clientSecret)}`).toString("base64");
+  const basic = Buffer.from(`${encodeURIComponent(endpoint.clientId)}:${encodeURIComponent(endpoint.clientSecret)}`).toString(
+    "base64",
+  );
   const answer = await fetch(endpoint.url, {
     method: "POST",
     headers: { authorization: `Basic ${basic}`, "content-type": "application/x-www-form-urlencoded", accept: "application/json" },

@@ -162,10 +162,7 @@ export async function startIdp(opts: StartIdpOptions): Promise<Idp> {
       claims: async () => ({ sub, email: `${sub}@idp.test`, email_verified: true, name: sub }),
     }),
     // A small, predictable error page (the default one is styled HTML).
-    renderError: async (
-      ctx: { type: string; body: string },
-      out: Record<string, string>,
-    ) => {
+    renderError: async (ctx: { type: string; body: string }, out: Record<string, string>) => {
       ctx.type = "html";
       ctx.body = `<!doctype html><title>oops</title><h1>${escapeHtml(out.error ?? "error")}</h1><p>${escapeHtml(
         out.error_description ?? "",
@@ -392,5 +389,8 @@ function parseForm(html: string, base: URL): { action: URL; fields: Map<string, 
 }
 
 function stripTags(html: string): string {
-  return html.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim();
+  return html
+    .replace(/<[^>]+>/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
 }

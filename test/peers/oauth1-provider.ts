@@ -205,7 +205,8 @@ export async function startOAuth1Provider(opts: OAuth1ProviderOptions = {}): Pro
     ];
     const used = sources.filter(([, p]) => p.length > 0);
     if (used.length === 0) throw new Reject(401, "Missing OAuth protocol parameters");
-    if (used.length > 1) throw new Reject(400, `OAuth parameters found in more than one place (${used.map(([s]) => s).join(", ")})`);
+    if (used.length > 1)
+      throw new Reject(400, `OAuth parameters found in more than one place (${used.map(([s]) => s).join(", ")})`);
     const oauth = new Map<string, string>();
     for (const [k, v] of used[0][1]) {
       if (oauth.has(k)) throw new Reject(400, `Duplicated protocol parameter ${k}`);
@@ -263,11 +264,7 @@ export async function startOAuth1Provider(opts: OAuth1ProviderOptions = {}): Pro
           .digest("base64");
       },
     });
-    const expected = lib.getSignature(
-      { url: baseUrl, method, data },
-      tokenSecret,
-      oauthData as unknown as OAuth.Data,
-    );
+    const expected = lib.getSignature({ url: baseUrl, method, data }, tokenSecret, oauthData as unknown as OAuth.Data);
     if (!sameSecret(expected, signature)) throw new Reject(401, "Invalid signature");
 
     if (nonce !== undefined) {
@@ -329,7 +326,8 @@ export async function startOAuth1Provider(opts: OAuth1ProviderOptions = {}): Pro
 
     if (path === "/oauth/authorize" && method === "GET") {
       const token = url.searchParams.get("oauth_token") ?? "";
-      if (!requestTokens.has(token)) return send(res, 400, "text/html; charset=utf-8", "<h1>Unknown or expired request token</h1>");
+      if (!requestTokens.has(token))
+        return send(res, 400, "text/html; charset=utf-8", "<h1>Unknown or expired request token</h1>");
       return send(res, 200, "text/html; charset=utf-8", authorizePage(token));
     }
 
@@ -371,7 +369,12 @@ export async function startOAuth1Provider(opts: OAuth1ProviderOptions = {}): Pro
         res,
         200,
         "application/x-www-form-urlencoded",
-        toForm({ oauth_token: access, oauth_token_secret: secret, user_id: pending.user.id, screen_name: pending.user.screenName }),
+        toForm({
+          oauth_token: access,
+          oauth_token_secret: secret,
+          user_id: pending.user.id,
+          screen_name: pending.user.screenName,
+        }),
       );
     }
 

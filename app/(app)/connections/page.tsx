@@ -36,11 +36,20 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
         <LinkButton href="/connections/new">Add Connection</LinkButton>
       </div>
       <section aria-labelledby="own-heading" className="space-y-3">
-        <h2 id="own-heading" className="text-lg font-semibold">Own Connections</h2>
-        <ConnectionsTable tab="own" data={own} caption="Own Connections" emptyText="You have not created any connections yet. Use Add Connection to start." />
+        <h2 id="own-heading" className="text-lg font-semibold">
+          Own Connections
+        </h2>
+        <ConnectionsTable
+          tab="own"
+          data={own}
+          caption="Own Connections"
+          emptyText="You have not created any connections yet. Use Add Connection to start."
+        />
       </section>
       <section aria-labelledby="shared-heading" className="space-y-3">
-        <h2 id="shared-heading" className="text-lg font-semibold">Shared Connections</h2>
+        <h2 id="shared-heading" className="text-lg font-semibold">
+          Shared Connections
+        </h2>
         <ConnectionsTable
           tab="shared"
           data={shared}
@@ -50,9 +59,12 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
       </section>
       {available.total > 0 ? (
         <section aria-labelledby="available-heading" className="space-y-3">
-          <h2 id="available-heading" className="text-lg font-semibold">Waiting for your authorization</h2>
+          <h2 id="available-heading" className="text-lg font-semibold">
+            Waiting for your authorization
+          </h2>
           <p className="text-sm text-slate-600">
-            Shared by people in your organization: Authorize one with your own account to use it; it then moves to Shared Connections.
+            Shared by people in your organization: Authorize one with your own account to use it; it then moves to Shared
+            Connections.
           </p>
           <ConnectionsTable tab="available" data={available} caption="Waiting for your authorization" emptyText="" />
         </section>

@@ -11,7 +11,8 @@ export default async function ConsolePage() {
       <div>
         <h1 className="text-2xl font-semibold">Script console</h1>
         <p className="mt-1 text-sm text-slate-600">
-          Run Deluge <code>invokeurl</code> tasks through your connections, as a script would, and see what <code>info</code> prints.
+          Run Deluge <code>invokeurl</code> tasks through your connections, as a script would, and see what <code>info</code>{" "}
+          prints.
         </p>
       </div>
       <ScriptConsole />

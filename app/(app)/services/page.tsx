@@ -18,10 +18,7 @@ export default async function ServicesPage() {
           The default services of this deployment and the custom services of {actor.orgName}. Pick one to create a connection.
         </p>
       </div>
-      <ServicePicker
-        services={services}
-        custom={custom}
-      />
+      <ServicePicker services={services} custom={custom} />
     </div>
   );
 }

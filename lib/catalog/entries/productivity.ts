@@ -81,7 +81,11 @@ export const productivityEntries: CatalogEntryInput[] = [
         { name: "data.records:read", description: "See the data in records", default: true },
         { name: "data.records:write", description: "Create, edit, and delete records", default: false },
         { name: "schema.bases:read", description: "See the structure of a base, like table names or field types", default: true },
-        { name: "schema.bases:write", description: "Edit the structure of a base, like adding new fields or tables", default: false },
+        {
+          name: "schema.bases:write",
+          description: "Edit the structure of a base, like adding new fields or tables",
+          default: false,
+        },
         { name: "data.recordComments:read", description: "See comments in records", default: false },
         { name: "data.recordComments:write", description: "Create, edit, and delete record comments", default: false },
         { name: "webhook:manage", description: "View, create, delete webhooks for a base", default: false },

@@ -38,41 +38,67 @@ export default async function ConnectionSummaryPage({
   const snippets = connectionSnippets({
     appUrl: env().APP_URL,
     linkName: summary.linkName,
-    exampleUrl: exampleUrlFor({ baseUrl: summary.service.baseUrl, verifyPath: entry?.verify?.method === "GET" ? entry.verify.path : undefined }),
+    exampleUrl: exampleUrlFor({
+      baseUrl: summary.service.baseUrl,
+      verifyPath: entry?.verify?.method === "GET" ? entry.verify.path : undefined,
+    }),
   });
   const rows: Array<[string, React.ReactNode]> = [
     ["Service", summary.service.name],
     ["Authentication type", authTypeLabels[summary.service.authType]],
     ["Connection Name", summary.name],
-    ["Connection Link Name", <code key="l" className="font-mono">{summary.linkName}</code>],
+    [
+      "Connection Link Name",
+      <code key="l" className="font-mono">
+        {summary.linkName}
+      </code>,
+    ],
     ["Status", <StatusBadge key="s" status={summary.status} />],
     ["Scopes requested", summary.scopes.length ? summary.scopes.join(", ") : "—"],
     ["Scopes granted", summary.grantedScopes.length ? summary.grantedScopes.join(", ") : "—"],
     ["Owner", `${summary.owner.name} (${summary.owner.email})`],
-    ["use credentials of login user", summary.useLoginUserCredentials ? `Yes (${summary.sharedAuthorizedCount} other user${summary.sharedAuthorizedCount === 1 ? "" : "s"} authorized)` : "No"],
+    [
+      "use credentials of login user",
+      summary.useLoginUserCredentials
+        ? `Yes (${summary.sharedAuthorizedCount} other user${summary.sharedAuthorizedCount === 1 ? "" : "s"} authorized)`
+        : "No",
+    ],
     ["Created", <LocalTime key="c" iso={summary.createdAt} />],
-    ["Authorized", summary.authorizedAt && summary.status !== "not_connected" ? <LocalTime key="a" iso={summary.authorizedAt} /> : "—"],
+    [
+      "Authorized",
+      summary.authorizedAt && summary.status !== "not_connected" ? <LocalTime key="a" iso={summary.authorizedAt} /> : "—",
+    ],
     ["Access token expires", summary.expiresAt ? <LocalTime key="e" iso={summary.expiresAt} /> : "—"],
     ["Last used", summary.lastUsedAt ? <LocalTime key="u" iso={summary.lastUsedAt} /> : "Never"],
   ];
   return (
     <div className="space-y-8">
       <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
-        <Link href="/connections" className="hover:underline">Connections</Link> / {summary.name}
+        <Link href="/connections" className="hover:underline">
+          Connections
+        </Link>{" "}
+        / {summary.name}
       </nav>
       {flash.connected ? (
-        <p role="status" className="rounded-md border border-green-200 bg-green-50 px-3 py-2 text-sm text-green-800">Authorization complete.</p>
+        <p role="status" className="rounded-md border border-green-200 bg-green-50 px-3 py-2 text-sm text-green-800">
+          Authorization complete.
+        </p>
       ) : null}
       {flash.error ? (
-        <p role="status" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-700">{flash.error}</p>
+        <p role="status" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-700">
+          {flash.error}
+        </p>
       ) : null}
       {summary.status === "needs_reauth" ? (
         <p role="status" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-800">
-          {summary.service.name} refused to refresh the access token. {summary.isOwner ? "Connect" : "Authorize"} again to keep using this connection.
+          {summary.service.name} refused to refresh the access token. {summary.isOwner ? "Connect" : "Authorize"} again to keep
+          using this connection.
         </p>
       ) : null}
       {summary.notConfigured ? (
-        <p role="status" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-800">{summary.service.name}: Not configured by your admin</p>
+        <p role="status" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-800">
+          {summary.service.name}: Not configured by your admin
+        </p>
       ) : null}
       <div className="flex flex-wrap items-start justify-between gap-4">
         <div>
@@ -94,7 +120,9 @@ export default async function ConnectionSummaryPage({
       </div>
 
       <section aria-labelledby="summary-heading" className="rounded-xl border border-slate-200 bg-white">
-        <h2 id="summary-heading" className="sr-only">Connection summary</h2>
+        <h2 id="summary-heading" className="sr-only">
+          Connection summary
+        </h2>
         <dl className="divide-y divide-slate-100">
           {rows.map(([label, value]) => (
             <div key={label} className="grid grid-cols-3 gap-4 px-5 py-2.5 text-sm">
@@ -106,7 +134,9 @@ export default async function ConnectionSummaryPage({
       </section>
 
       <section aria-labelledby="usage-heading" className="space-y-4">
-        <h2 id="usage-heading" className="text-lg font-semibold">How to use it</h2>
+        <h2 id="usage-heading" className="text-lg font-semibold">
+          How to use it
+        </h2>
         {(
           [
             ["Deluge", snippets.deluge, "Copy Deluge snippet"],
@@ -125,13 +155,22 @@ export default async function ConnectionSummaryPage({
           </figure>
         ))}
         <p className="text-sm text-slate-600">
-          Run the Deluge snippet in the <Link href="/console" className="text-brand-700 hover:underline">Script console</Link>. curl and the SDK need a{" "}
-          <Link href="/settings/tokens" className="text-brand-700 hover:underline">personal access token</Link> in <code>CONNECTIONS_TOKEN</code>.
+          Run the Deluge snippet in the{" "}
+          <Link href="/console" className="text-brand-700 hover:underline">
+            Script console
+          </Link>
+          . curl and the SDK need a{" "}
+          <Link href="/settings/tokens" className="text-brand-700 hover:underline">
+            personal access token
+          </Link>{" "}
+          in <code>CONNECTIONS_TOKEN</code>.
         </p>
       </section>
 
       <section aria-labelledby="activity-heading" className="space-y-3">
-        <h2 id="activity-heading" className="text-lg font-semibold">Recent activity</h2>
+        <h2 id="activity-heading" className="text-lg font-semibold">
+          Recent activity
+        </h2>
         {events.length === 0 ? (
           <p className="text-sm text-slate-600">No activity yet.</p>
         ) : (

@@ -13,13 +13,13 @@ export default async function PickServicePage() {
   return (
     <div className="space-y-6">
       <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
-        <Link href="/connections" className="hover:underline">Connections</Link> / Add Connection
+        <Link href="/connections" className="hover:underline">
+          Connections
+        </Link>{" "}
+        / Add Connection
       </nav>
       <h1 className="text-2xl font-semibold">Pick your Service</h1>
-      <ServicePicker
-        services={services}
-        custom={custom}
-      />
+      <ServicePicker services={services} custom={custom} />
     </div>
   );
 }

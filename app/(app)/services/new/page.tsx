@@ -12,8 +12,14 @@ export default async function NewServicePage() {
   return (
     <div className="max-w-2xl space-y-6">
       <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
-        <Link href="/connections" className="hover:underline">Connections</Link> /{" "}
-        <Link href="/connections/new" className="hover:underline">Pick your Service</Link> / Create Your Own
+        <Link href="/connections" className="hover:underline">
+          Connections
+        </Link>{" "}
+        /{" "}
+        <Link href="/connections/new" className="hover:underline">
+          Pick your Service
+        </Link>{" "}
+        / Create Your Own
       </nav>
       <div>
         <h1 className="text-2xl font-semibold">Create Your Own</h1>

@@ -19,9 +19,15 @@ export default async function MembersPage() {
         <caption className="sr-only">Members of {actor.orgName}</caption>
         <thead className="bg-slate-50 text-left text-slate-600">
           <tr>
-            <th scope="col" className="px-4 py-2 font-medium">Name</th>
-            <th scope="col" className="px-4 py-2 font-medium">Email</th>
-            <th scope="col" className="px-4 py-2 font-medium">Role</th>
+            <th scope="col" className="px-4 py-2 font-medium">
+              Name
+            </th>
+            <th scope="col" className="px-4 py-2 font-medium">
+              Email
+            </th>
+            <th scope="col" className="px-4 py-2 font-medium">
+              Role
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -36,7 +42,9 @@ export default async function MembersPage() {
       </table>
       {actor.role === "admin" ? (
         <section aria-labelledby="add-member-heading" className="max-w-md rounded-lg border border-slate-200 bg-white p-6">
-          <h2 id="add-member-heading" className="text-lg font-semibold">Add member</h2>
+          <h2 id="add-member-heading" className="text-lg font-semibold">
+            Add member
+          </h2>
           <AddMemberForm />
         </section>
       ) : (

@@ -31,11 +31,21 @@ export default async function OAuthAppsPage() {
         <caption className="sr-only">OAuth apps of default services</caption>
         <thead className="bg-slate-50 text-left text-slate-600">
           <tr>
-            <th scope="col" className="px-4 py-2 font-medium">Service</th>
-            <th scope="col" className="px-4 py-2 font-medium">Type</th>
-            <th scope="col" className="px-4 py-2 font-medium">Client ID</th>
-            <th scope="col" className="px-4 py-2 font-medium">Status</th>
-            <th scope="col" className="px-4 py-2 font-medium"><span className="sr-only">Actions</span></th>
+            <th scope="col" className="px-4 py-2 font-medium">
+              Service
+            </th>
+            <th scope="col" className="px-4 py-2 font-medium">
+              Type
+            </th>
+            <th scope="col" className="px-4 py-2 font-medium">
+              Client ID
+            </th>
+            <th scope="col" className="px-4 py-2 font-medium">
+              Status
+            </th>
+            <th scope="col" className="px-4 py-2 font-medium">
+              <span className="sr-only">Actions</span>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -54,7 +64,11 @@ export default async function OAuthAppsPage() {
                 <td className="px-4 py-2">{app ? "Configured (secret set)" : "Not configured"}</td>
                 <td className="px-4 py-2 text-right">
                   {isAdmin ? (
-                    <ServiceAppConfigure service={{ linkName: s.linkName, name: s.name }} current={app ? { clientId: app.clientId } : undefined} callbackUrl={redirectUri()} />
+                    <ServiceAppConfigure
+                      service={{ linkName: s.linkName, name: s.name }}
+                      current={app ? { clientId: app.clientId } : undefined}
+                      callbackUrl={redirectUri()}
+                    />
                   ) : null}
                 </td>
               </tr>

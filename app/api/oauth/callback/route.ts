@@ -11,7 +11,10 @@ export async function GET(request: NextRequest) {
   const origin = env().APP_URL;
   const actor = await sessionActor(request);
   if (!actor) {
-    return consentResultPage({ ok: false, message: "Your session has ended. Sign in and start the authorization again." }, origin);
+    return consentResultPage(
+      { ok: false, message: "Your session has ended. Sign in and start the authorization again." },
+      origin,
+    );
   }
   // The URL as the provider sent it, on our public origin (a proxy in front may rewrite the host).
   const callbackUrl = new URL(`${origin}/api/oauth/callback${request.nextUrl.search}`);
@@ -21,7 +24,10 @@ export async function GET(request: NextRequest) {
       browserBinding: request.cookies.get(BINDING_COOKIE)?.value,
     });
     if (mode === "redirect") return NextResponse.redirect(new URL(`/connections/${connectionId}?connected=1`, origin), 303);
-    return consentResultPage({ ok: true, connectionId, message: "The connection is authorized. You can close this window." }, origin);
+    return consentResultPage(
+      { ok: true, connectionId, message: "The connection is authorized. You can close this window." },
+      origin,
+    );
   } catch (error) {
     const failure = error instanceof AuthorizationFailed ? error : undefined;
     if (!failure) console.error("[connections] oauth callback failed:", error instanceof Error ? error.name : "error");

@@ -13,7 +13,8 @@ export async function GET(request: NextRequest) {
   const mode = request.nextUrl.searchParams.get("mode") === "redirect" ? "redirect" : "popup";
   const origin = env().APP_URL;
   const actor = await sessionActor(request);
-  if (!actor) return NextResponse.redirect(new URL(`/sign-in?callbackUrl=/connections/${encodeURIComponent(connectionId)}`, origin));
+  if (!actor)
+    return NextResponse.redirect(new URL(`/sign-in?callbackUrl=/connections/${encodeURIComponent(connectionId)}`, origin));
   const binding = request.cookies.get(BINDING_COOKIE)?.value || newBinding();
   try {
     const { redirectTo } = await startAuthorization(await getDb(), actor, { connectionId, browserBinding: binding, mode });
@@ -22,7 +23,8 @@ export async function GET(request: NextRequest) {
     return response;
   } catch (error) {
     const message = error instanceof DomainError ? error.message : "Could not start the authorization. Try again.";
-    if (!(error instanceof DomainError)) console.error("[connections] oauth start failed:", error instanceof Error ? error.name : "error");
+    if (!(error instanceof DomainError))
+      console.error("[connections] oauth start failed:", error instanceof Error ? error.name : "error");
     if (mode === "redirect") {
       const back = new URL(`/connections/${encodeURIComponent(connectionId)}`, origin);
       back.searchParams.set("error", message);

@@ -20,8 +20,14 @@ export default async function EditConnectionPage({ params }: { params: Promise<{
   return (
     <div className="max-w-2xl space-y-6">
       <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
-        <Link href="/connections" className="hover:underline">Connections</Link> /{" "}
-        <Link href={`/connections/${summary.id}`} className="hover:underline">{summary.name}</Link> / Edit
+        <Link href="/connections" className="hover:underline">
+          Connections
+        </Link>{" "}
+        /{" "}
+        <Link href={`/connections/${summary.id}`} className="hover:underline">
+          {summary.name}
+        </Link>{" "}
+        / Edit
       </nav>
       <h1 className="text-2xl font-semibold">Edit connection</h1>
       <div className="rounded-xl border border-slate-200 bg-white p-6">

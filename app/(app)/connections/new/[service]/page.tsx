@@ -30,8 +30,14 @@ export default async function ConnectionDetailsPage({ params }: { params: Promis
   return (
     <div className="max-w-2xl space-y-6">
       <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
-        <Link href="/connections" className="hover:underline">Connections</Link> /{" "}
-        <Link href="/connections/new" className="hover:underline">Pick your Service</Link> / {def.name}
+        <Link href="/connections" className="hover:underline">
+          Connections
+        </Link>{" "}
+        /{" "}
+        <Link href="/connections/new" className="hover:underline">
+          Pick your Service
+        </Link>{" "}
+        / {def.name}
       </nav>
       <div className="flex items-center gap-3">
         <ServiceIcon icon={def.icon} color={def.color} />
@@ -40,8 +46,12 @@ export default async function ConnectionDetailsPage({ params }: { params: Promis
             {def.name} · {authTypeLabels[def.authType]}
             {def.createdBy === actor.id ? (
               <>
-                {" "}·{" "}
-                <Link href={`/services/${def.ref.kind === "custom" ? def.ref.id : ""}/edit`} className="font-medium text-brand-700 hover:underline">
+                {" "}
+                ·{" "}
+                <Link
+                  href={`/services/${def.ref.kind === "custom" ? def.ref.id : ""}/edit`}
+                  className="font-medium text-brand-700 hover:underline"
+                >
                   Edit service
                 </Link>
               </>

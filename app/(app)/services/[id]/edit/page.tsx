@@ -25,8 +25,12 @@ export default async function EditServicePage({ params }: { params: Promise<{ id
       return (
         <div className="max-w-2xl space-y-4">
           <h1 className="text-2xl font-semibold">Edit service</h1>
-          <p role="alert" className="text-sm text-slate-700">{error.message}.</p>
-          <Link href="/connections/new" className="text-sm font-medium text-brand-700 hover:underline">Back to Pick your Service</Link>
+          <p role="alert" className="text-sm text-slate-700">
+            {error.message}.
+          </p>
+          <Link href="/connections/new" className="text-sm font-medium text-brand-700 hover:underline">
+            Back to Pick your Service
+          </Link>
         </div>
       );
     }
@@ -35,8 +39,14 @@ export default async function EditServicePage({ params }: { params: Promise<{ id
   return (
     <div className="max-w-2xl space-y-6">
       <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
-        <Link href="/connections" className="hover:underline">Connections</Link> /{" "}
-        <Link href="/connections/new" className="hover:underline">Pick your Service</Link> / {dto.name}
+        <Link href="/connections" className="hover:underline">
+          Connections
+        </Link>{" "}
+        /{" "}
+        <Link href="/connections/new" className="hover:underline">
+          Pick your Service
+        </Link>{" "}
+        / {dto.name}
       </nav>
       <div>
         <h1 className="text-2xl font-semibold">Edit service</h1>
