@@ -156,11 +156,11 @@ export default async function ConnectionSummaryPage({
         ))}
         <p className="text-sm text-slate-600">
           Run the Deluge snippet in the{" "}
-          <Link href="/console" className="text-brand-700 hover:underline">
+          <Link href="/console" className="text-brand-700 underline">
             Script console
           </Link>
           . curl and the SDK need a{" "}
-          <Link href="/settings/tokens" className="text-brand-700 hover:underline">
+          <Link href="/settings/tokens" className="text-brand-700 underline">
             personal access token
           </Link>{" "}
           in <code>CONNECTIONS_TOKEN</code>.

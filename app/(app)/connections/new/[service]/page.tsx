@@ -50,7 +50,7 @@ export default async function ConnectionDetailsPage({ params }: { params: Promis
                 ·{" "}
                 <Link
                   href={`/services/${def.ref.kind === "custom" ? def.ref.id : ""}/edit`}
-                  className="font-medium text-brand-700 hover:underline"
+                  className="font-medium text-brand-700 underline"
                 >
                   Edit service
                 </Link>

@@ -28,7 +28,7 @@ export default async function EditServicePage({ params }: { params: Promise<{ id
           <p role="alert" className="text-sm text-slate-700">
             {error.message}.
           </p>
-          <Link href="/connections/new" className="text-sm font-medium text-brand-700 hover:underline">
+          <Link href="/connections/new" className="text-sm font-medium text-brand-700 underline">
             Back to Pick your Service
           </Link>
         </div>
