@@ -13,10 +13,13 @@ export function ServiceAppConfigure({
   service,
   current,
   callbackUrl,
+  clientCredentials,
 }: {
   service: { linkName: string; name: string };
-  current?: { clientId: string };
-  callbackUrl: string;
+  current?: { clientId: string; membersMayConnect: boolean };
+  /** The service's own redirect URI; none for the client credentials grant. */
+  callbackUrl?: string;
+  clientCredentials: boolean;
 }) {
   const router = useRouter();
   const [open, setOpen] = useState(false);
@@ -32,6 +35,7 @@ export function ServiceAppConfigure({
       serviceLinkName: service.linkName,
       clientId: String(data.get("clientId") ?? ""),
       clientSecret: String(data.get("clientSecret") ?? ""),
+      membersMayConnect: clientCredentials && data.get("membersMayConnect") === "on",
     });
     setPending(false);
     if (!result.ok) {
@@ -56,10 +60,12 @@ export function ServiceAppConfigure({
         description="The OAuth client your organization registered with the service."
       >
         <form onSubmit={submit} className="space-y-4" noValidate>
-          <div className="space-y-1 text-sm">
-            <p className="font-medium text-slate-800">Callback URL to register</p>
-            <code className="block rounded bg-slate-100 px-2 py-1 text-xs break-all">{callbackUrl}</code>
-          </div>
+          {callbackUrl ? (
+            <div className="space-y-1 text-sm">
+              <p className="font-medium text-slate-800">Callback URL to register</p>
+              <code className="block rounded bg-slate-100 px-2 py-1 text-xs break-all">{callbackUrl}</code>
+            </div>
+          ) : null}
           <TextField
             name="clientId"
             label="Client ID"
@@ -76,6 +82,26 @@ export function ServiceAppConfigure({
             hint={current ? "A secret is set. Leave blank to keep it." : undefined}
             error={fieldErrors.clientSecret?.[0]}
           />
+          {clientCredentials ? (
+            <div className="flex items-start gap-2">
+              <input
+                id={`members-may-connect-${service.linkName}`}
+                name="membersMayConnect"
+                type="checkbox"
+                defaultChecked={current?.membersMayConnect ?? false}
+                className="mt-1"
+                aria-describedby={`members-may-connect-${service.linkName}-hint`}
+              />
+              <div>
+                <label htmlFor={`members-may-connect-${service.linkName}`} className="text-sm font-medium text-slate-800">
+                  Members may connect with this app
+                </label>
+                <p id={`members-may-connect-${service.linkName}-hint`} className="text-xs text-slate-600">
+                  A client credentials token acts as the organization itself. Unchecked, only admins can connect it.
+                </p>
+              </div>
+            </div>
+          ) : null}
           <FormError message={error} />
           <div className="flex justify-end gap-2">
             <Button variant="secondary" onClick={() => setOpen(false)} disabled={pending}>

@@ -29,6 +29,7 @@ describe.each(databaseKinds)("database on %s", (kind) => {
     expect(tables).toEqual([
       "access_tokens",
       "audit_events",
+      "call_log",
       "connections",
       "credentials",
       "oauth_transactions",

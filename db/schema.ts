@@ -20,6 +20,8 @@ export const roleEnum = pgEnum("role", ["admin", "member"]);
 export const authTypeEnum = pgEnum("auth_type", ["api_key", "basic", "oauth1", "oauth2"]);
 export const credentialStatusEnum = pgEnum("credential_status", ["connected", "needs_reauth", "revoked"]);
 export const scopeDelimiterEnum = pgEnum("scope_delimiter", ["comma", "space", "plus"]);
+/** "Who can use it" of a connection that runs with its owner's credential (docs/product.md §5). */
+export const connectionAccessEnum = pgEnum("connection_access", ["owner", "organization"]);
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
@@ -82,6 +84,10 @@ export const serviceApps = pgTable(
     serviceLinkName: text("service_link_name").notNull(),
     clientId: text("client_id").notNull(),
     secretSealed: text("secret_sealed").notNull(),
+    /** Client credentials apps: whether members may connect with the organization's client (docs/product.md §5). */
+    membersMayConnect: boolean("members_may_connect").notNull().default(false),
+    /** Bumped on every change: a consent flow started before it is refused. */
+    version: integer("version").notNull().default(1),
     updatedBy: uuid("updated_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -107,6 +113,8 @@ export const connections = pgTable(
     scopes: jsonb("scopes").$type<string[]>().notNull().default([]),
     scopeDelimiter: scopeDelimiterEnum("scope_delimiter").notNull().default("comma"),
     useLoginUserCredentials: boolean("use_login_user_credentials").notNull().default(false),
+    /** Who may call it when it runs with the owner's credential; ignored when use_login_user_credentials. */
+    access: connectionAccessEnum("access").notNull().default("owner"),
     lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -173,6 +181,10 @@ export const oauthTransactions = pgTable(
     /** PKCE verifier (OAuth 2) or request token secret (OAuth 1), sealed. */
     secretSealed: text("secret_sealed").notNull(),
     expectedIssuer: text("expected_issuer"),
+    /** The service the flow is for (catalogue or custom link name): the callback path must name it. */
+    serviceLinkName: text("service_link_name").notNull().default(""),
+    /** The service's (or its OAuth app's) version when the flow started: an edit since refuses the callback. */
+    serviceVersion: integer("service_version").notNull().default(0),
     requestedScopes: jsonb("requested_scopes").$type<string[]>().notNull().default([]),
     returnTo: text("return_to"),
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
@@ -198,6 +210,10 @@ export const accessTokens = pgTable(
     displayPrefix: text("display_prefix").notNull(),
     lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    /** Null: never expires. */
+    expiresAt: timestamp("expires_at", { withTimezone: true }),
+    /** Null: every connection the user may call; else only these connection ids. */
+    connectionIds: jsonb("connection_ids").$type<string[]>(),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("access_tokens_hash_key").on(t.tokenHash), index("access_tokens_user_idx").on(t.userId)],
@@ -222,5 +238,41 @@ export const auditEvents = pgTable(
   (t) => [
     index("audit_events_connection_idx").on(t.orgId, t.connectionId, t.createdAt),
     index("audit_events_service_idx").on(t.orgId, t.serviceId, t.createdAt),
+  ],
+);
+
+/**
+ * One row per call through a connection (docs/product.md §10): who called, what (method,
+ * host, path with the credential's own query values masked; never headers or bodies), the
+ * answer's status or our error code, and where the time went. Written in batches.
+ */
+export const callLog = pgTable(
+  "call_log",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    connectionId: uuid("connection_id")
+      .notNull()
+      .references(() => connections.id, { onDelete: "cascade" }),
+    /** Whose credential the call used. */
+    credentialUserId: uuid("credential_user_id"),
+    callerId: uuid("caller_id").references(() => users.id, { onDelete: "set null" }),
+    method: text("method").notNull(),
+    host: text("host").notNull(),
+    path: text("path").notNull(),
+    /** The upstream status; null when the call failed before or without an answer. */
+    status: integer("status"),
+    /** Our error code when the app answered instead of the upstream. */
+    errorCode: text("error_code"),
+    appMs: integer("app_ms").notNull(),
+    upstreamMs: integer("upstream_ms"),
+    responseBytes: integer("response_bytes").notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("call_log_connection_idx").on(t.connectionId, t.createdAt),
+    index("call_log_created_idx").on(t.createdAt),
   ],
 );

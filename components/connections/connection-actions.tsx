@@ -70,12 +70,16 @@ export function ConnectionActions({
     connectKind: ConnectKind;
     serviceName: string;
     credentialFields: CredentialField[];
+    credentialHosts: string[];
+    serviceVersion: number;
   };
 }) {
   const router = useRouter();
   const { prepare, connect, pending, dialog } = useConnect({
     serviceName: connection.serviceName,
     credentialFields: connection.credentialFields,
+    credentialHosts: connection.credentialHosts,
+    serviceVersion: connection.serviceVersion,
   });
   const { askRevoke, askDelete, dialogs } = useRevokeDelete(connection, {
     afterDelete: () => {

@@ -1,18 +1,21 @@
 "use client";
 
 import { useState } from "react";
-import { useForm } from "react-hook-form";
+import { useForm, useWatch } from "react-hook-form";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { z } from "zod";
 import { createConnectionAction } from "@/lib/actions/connections";
 import { applyServerErrors } from "@/components/form-errors";
 import { Button } from "@/components/ui/button";
 import { FormError, SelectField, TextField } from "@/components/ui/field";
+import type { ConnectionAccess } from "@/lib/validation/connections";
 import { scopeDelimiterSchema, type ScopeDelimiter } from "@/lib/validation/enums";
 import { displayNameSchema, linkNameSchema, suggestLinkName } from "@/lib/validation/names";
 import type { CredentialField } from "./credentials-dialog";
 import { ScopeChecklist } from "./scope-checklist";
+import { CredentialHosts } from "./credential-hosts";
 import { useConnect, type ConnectKind } from "./use-connect";
+import { WhoCanUseIt } from "./who-can-use-it";
 
 const formSchema = z.object({
   name: displayNameSchema,
@@ -31,6 +34,8 @@ export type DetailsService = {
   notConfigured: boolean;
   connectKind: ConnectKind;
   credentialFields: CredentialField[];
+  credentialHosts: string[];
+  serviceVersion: number;
 };
 
 /** Splits what the user typed into "Scope": commas, spaces, plus signs and new lines all separate. */
@@ -45,7 +50,10 @@ export function ConnectionDetailsForm({ service }: { service: DetailsService }) 
   const { prepare, connect, pending, dialog } = useConnect({
     serviceName: service.name,
     credentialFields: service.credentialFields,
+    credentialHosts: service.credentialHosts,
+    serviceVersion: service.serviceVersion,
   });
+  const [access, setAccess] = useState<ConnectionAccess>("owner");
   const form = useForm<FormValues>({
     resolver: zodResolver(formSchema),
     defaultValues: { name: "", linkName: "", useLoginUserCredentials: false, scopeDelimiter: "comma" },
@@ -53,6 +61,7 @@ export function ConnectionDetailsForm({ service }: { service: DetailsService }) 
   const { errors, isSubmitting } = form.formState;
   const [scopeError, setScopeError] = useState<string>();
   const freeScopeList = parseScopeText(scopeText);
+  const useLoginUser = useWatch({ control: form.control, name: "useLoginUserCredentials" });
 
   const nameField = form.register("name", {
     onChange: (event: React.ChangeEvent<HTMLInputElement>) => {
@@ -75,6 +84,7 @@ export function ConnectionDetailsForm({ service }: { service: DetailsService }) 
           scopes: chosen,
           scopeDelimiter: values.scopeDelimiter as ScopeDelimiter,
           useLoginUserCredentials: values.useLoginUserCredentials,
+          access: values.useLoginUserCredentials ? "owner" : access,
         });
         if (!result.ok) {
           popup?.close();
@@ -145,6 +155,9 @@ export function ConnectionDetailsForm({ service }: { service: DetailsService }) 
           </p>
         </div>
       </div>
+
+      {useLoginUser ? null : <WhoCanUseIt value={access} onChange={setAccess} />}
+      <CredentialHosts hosts={service.credentialHosts} />
 
       {service.notConfigured ? (
         <p className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-800">

@@ -20,6 +20,8 @@ function RowActions({ row, tab }: { row: ConnectionRowDto; tab: Tab }) {
   const { prepare, connect, pending, dialog } = useConnect({
     serviceName: row.serviceName,
     credentialFields: row.credentialFields,
+    credentialHosts: row.credentialHosts,
+    serviceVersion: row.serviceVersion,
   });
   const { askRevoke, askDelete, dialogs } = useRevokeDelete(row);
   const connected = row.status !== "not_connected";

@@ -4,6 +4,7 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Modal } from "@/components/ui/dialog";
 import { FormError, TextField } from "@/components/ui/field";
+import { CredentialHosts } from "./credential-hosts";
 
 export type CredentialField = { name: string; label: string; secret: boolean };
 
@@ -16,12 +17,15 @@ export function CredentialsDialog({
   onOpenChange,
   serviceName,
   fields,
+  hosts,
   onSubmit,
 }: {
   open: boolean;
   onOpenChange: (open: boolean) => void;
   serviceName: string;
   fields: CredentialField[];
+  /** Where the credential will be sent: shown before it is typed. */
+  hosts: string[];
   onSubmit: (
     values: Record<string, string>,
   ) => Promise<{ ok: true } | { ok: false; message: string; fieldErrors?: Record<string, string[]> }>;
@@ -59,6 +63,7 @@ export function CredentialsDialog({
       description={`Enter your ${serviceName} credentials. They are encrypted and never shown again.`}
     >
       <form onSubmit={submit} className="space-y-4" noValidate>
+        <CredentialHosts hosts={hosts} />
         {fields.map((f, i) => (
           <TextField
             key={f.name}

@@ -10,11 +10,13 @@ import { updateConnectionAction } from "@/lib/actions/connections";
 import { applyServerErrors } from "@/components/form-errors";
 import { Button } from "@/components/ui/button";
 import { FormError, TextField } from "@/components/ui/field";
+import type { ConnectionAccess } from "@/lib/validation/connections";
 import { displayNameSchema } from "@/lib/validation/names";
 import type { CredentialField } from "./credentials-dialog";
 import { parseScopeText } from "./connection-details-form";
 import { ScopeChecklist } from "./scope-checklist";
 import { useConnect, type ConnectKind } from "./use-connect";
+import { WhoCanUseIt } from "./who-can-use-it";
 
 const formSchema = z.object({ name: displayNameSchema });
 
@@ -33,6 +35,10 @@ export function EditConnectionForm({
     connectKind: ConnectKind;
     serviceName: string;
     credentialFields: CredentialField[];
+    credentialHosts: string[];
+    serviceVersion: number;
+    /** Null for a shared connection ("use credentials of login user"): everyone uses their own. */
+    access: ConnectionAccess | null;
   };
 }) {
   const router = useRouter();
@@ -41,7 +47,10 @@ export function EditConnectionForm({
   const { prepare, connect, pending, dialog } = useConnect({
     serviceName: connection.serviceName,
     credentialFields: connection.credentialFields,
+    credentialHosts: connection.credentialHosts,
+    serviceVersion: connection.serviceVersion,
   });
+  const [access, setAccess] = useState<ConnectionAccess>(connection.access ?? "owner");
   const form = useForm<{ name: string }>({ resolver: zodResolver(formSchema), defaultValues: { name: connection.name } });
   const { errors, isSubmitting } = form.formState;
   const chosen = connection.freeScopes ? parseScopeText(scopeText) : scopes;
@@ -51,7 +60,12 @@ export function EditConnectionForm({
     const popup = connection.isOAuth2 && scopesChanged ? prepare(connection.connectKind) : null;
     void form.handleSubmit(
       async (values) => {
-        const result = await updateConnectionAction({ id: connection.id, name: values.name, scopes: chosen });
+        const result = await updateConnectionAction({
+          id: connection.id,
+          name: values.name,
+          scopes: chosen,
+          ...(connection.access ? { access } : {}),
+        });
         if (!result.ok) {
           popup?.close();
           applyServerErrors(form, result);
@@ -87,6 +101,7 @@ export function EditConnectionForm({
       {connection.isOAuth2 && connection.freeScopes ? (
         <TextField label="Scope" value={scopeText} onChange={(e) => setScopeText(e.target.value)} autoComplete="off" />
       ) : null}
+      {connection.access ? <WhoCanUseIt value={access} onChange={setAccess} /> : null}
       {scopesChanged ? (
         <p className="text-sm text-amber-800">Saving asks you to authorize the connection again with the new scopes.</p>
       ) : null}

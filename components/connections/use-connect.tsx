@@ -14,7 +14,13 @@ export type ConnectKind = "consent" | "credentials" | "client_credentials";
  * redirect when popups are blocked), the User Permissions dialog, or a client-credentials
  * token fetched at once. `prepare` runs inside the click so the popup is not blocked.
  */
-export function useConnect(options: { serviceName: string; credentialFields: CredentialField[] }) {
+export function useConnect(options: {
+  serviceName: string;
+  credentialFields: CredentialField[];
+  credentialHosts: string[];
+  /** The version of the service the page shows; typed values are refused if it changed since. */
+  serviceVersion: number;
+}) {
   const router = useRouter();
   const [dialogFor, setDialogFor] = useState<string>();
   const [pending, setPending] = useState(false);
@@ -74,9 +80,10 @@ export function useConnect(options: { serviceName: string; credentialFields: Cre
       }}
       serviceName={options.serviceName}
       fields={options.credentialFields}
+      hosts={options.credentialHosts}
       onSubmit={async (values) => {
         const id = dialogFor!;
-        const result = await saveKeyCredentialAction({ id, values });
+        const result = await saveKeyCredentialAction({ id, values, serviceVersion: options.serviceVersion });
         if (result.ok) {
           setDialogFor(undefined);
           finishedOk(id);

@@ -110,7 +110,27 @@ export function OAuth2Fields({ form, edit, callbackUrl, secretHint, paramTypeOpt
         error={errors.scopeText?.message}
         {...register("scopeText")}
       />
-      {grantType !== "client_credentials" ? <CallbackUrl url={callbackUrl} /> : null}
+      {grantType !== "client_credentials" ? (
+        <CallbackUrl url={callbackUrl} />
+      ) : (
+        <div className="flex items-start gap-2">
+          <input
+            id="service-members-may-connect"
+            type="checkbox"
+            className="mt-1"
+            aria-describedby="service-members-may-connect-hint"
+            {...register("membersMayConnect")}
+          />
+          <div>
+            <label htmlFor="service-members-may-connect" className="text-sm font-medium text-slate-800">
+              Members may connect with this client
+            </label>
+            <p id="service-members-may-connect-hint" className="text-xs text-slate-600">
+              A client credentials token acts as the client itself. Unchecked, only you can connect this service.
+            </p>
+          </div>
+        </div>
+      )}
     </div>
   );
 }

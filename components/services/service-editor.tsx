@@ -52,7 +52,8 @@ function resolverFor(edit: ServiceEditorInitial | undefined): Resolver<ServiceEd
 const SECRET_SET_HINT = "A secret is set. Leave blank to keep it.";
 
 /** "Create Your Own" and "Edit service" (docs/product.md §6). Non-editable fields are shown disabled on edit. */
-export function ServiceEditor({ callbackUrl, edit }: { callbackUrl: string; edit?: ServiceEditorInitial }) {
+/** `callbackBase` is `${APP_URL}/api/oauth/callback/`: each service's callback URL ends with its link name. */
+export function ServiceEditor({ callbackBase, edit }: { callbackBase: string; edit?: ServiceEditorInitial }) {
   const router = useRouter();
   const form = useForm<ServiceEditorValues>({
     resolver: resolverFor(edit),
@@ -70,6 +71,8 @@ export function ServiceEditor({ callbackUrl, edit }: { callbackUrl: string; edit
     value: p,
     label: paramTypeLabels[p],
   }));
+  const typedLinkName = useWatch({ control: form.control, name: "linkName" });
+  const callbackUrl = `${callbackBase}${edit ? edit.values.linkName : typedLinkName || "<Service LinkName>"}`;
   const section = { form, edit, callbackUrl, secretHint, paramTypeOptions };
 
   const placeServerErrors = (result: { message: string; fieldErrors?: Record<string, string[]> }) => {

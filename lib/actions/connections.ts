@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { action } from "./action";
-import { connectClientCredentials } from "@/lib/connections/authorize";
+import { connectClientCredentials } from "@/lib/connections/connect-client-credentials";
 import { createConnection } from "@/lib/connections/create-connection";
 import { deleteConnection } from "@/lib/connections/delete-connection";
 import { revokeConnection } from "@/lib/connections/revoke-connection";

@@ -3,6 +3,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { accessTokens, organizations, users } from "@/db/schema";
+import { invalidate } from "@/lib/cache/invalidation";
 import { NotFound } from "@/lib/errors";
 import type { Actor } from "./users";
 
@@ -66,6 +67,7 @@ export async function revokeAccessToken(db: Db, actor: Actor, id: string): Promi
     .where(and(eq(accessTokens.id, id), eq(accessTokens.userId, actor.id), isNull(accessTokens.revokedAt)))
     .returning({ id: accessTokens.id });
   if (updated.length === 0) throw new NotFound("That token does not exist or is already revoked");
+  invalidate({ kind: "access_token", orgId: actor.orgId, tokenId: id });
 }
 
 /** "Last used" to the minute is enough: it is written at most once a minute per token. */

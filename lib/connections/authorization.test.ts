@@ -20,7 +20,8 @@ import {
 import { serviceAppSchema } from "@/lib/validation/service-apps";
 import { createAppContext, setupTestEnv, type AppContext } from "@/test/harness";
 import { databaseKinds } from "@/test/harness";
-import { connectClientCredentials, startAuthorization } from "./authorize";
+import { connectClientCredentials } from "./connect-client-credentials";
+import { startAuthorization } from "./start-authorization";
 import { createConnection, LINK_NAME_TAKEN } from "./create-connection";
 import { findCredential, openCredential } from "@/lib/credentials/credentials";
 import { deleteConnection } from "./delete-connection";
@@ -79,7 +80,7 @@ describe.each(databaseKinds)("connection authorization (%s)", (kind) => {
   }
 
   const saveKey = (actor: Actor, id: string, key: string) =>
-    saveKeyCredential(ctx.db, actor, keyCredentialSchema.parse({ id, values: { Authorization: key } }));
+    saveKeyCredential(ctx.db, actor, keyCredentialSchema.parse({ id, serviceVersion: 0, values: { Authorization: key } }));
 
   const list = (actor: Actor, tab: ListTab, q = "") =>
     listConnections(ctx.db, actor, tab, listQuerySchema.parse({ q, pageSize: 100 }));
@@ -93,7 +94,10 @@ describe.each(databaseKinds)("connection authorization (%s)", (kind) => {
       ["updateConnection", () => updateConnection(ctx.db, actor, { id, name: "Hijacked", scopes: [] })],
       ["deleteConnection", () => deleteConnection(ctx.db, actor, id)],
       ["revokeConnection", () => revokeConnection(ctx.db, actor, id)],
-      ["saveKeyCredential", () => saveKeyCredential(ctx.db, actor, { id, values: { Authorization: "sk_intruder" } })],
+      [
+        "saveKeyCredential",
+        () => saveKeyCredential(ctx.db, actor, { id, serviceVersion: 0, values: { Authorization: "sk_intruder" } }),
+      ],
       ["startAuthorization", () => startAuthorization(ctx.db, actor, { connectionId: id, browserBinding: "b", mode: "popup" })],
       ["connectClientCredentials", () => connectClientCredentials(ctx.db, actor, id)],
     ];

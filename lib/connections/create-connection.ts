@@ -7,8 +7,9 @@ import { recordAudit } from "@/lib/audit/audit";
 import type { Actor } from "@/lib/auth/users";
 import { Conflict, Invalid } from "@/lib/errors";
 import type { ServiceDefinition } from "@/lib/services/definition";
-import { resolveService } from "@/lib/services/resolve";
-import type { createConnectionSchema } from "@/lib/validation/connections";
+import { membersMayConnect, resolveService } from "@/lib/services/resolve";
+import { assertMayUseClientCredentials } from "./authorization-access";
+import type { ConnectionAccess, createConnectionSchema } from "@/lib/validation/connections";
 
 export const LINK_NAME_TAKEN = "This link name is already used by another connection in your organization";
 
@@ -28,10 +29,16 @@ export function checkScopes(def: ServiceDefinition, scopes: string[]): string[] 
 export async function createConnection(
   db: Db,
   actor: Actor,
-  input: z.output<typeof createConnectionSchema>,
+  input: Omit<z.output<typeof createConnectionSchema>, "access"> & { access?: ConnectionAccess },
 ): Promise<{ id: string; service: ServiceDefinition }> {
   const service = await resolveService(db, actor, input.service);
   const scopes = checkScopes(service, input.scopes);
+  await assertMayUseClientCredentials(db, actor, {
+    userId: actor.id,
+    role: actor.role,
+    service,
+    client: { membersMayConnect: await membersMayConnect(db, actor, service) },
+  });
   const scopeDelimiter = service.oauth2?.freeScopes ? input.scopeDelimiter : (service.oauth2?.scopeDelimiter ?? "comma");
   try {
     const id = await db.transaction(async (tx) => {
@@ -47,6 +54,7 @@ export async function createConnection(
           scopes,
           scopeDelimiter,
           useLoginUserCredentials: input.useLoginUserCredentials,
+          access: input.access ?? "owner",
         })
         .returning({ id: connections.id });
       await recordAudit(tx, {
@@ -54,7 +62,13 @@ export async function createConnection(
         actorId: actor.id,
         action: "connection.created",
         connectionId: created.id,
-        detail: { service: service.linkName, linkName: input.linkName, scopes, shared: input.useLoginUserCredentials },
+        detail: {
+          service: service.linkName,
+          linkName: input.linkName,
+          scopes,
+          shared: input.useLoginUserCredentials,
+          access: input.access,
+        },
       });
       return created.id;
     });

@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import type { Db } from "@/db";
 import { connections, credentials } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/audit";
+import { invalidate } from "@/lib/cache/invalidation";
 import type { Actor } from "@/lib/auth/users";
 import { resolveService } from "@/lib/services/resolve";
 import { loadOwnConnection, serviceRefOf } from "./access";
@@ -26,4 +27,5 @@ export async function deleteConnection(db: Db, actor: Actor, id: string): Promis
       detail: { linkName: row.linkName, credentials: creds.length },
     });
   });
+  invalidate({ kind: "connection", orgId: actor.orgId, connectionId: row.id });
 }

@@ -1,3 +1,4 @@
+import type { ConnectionAccess } from "@/lib/validation/connections";
 import type { AuthType, ScopeDelimiter } from "@/lib/validation/enums";
 
 /** What a user sees of a connection's state for them: no credential yet counts as not connected. */
@@ -16,6 +17,8 @@ export type ConnectionRowDto = {
   serviceName: string;
   connectKind: "consent" | "client_credentials" | "credentials";
   credentialFields: Array<{ name: string; label: string; secret: boolean }>;
+  credentialHosts: string[];
+  serviceVersion: number;
   status: ConnectionStatus;
   lastUsedAt: string | null;
   createdAt: string;
@@ -44,6 +47,12 @@ export type ConnectionSummaryDto = {
   scopes: string[];
   scopeDelimiter: ScopeDelimiter;
   useLoginUserCredentials: boolean;
+  /** "Who can use it" when it runs with the owner's credential. */
+  access: ConnectionAccess;
+  /** Every host the credential of this connection is ever sent to (docs/product.md §5). */
+  credentialHosts: string[];
+  /** The service's settings version, sent back with typed credentials. */
+  serviceVersion: number;
   owner: { id: string; name: string; email: string };
   isOwner: boolean;
   /** The asking user's credential (their own, or the owner's when not shared and they are the owner). */

@@ -3,7 +3,7 @@ import { and, eq, isNotNull, ne, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { credentials, users } from "@/db/schema";
 import type { Actor } from "@/lib/auth/users";
-import { connectKindOf, usesConsentPopup, type ServiceDefinition } from "@/lib/services/definition";
+import { connectKindOf, credentialHosts, usesConsentPopup, type ServiceDefinition } from "@/lib/services/definition";
 import { hasServiceClient, resolveService } from "@/lib/services/resolve";
 import { loadVisibleConnection, serviceRefOf } from "./access";
 import { findCredential } from "@/lib/credentials/credentials";
@@ -57,6 +57,9 @@ export async function getConnectionSummary(db: Db, actor: Actor, id: string): Pr
     scopes: row.scopes,
     scopeDelimiter: row.scopeDelimiter,
     useLoginUserCredentials: row.useLoginUserCredentials,
+    access: row.access,
+    credentialHosts: credentialHosts(service),
+    serviceVersion: service.version,
     owner,
     isOwner: row.ownerId === actor.id,
     status,

@@ -5,7 +5,7 @@ import { connections, credentials, services, users } from "@/db/schema";
 import type { Actor } from "@/lib/auth/users";
 import { serviceCatalog } from "@/lib/catalog/runtime";
 import type { ListQuery } from "@/lib/validation/connections";
-import { connectKindOf, definitionFromCatalog, type ServiceDefinition } from "@/lib/services/definition";
+import { connectKindOf, credentialHosts, definitionFromCatalog, type ServiceDefinition } from "@/lib/services/definition";
 import { definitionFromCustom } from "@/lib/services/resolve";
 import type { ConnectionListDto, ConnectionStatus } from "./dto";
 import { ownConnections, sharedWith } from "./access";
@@ -77,6 +77,7 @@ export async function listConnections(db: Db, actor: Actor, tab: ListTab, query:
           authType: services.authType,
           config: services.config,
           createdBy: services.createdBy,
+          version: services.version,
         },
         status: statusExpr,
         lastUsedAt: sql<Date | null>`coalesce(${credentials.lastUsedAt}, ${connections.lastUsedAt})`,
@@ -122,6 +123,8 @@ export async function listConnections(db: Db, actor: Actor, tab: ListTab, query:
         serviceName: def?.name ?? r.catalogLinkName ?? "",
         connectKind: def ? connectKindOf(def) : "credentials",
         credentialFields: def ? credentialFields(def) : [],
+        credentialHosts: def ? credentialHosts(def) : [],
+        serviceVersion: def?.version ?? 0,
         status: r.status,
         lastUsedAt: r.lastUsedAt ? new Date(r.lastUsedAt).toISOString() : null,
         createdAt: r.createdAt.toISOString(),

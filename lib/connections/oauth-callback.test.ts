@@ -20,12 +20,14 @@ import {
   TEST_IDP_CLIENT,
   TEST_IDP_LINK_NAME,
   TEST_IDP_NAME,
-  TEST_REDIRECT_URI,
   testIdpClient,
+  testRedirectUri,
   type AppContext,
 } from "@/test/harness";
 import { databaseKinds } from "@/test/harness";
-import { AuthorizationFailed, completeAuthorization, startAuthorization, type StartMode } from "./authorize";
+import { AuthorizationFailed, type ConsentMode as StartMode } from "@/lib/errors";
+import { completeAuthorization } from "./complete-authorization";
+import { startAuthorization } from "./start-authorization";
 import { createConnection } from "./create-connection";
 import { openCredential } from "@/lib/credentials/credentials";
 import { getConnectionSummary } from "./get-connection-summary";
@@ -152,7 +154,7 @@ describe.each(databaseKinds)("OAuth 2 consent and callback (%s)", (kind) => {
     // The authorization request: our client, exact redirect URI, the connection's scopes, PKCE S256.
     expect(authorizeUrl.origin + authorizeUrl.pathname).toBe(idp.endpoints.authorization);
     expect(authorizeUrl.searchParams.get("client_id")).toBe(TEST_IDP_CLIENT.clientId);
-    expect(authorizeUrl.searchParams.get("redirect_uri")).toBe(TEST_REDIRECT_URI);
+    expect(authorizeUrl.searchParams.get("redirect_uri")).toBe(testRedirectUri(TEST_IDP_LINK_NAME));
     expect(authorizeUrl.searchParams.get("scope")).toBe("openid read write");
     expect(authorizeUrl.searchParams.get("code_challenge_method")).toBe("S256");
     expect(authorizeUrl.searchParams.get("code_challenge")).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -173,11 +175,15 @@ describe.each(databaseKinds)("OAuth 2 consent and callback (%s)", (kind) => {
     expect(tx.expiresAt.getTime()).toBeLessThanOrEqual(Date.now() + 10 * 60 * 1000 + 1000);
 
     // The provider came back to our exact redirect URI with code, state and iss.
-    expect(callback.origin + callback.pathname).toBe(TEST_REDIRECT_URI);
+    expect(callback.origin + callback.pathname).toBe(testRedirectUri(TEST_IDP_LINK_NAME));
     expect(callback.searchParams.get("iss")).toBe(idp.issuer);
     expect(callback.searchParams.get("state")).toBe(state);
 
-    const result = await completeAuthorization(ctx.db, ada, { callbackUrl: callback, browserBinding: binding });
+    const result = await completeAuthorization(ctx.db, ada, {
+      serviceLinkName: TEST_IDP_LINK_NAME,
+      callbackUrl: callback,
+      browserBinding: binding,
+    });
     expect(result).toEqual({ connectionId, mode: "popup" });
     expect(await transactionsOf(connectionId)).toEqual([]); // consumed
 
@@ -231,7 +237,9 @@ describe.each(databaseKinds)("OAuth 2 consent and callback (%s)", (kind) => {
     const connectionId = await newConnection(ada, ["read"]);
     const { binding, callback, authorizeUrl } = await consent(connectionId, { mode: "redirect" });
     expect(authorizeUrl.searchParams.get("scope")).toBe("read");
-    await expect(completeAuthorization(ctx.db, ada, { callbackUrl: callback, browserBinding: binding })).resolves.toEqual({
+    await expect(
+      completeAuthorization(ctx.db, ada, { serviceLinkName: TEST_IDP_LINK_NAME, callbackUrl: callback, browserBinding: binding }),
+    ).resolves.toEqual({
       connectionId,
       mode: "redirect",
     });
@@ -246,10 +254,16 @@ describe.each(databaseKinds)("OAuth 2 consent and callback (%s)", (kind) => {
     const last = state.at(-1)!;
     tampered.searchParams.set("state", state.slice(0, -1) + (last === "A" ? "B" : "A"));
     const tokenCalls = idp.counters.token;
-    await refused(completeAuthorization(ctx.db, ada, { callbackUrl: tampered, browserBinding: binding }), INVALID_STATE);
+    await refused(
+      completeAuthorization(ctx.db, ada, { serviceLinkName: TEST_IDP_LINK_NAME, callbackUrl: tampered, browserBinding: binding }),
+      INVALID_STATE,
+    );
     const noState = new URL(callback);
     noState.searchParams.delete("state");
-    await refused(completeAuthorization(ctx.db, ada, { callbackUrl: noState, browserBinding: binding }), INVALID_STATE);
+    await refused(
+      completeAuthorization(ctx.db, ada, { serviceLinkName: TEST_IDP_LINK_NAME, callbackUrl: noState, browserBinding: binding }),
+      INVALID_STATE,
+    );
     expect(idp.counters.token).toBe(tokenCalls);
     await expectNoCredential(connectionId);
   });
@@ -257,11 +271,18 @@ describe.each(databaseKinds)("OAuth 2 consent and callback (%s)", (kind) => {
   it("refuses a replayed callback: the state is single use", async () => {
     const connectionId = await newConnection();
     const { binding, callback } = await consent(connectionId);
-    await completeAuthorization(ctx.db, ada, { callbackUrl: callback, browserBinding: binding });
+    await completeAuthorization(ctx.db, ada, {
+      serviceLinkName: TEST_IDP_LINK_NAME,
+      callbackUrl: callback,
+      browserBinding: binding,
+    });
     const [first] = await credentialsOf(connectionId);
     const tokenCalls = idp.counters.token;
 
-    await refused(completeAuthorization(ctx.db, ada, { callbackUrl: callback, browserBinding: binding }), INVALID_STATE);
+    await refused(
+      completeAuthorization(ctx.db, ada, { serviceLinkName: TEST_IDP_LINK_NAME, callbackUrl: callback, browserBinding: binding }),
+      INVALID_STATE,
+    );
 
     expect(idp.counters.token).toBe(tokenCalls); // the code was not sent again
     const after = await credentialsOf(connectionId);
@@ -278,7 +299,10 @@ describe.each(databaseKinds)("OAuth 2 consent and callback (%s)", (kind) => {
       .set({ expiresAt: new Date(Date.now() - 1000) })
       .where(eq(oauthTransactions.connectionId, connectionId));
     const tokenCalls = idp.counters.token;
-    await refused(completeAuthorization(ctx.db, ada, { callbackUrl: callback, browserBinding: binding }), INVALID_STATE);
+    await refused(
+      completeAuthorization(ctx.db, ada, { serviceLinkName: TEST_IDP_LINK_NAME, callbackUrl: callback, browserBinding: binding }),
+      INVALID_STATE,
+    );
     expect(idp.counters.token).toBe(tokenCalls);
     expect(await transactionsOf(connectionId)).toEqual([]);
     await expectNoCredential(connectionId);
@@ -289,11 +313,17 @@ describe.each(databaseKinds)("OAuth 2 consent and callback (%s)", (kind) => {
     const { binding, callback } = await consent(connectionId);
     const tokenCalls = idp.counters.token;
     // Even with ada's browser binding, bob's session cannot use ada's transaction.
-    await refused(completeAuthorization(ctx.db, bob, { callbackUrl: callback, browserBinding: binding }), OTHER_SESSION);
+    await refused(
+      completeAuthorization(ctx.db, bob, { serviceLinkName: TEST_IDP_LINK_NAME, callbackUrl: callback, browserBinding: binding }),
+      OTHER_SESSION,
+    );
     expect(idp.counters.token).toBe(tokenCalls);
     expect(await credentialsOf(connectionId)).toEqual([]);
     // The attempt burnt the transaction: ada must start again.
-    await refused(completeAuthorization(ctx.db, ada, { callbackUrl: callback, browserBinding: binding }), INVALID_STATE);
+    await refused(
+      completeAuthorization(ctx.db, ada, { serviceLinkName: TEST_IDP_LINK_NAME, callbackUrl: callback, browserBinding: binding }),
+      INVALID_STATE,
+    );
     await expectNoCredential(connectionId);
   });
 
@@ -301,11 +331,22 @@ describe.each(databaseKinds)("OAuth 2 consent and callback (%s)", (kind) => {
     const connectionId = await newConnection();
     const first = await consent(connectionId);
     await refused(
-      completeAuthorization(ctx.db, ada, { callbackUrl: first.callback, browserBinding: newBinding() }),
+      completeAuthorization(ctx.db, ada, {
+        serviceLinkName: TEST_IDP_LINK_NAME,
+        callbackUrl: first.callback,
+        browserBinding: newBinding(),
+      }),
       OTHER_SESSION,
     );
     const second = await consent(connectionId);
-    await refused(completeAuthorization(ctx.db, ada, { callbackUrl: second.callback, browserBinding: undefined }), OTHER_SESSION);
+    await refused(
+      completeAuthorization(ctx.db, ada, {
+        serviceLinkName: TEST_IDP_LINK_NAME,
+        callbackUrl: second.callback,
+        browserBinding: undefined,
+      }),
+      OTHER_SESSION,
+    );
     await expectNoCredential(connectionId);
   });
 
@@ -316,7 +357,7 @@ describe.each(databaseKinds)("OAuth 2 consent and callback (%s)", (kind) => {
     stripped.searchParams.delete("iss");
     const tokenCalls = idp.counters.token;
     const failure = await refused(
-      completeAuthorization(ctx.db, ada, { callbackUrl: stripped, browserBinding: binding }),
+      completeAuthorization(ctx.db, ada, { serviceLinkName: TEST_IDP_LINK_NAME, callbackUrl: stripped, browserBinding: binding }),
       /^Test IdP refused the authorization \(invalid_issuer\)/,
     );
     expect(failure.connectionId).toBe(connectionId);
@@ -333,7 +374,7 @@ describe.each(databaseKinds)("OAuth 2 consent and callback (%s)", (kind) => {
     forged.searchParams.set("iss", "https://attacker.example");
     const tokenCalls = idp.counters.token;
     await refused(
-      completeAuthorization(ctx.db, ada, { callbackUrl: forged, browserBinding: binding }),
+      completeAuthorization(ctx.db, ada, { serviceLinkName: TEST_IDP_LINK_NAME, callbackUrl: forged, browserBinding: binding }),
       /^Test IdP refused the authorization \(invalid_issuer\)/,
     );
     expect(idp.counters.token).toBe(tokenCalls);
@@ -346,7 +387,7 @@ describe.each(databaseKinds)("OAuth 2 consent and callback (%s)", (kind) => {
     expect(callback.searchParams.get("error")).toBe("access_denied");
     const tokenCalls = idp.counters.token;
     const failure = await refused(
-      completeAuthorization(ctx.db, ada, { callbackUrl: callback, browserBinding: binding }),
+      completeAuthorization(ctx.db, ada, { serviceLinkName: TEST_IDP_LINK_NAME, callbackUrl: callback, browserBinding: binding }),
       /^Access was denied at Test IdP\. Nothing was stored\.$/,
     );
     expect(failure.connectionId).toBe(connectionId);
@@ -360,7 +401,11 @@ describe.each(databaseKinds)("OAuth 2 consent and callback (%s)", (kind) => {
     const a = await consent(first);
     const [txA] = await transactionsOf(first);
     const { verifier } = openJson<{ verifier: string }>("oauthTransaction", { id: txA.id, userId: ada.id }, txA.secretSealed);
-    await completeAuthorization(ctx.db, ada, { callbackUrl: a.callback, browserBinding: a.binding });
+    await completeAuthorization(ctx.db, ada, {
+      serviceLinkName: TEST_IDP_LINK_NAME,
+      callbackUrl: a.callback,
+      browserBinding: a.binding,
+    });
 
     // Second flow: a fresh, valid transaction, but the callback carries the first (spent) code.
     const second = await newConnection();
@@ -382,7 +427,7 @@ describe.each(databaseKinds)("OAuth 2 consent and callback (%s)", (kind) => {
 
     const codeExchanges = idp.counters.byGrant.authorization_code ?? 0;
     await refused(
-      completeAuthorization(ctx.db, ada, { callbackUrl: crafted, browserBinding: binding }),
+      completeAuthorization(ctx.db, ada, { serviceLinkName: TEST_IDP_LINK_NAME, callbackUrl: crafted, browserBinding: binding }),
       /^Test IdP refused the authorization \(invalid_grant\)/,
     );
     expect(idp.counters.byGrant.authorization_code).toBe(codeExchanges + 1); // asked, and refused by the provider
@@ -395,7 +440,11 @@ describe.each(databaseKinds)("OAuth 2 consent and callback (%s)", (kind) => {
     const crafted2 = new URL(a.callback);
     crafted2.searchParams.set("state", c.state);
     await refused(
-      completeAuthorization(ctx.db, ada, { callbackUrl: crafted2, browserBinding: c.binding }),
+      completeAuthorization(ctx.db, ada, {
+        serviceLinkName: TEST_IDP_LINK_NAME,
+        callbackUrl: crafted2,
+        browserBinding: c.binding,
+      }),
       /^Test IdP refused the authorization \(invalid_grant\)/,
     );
     expect(await credentialsOf(third)).toEqual([]);

@@ -1,6 +1,7 @@
 import "server-only";
 import type { Db } from "@/db";
 import { recordAudit } from "@/lib/audit/audit";
+import { invalidate } from "@/lib/cache/invalidation";
 import type { Actor } from "@/lib/auth/users";
 import { resolveService } from "@/lib/services/resolve";
 import { revokeAtProvider } from "@/lib/services/revoke-at-provider";
@@ -31,5 +32,6 @@ export async function revokeConnection(
       detail: { provider },
     });
   });
+  invalidate({ kind: "connection", orgId: actor.orgId, connectionId: row.id });
   return { provider };
 }

@@ -3,11 +3,15 @@ import type { z } from "zod";
 import type { Db } from "@/db";
 import { recordAudit } from "@/lib/audit/audit";
 import type { Actor } from "@/lib/auth/users";
-import { Invalid } from "@/lib/errors";
-import { resolveService } from "@/lib/services/resolve";
+import { invalidate } from "@/lib/cache/invalidation";
+import { Conflict, Invalid } from "@/lib/errors";
+import { lockServiceVersion, resolveService } from "@/lib/services/resolve";
 import type { keyCredentialSchema } from "@/lib/validation/connections";
 import { credentialUserFor, loadVisibleConnection, serviceRefOf } from "./access";
 import { storeCredential, type CredentialPayload } from "@/lib/credentials/credentials";
+
+export const SERVICE_CHANGED_WHILE_TYPING =
+  "The service's settings changed after this form was opened, so nothing was stored. Close it and connect again.";
 
 /** "User Permissions" for API key and Basic services: the values are sealed and never shown again. */
 export async function saveKeyCredential(db: Db, actor: Actor, input: z.output<typeof keyCredentialSchema>): Promise<void> {
@@ -40,6 +44,7 @@ export async function saveKeyCredential(db: Db, actor: Actor, input: z.output<ty
     throw new Invalid(`${service.name} connects through its own consent page, not with typed credentials`);
   }
   await db.transaction(async (tx) => {
+    if ((await lockServiceVersion(tx, actor, service)) !== input.serviceVersion) throw new Conflict(SERVICE_CHANGED_WHILE_TYPING);
     await storeCredential(tx, { orgId: actor.orgId, connectionId: row.id, userId, payload, grantedScopes: [] });
     await recordAudit(tx, {
       orgId: actor.orgId,
@@ -49,4 +54,5 @@ export async function saveKeyCredential(db: Db, actor: Actor, input: z.output<ty
       detail: { method: service.authType },
     });
   });
+  invalidate({ kind: "connection", orgId: actor.orgId, connectionId: row.id });
 }

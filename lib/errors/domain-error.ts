@@ -80,12 +80,29 @@ export class TokenRefreshFailed extends DomainError {
 /** How a consent flow was opened, so a failure can be shown where the user is. */
 export type ConsentMode = "popup" | "redirect";
 
+/**
+ * Why a consent flow failed, as a code: what travels in a URL (`?error=`) is one of these,
+ * never text, and the page says it in our own words (lib/connections/consent-failures.ts).
+ */
+export const consentFailures = [
+  "denied",
+  "expired",
+  "other_session",
+  "wrong_service",
+  "service_changed",
+  "refused",
+  "not_configured",
+  "failed",
+] as const;
+export type ConsentFailure = (typeof consentFailures)[number];
+
 /** A consent flow that could not be completed; carries where to send the user back. */
 export class AuthorizationFailed extends DomainError {
   constructor(
     message: string,
     readonly connectionId?: string,
     readonly mode: ConsentMode = "popup",
+    readonly reason: ConsentFailure = "failed",
   ) {
     super("authorization_failed", message);
   }

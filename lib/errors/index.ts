@@ -14,5 +14,7 @@ export {
   NotFound,
   TokenRefreshFailed,
   Unauthenticated,
+  consentFailures,
+  type ConsentFailure,
   type ConsentMode,
 } from "./domain-error";

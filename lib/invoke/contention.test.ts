@@ -84,7 +84,13 @@ describe.runIf(Boolean(process.env.DATABASE_URL))("refresh under contention on P
 
   /** A connection of ada's with real IdP tokens, stored with another (dead) access token. */
   async function connection(linkName: string, stale: string, expiresAt: Date) {
-    const c = await addConnection(database.db, people.ada, { service: "t_busy", linkName, scopes: ["read"] });
+    // "Everyone in my organization": ada and bob both call it, with ada's credential.
+    const c = await addConnection(database.db, people.ada, {
+      service: "t_busy",
+      linkName,
+      scopes: ["read"],
+      access: "organization",
+    });
     const tokens = await idpTokens(idp, CLIENT, ["read"]);
     const row = await addCredential(
       database.db,

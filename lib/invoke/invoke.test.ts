@@ -281,9 +281,33 @@ describe("docs/product.md §7 parameters, detailed form, upstream answers", () =
 });
 
 describe("who may call, with whose credential (docs/product.md §5)", () => {
-  it("an unshared connection of ada, called by bob, runs with ada's credential", async () => {
-    const r = await echoed({ connection: "key_header", url: `${echo.url}/who` }, people.bob);
-    expect(r.headers["x-api-key"]).toBe("ada-header-key");
+  it('an "Everyone in my organization" connection of ada, called by bob, runs with ada\'s credential', async () => {
+    const c = await addConnection(database.db, people.ada, {
+      service: "t_key_header",
+      linkName: "team_key",
+      access: "organization",
+    });
+    await addCredential(database.db, people.ada, c.id, {
+      type: "api_key",
+      values: { "X-Api-Key": "ada-team-key", Authorization: "t" },
+    });
+    const r = await echoed({ connection: "team_key", url: `${echo.url}/who` }, people.bob);
+    expect(r.headers["x-api-key"]).toBe("ada-team-key");
+  });
+
+  it('an "Only me" connection of ada, called by bob, answers exactly as a link name that does not exist', async () => {
+    const before = echo.requests.length;
+    const mine = await rejection(engine.invoke(database.db, people.bob, { connection: "key_header", url: `${echo.url}/x` }));
+    const none = await rejection(engine.invoke(database.db, people.bob, { connection: "key_headex", url: `${echo.url}/x` }));
+    const shape = (e: unknown) => {
+      const { status, body } = errorBody(e);
+      return { status, code: body.error.code, message: body.error.message.replace(/"[a-z_]+"/, '"…"') };
+    };
+    expect(shape(mine)).toEqual(shape(none));
+    expect(shape(mine)).toMatchObject({ status: 404, code: "not_found" });
+    expect(echo.requests.length).toBe(before); // the credential went nowhere
+    // The owner's own call still works.
+    expect((await echoed({ connection: "key_header", url: `${echo.url}/who` })).headers["x-api-key"]).toBe("ada-header-key");
   });
 
   it("eve (another organization) does not see it: not_found", async () => {

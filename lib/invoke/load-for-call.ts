@@ -12,7 +12,7 @@ export type LoadedForCall = { connection: ConnectionRow; credential: CredentialR
 /**
  * The connection with this link name in the actor's organization, and the credential a call
  * by the actor uses (docs/product.md §5): the caller's on a shared connection, else the
- * owner's. Other organizations' connections do not exist here.
+ * owner's. Other organizations' connections, and others' "Only me" connections, do not exist here.
  */
 function prepareLoadForCall(db: Db) {
   return db
@@ -28,7 +28,14 @@ function prepareLoadForCall(db: Db) {
         ),
       ),
     )
-    .where(and(eq(connections.orgId, sql.placeholder("orgId")), eq(connections.linkName, sql.placeholder("linkName"))))
+    .where(
+      and(
+        eq(connections.orgId, sql.placeholder("orgId")),
+        eq(connections.linkName, sql.placeholder("linkName")),
+        // "Only me" (docs/product.md §5): to anyone else it does not exist, exactly like an unknown link name.
+        sql`(${connections.useLoginUserCredentials} or ${connections.access} = 'organization' or ${connections.ownerId} = ${sql.placeholder("actorId")}::uuid)`,
+      ),
+    )
     .limit(1)
     .prepare("connections_load_for_call");
 }

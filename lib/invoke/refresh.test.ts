@@ -140,11 +140,15 @@ describe.each(databaseKinds)("OAuth 2 tokens in the invoke engine (%s)", (kind) 
   });
 
   /** A connection of ada's with real tokens from the IdP; `expired` makes the stored one due. */
-  async function connected(linkName: string, opts: { expired?: boolean; accessToken?: string; service?: string } = {}) {
+  async function connected(
+    linkName: string,
+    opts: { expired?: boolean; accessToken?: string; service?: string; access?: "owner" | "organization" } = {},
+  ) {
     const connection = await addConnection(database.db, people.ada, {
       service: opts.service ?? "t_idp",
       linkName,
       scopes: ["read"],
+      access: opts.access,
     });
     const tokens = await idpTokens(idp, CLIENT, ["read"]);
     const row = await addCredential(
@@ -220,7 +224,8 @@ describe.each(databaseKinds)("OAuth 2 tokens in the invoke engine (%s)", (kind) 
   });
 
   it("a refresh the provider refuses (invalid_grant) marks the credential needs_reauth, says how to fix it, and is not retried", async () => {
-    const { tokens, row } = await connected("refused", { expired: true });
+    // "Everyone in my organization", so that bob's call below reaches it.
+    const { tokens, row } = await connected("refused", { expired: true, access: "organization" });
     await revokeAtIdp(idp, CLIENT, tokens.refreshToken!, "refresh_token");
     idp.resetCounters();
     const error = await rejection(engine.invoke(database.db, people.ada, { connection: "refused", url: protectedUrl() }));
@@ -247,7 +252,7 @@ describe.each(databaseKinds)("OAuth 2 tokens in the invoke engine (%s)", (kind) 
     expect(idp.counters.token).toBe(1);
   });
 
-  it("bob calling ada's unshared connection that needs re-authentication is told to ask its owner", async () => {
+  it("bob calling ada's organization-wide connection that needs re-authentication is told to ask its owner", async () => {
     const error = await rejection(engine.invoke(database.db, people.bob, { connection: "refused", url: protectedUrl() }));
     expect(error.code).toBe("needs_reauth");
     expect(error.message).toMatch(/its owner must open the connection/);

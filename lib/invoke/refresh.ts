@@ -19,6 +19,7 @@ import { clientCredentialsToken, OAuth2Error, refreshTokens, type TokenSet } fro
 import { oauthTransport } from "@/lib/http/outbound";
 import { sealJson } from "@/lib/secrets";
 import type { ServiceDefinition } from "@/lib/services/definition";
+import { assertMayUseClientCredentials } from "@/lib/connections/authorization-access";
 import { tokenRenewalFailure } from "@/lib/services/provider-errors";
 import { loadServiceClient } from "@/lib/services/resolve";
 import { needsReauthMessage, notAuthorizedByYouMessage, notConnectedMessage } from "./messages";
@@ -226,6 +227,8 @@ export class TokenManager {
       }
 
       const client = await loadServiceClient(tx as unknown as Db, connection, service);
+      // The organization's client acts as the organization: only for its holder, unless members are allowed.
+      if (cc) await assertMayUseClientCredentials(tx as unknown as Db, connection, { userId, service, client });
       let tokens: TokenSet;
       try {
         tokens = cc

@@ -115,8 +115,14 @@ export function validateCallback(
 ): URLSearchParams {
   if (!expectedState) throw new OAuth2Error("invalid_configuration", "No expected state was given");
   const params = new URLSearchParams(currentUrl.searchParams);
-  // Without a known issuer there is nothing to compare `iss` with.
-  if (!issuerKnown) params.delete("iss");
+  if (!issuerKnown && params.has("iss")) {
+    // RFC 9700 §4.4.2: an `iss` we cannot check means the response may come from a provider
+    // other than the one this flow was started with (a mix-up); refuse rather than ignore it.
+    throw new OAuth2Error(
+      "invalid_issuer",
+      "The authorization response names an issuer, but this service has no known issuer to check it against; set the service's Issuer URL",
+    );
+  }
 
   if (issuerKnown) {
     const iss = params.get("iss");

@@ -163,21 +163,30 @@ describe("authorization code with PKCE", () => {
     expect(info).toMatchObject({ active: true, client_id: web.clientId, sub: "alice", scope: "openid read write" });
   });
 
-  it("works for a service configured without an issuer: iss is not checked, the ID token is dropped", async () => {
+  it("works for a service configured without an issuer when the response names none; the ID token is dropped", async () => {
     const plain: OAuth2Endpoints = {
       authorizeUrl: endpoints.authorizeUrl,
       tokenUrl: endpoints.tokenUrl,
       tokenAuthMethod: "client_secret_basic",
     };
     const a = await authorize({ scopes: ["openid", "read"], endpoints: plain });
+    a.callback.searchParams.delete("iss");
     const tokens = await exchange(a, { endpoints: plain });
     expect(tokens.scope).toEqual(["openid", "read"]);
     expect(tokens.idToken).toBeUndefined();
+  });
 
-    // Even a forged iss cannot be judged without an expected issuer.
+  it("refuses an iss it cannot check: a service without a known issuer may be the victim of a mix-up (RFC 9700 §4.4)", async () => {
+    const plain: OAuth2Endpoints = {
+      authorizeUrl: endpoints.authorizeUrl,
+      tokenUrl: endpoints.tokenUrl,
+      tokenAuthMethod: "client_secret_basic",
+    };
+    const tokenCalls = idp.counters.token;
     const b = await authorize({ endpoints: plain });
-    b.callback.searchParams.set("iss", "https://someone-else.example");
-    await expect(exchange(b, { endpoints: plain })).resolves.toMatchObject({ scope: ["read", "write"] });
+    expect(b.callback.searchParams.get("iss")).toBe(idp.issuer); // the provider names itself, as RFC 9207 says
+    await expectOAuth2Error(exchange(b, { endpoints: plain }), "invalid_issuer");
+    expect(idp.counters.token).toBe(tokenCalls); // the code never went to a token endpoint
   });
 
   it("is refused without the PKCE verifier (the provider requires PKCE)", async () => {

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { serviceApps } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/audit";
@@ -8,16 +8,28 @@ import type { Actor, OrgScope } from "@/lib/auth/users";
 import { findCatalogEntry } from "@/lib/catalog";
 import { serviceCatalog } from "@/lib/catalog/runtime";
 import { Invalid, NotFound } from "@/lib/errors";
+import { invalidate } from "@/lib/cache/invalidation";
 import { sealJson } from "@/lib/secrets";
 import type { z } from "zod";
 import type { serviceAppSchema } from "@/lib/validation/service-apps";
 
 /** What the settings page may show of an OAuth app: never the secret, only that one is set. */
-export type ServiceAppDto = { serviceLinkName: string; clientId: string; hasSecret: true; updatedAt: string };
+export type ServiceAppDto = {
+  serviceLinkName: string;
+  clientId: string;
+  hasSecret: true;
+  membersMayConnect: boolean;
+  updatedAt: string;
+};
 
 export async function listServiceApps(db: Db, actor: OrgScope): Promise<ServiceAppDto[]> {
   const rows = await db
-    .select({ serviceLinkName: serviceApps.serviceLinkName, clientId: serviceApps.clientId, updatedAt: serviceApps.updatedAt })
+    .select({
+      serviceLinkName: serviceApps.serviceLinkName,
+      clientId: serviceApps.clientId,
+      membersMayConnect: serviceApps.membersMayConnect,
+      updatedAt: serviceApps.updatedAt,
+    })
     .from(serviceApps)
     .where(eq(serviceApps.orgId, actor.orgId));
   return rows.map((r) => ({ ...r, hasSecret: true, updatedAt: r.updatedAt.toISOString() }));
@@ -58,21 +70,34 @@ export async function setServiceApp(db: Db, actor: Actor, input: z.output<typeof
       : row.secretSealed;
     const [saved] = await tx
       .update(serviceApps)
-      .set({ clientId: input.clientId, secretSealed, updatedBy: actor.id, updatedAt: new Date() })
+      .set({
+        clientId: input.clientId,
+        secretSealed,
+        membersMayConnect: entry.oauth2?.grantType === "client_credentials" && input.membersMayConnect,
+        version: sql`${serviceApps.version} + 1`,
+        updatedBy: actor.id,
+        updatedAt: new Date(),
+      })
       .where(eq(serviceApps.id, row.id))
       .returning();
     await recordAudit(tx, {
       orgId: actor.orgId,
       actorId: actor.id,
       action: "service_app.updated",
-      detail: { service: input.serviceLinkName, secretChanged: Boolean(input.clientSecret) },
+      detail: {
+        service: input.serviceLinkName,
+        secretChanged: Boolean(input.clientSecret),
+        membersMayConnect: saved.membersMayConnect,
+      },
     });
     return saved;
   });
+  invalidate({ kind: "service", orgId: actor.orgId });
   return {
     serviceLinkName: result.serviceLinkName,
     clientId: result.clientId,
     hasSecret: true,
+    membersMayConnect: result.membersMayConnect,
     updatedAt: result.updatedAt.toISOString(),
   };
 }

@@ -20,6 +20,8 @@ export type ServiceDefinition = {
   docsUrl?: string;
   /** Custom services only: the user who may edit it. */
   createdBy?: string;
+  /** Custom services: bumped by every edit; a credential given for an older version is refused. Default services: 0. */
+  version: number;
   api: { baseUrl?: string; allowedHosts: string[] };
   verify?: CatalogEntry["verify"];
   oauth2?: Omit<NonNullable<CatalogEntry["oauth2"]>, "scopes"> & {
@@ -28,6 +30,8 @@ export type ServiceDefinition = {
     freeScopes: boolean;
     /** The client id when it is not secret configuration (custom services). */
     clientId?: string;
+    /** Custom client-credentials services: the creator lets members connect with the client. */
+    membersMayConnect?: boolean;
   };
   oauth1?: NonNullable<CatalogEntry["oauth1"]> & { consumerKey?: string };
   apiKey?: NonNullable<CatalogEntry["apiKey"]>;
@@ -37,6 +41,7 @@ export type ServiceDefinition = {
 export function definitionFromCatalog(entry: CatalogEntry): ServiceDefinition {
   return {
     ref: { kind: "catalog", linkName: entry.linkName },
+    version: 0,
     name: entry.name,
     linkName: entry.linkName,
     authType: entry.authType,
@@ -70,4 +75,34 @@ export type ConnectKind = "consent" | "client_credentials" | "credentials";
 export function connectKindOf(def: ServiceDefinition): ConnectKind {
   if (usesConsentPopup(def)) return "consent";
   return def.authType === "oauth2" ? "client_credentials" : "credentials";
+}
+
+function hostOf(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Every host a credential of this service is ever sent to (docs/product.md §5): the API
+ * hosts it may be injected for, and the token endpoints that receive refresh tokens and
+ * signed token requests. Shown before anyone gives a credential.
+ */
+export function credentialHosts(def: ServiceDefinition): string[] {
+  const hosts = new Set(def.api.allowedHosts);
+  const endpoints = [
+    def.oauth2?.tokenUrl,
+    def.oauth2?.refreshUrl,
+    def.oauth2?.revocationUrl,
+    def.oauth1?.requestTokenUrl,
+    def.oauth1?.accessTokenUrl,
+  ];
+  for (const url of endpoints) {
+    const host = hostOf(url);
+    if (host) hosts.add(host);
+  }
+  return [...hosts].sort();
 }

@@ -24,16 +24,29 @@ export function authorizationFailure(
   connectionId?: string,
   mode?: ConsentMode,
 ): AuthorizationFailed {
-  if (error instanceof AuthorizationFailed) return error;
-  if (error instanceof OAuth2Error) {
-    const text =
-      error.code === "access_denied"
-        ? `Access was denied at ${service.name}. Nothing was stored.`
-        : `${service.name} refused the authorization (${error.code}): ${error.message}`;
-    return new AuthorizationFailed(text, connectionId, mode);
+  if (error instanceof AuthorizationFailed) {
+    return error.connectionId || !connectionId
+      ? error
+      : new AuthorizationFailed(error.message, connectionId, mode ?? error.mode, error.reason);
   }
-  if (error instanceof OAuth1Error) return new AuthorizationFailed(`${service.name}: ${error.message}`, connectionId, mode);
-  if (error instanceof DomainError) return new AuthorizationFailed(error.message, connectionId, mode);
+  if (error instanceof OAuth2Error) {
+    const denied = error.code === "access_denied";
+    const text = denied
+      ? `Access was denied at ${service.name}. Nothing was stored.`
+      : `${service.name} refused the authorization (${error.code}): ${error.message}`;
+    return new AuthorizationFailed(text, connectionId, mode, denied ? "denied" : "refused");
+  }
+  if (error instanceof OAuth1Error) {
+    return new AuthorizationFailed(`${service.name}: ${error.message}`, connectionId, mode, "refused");
+  }
+  if (error instanceof DomainError) {
+    return new AuthorizationFailed(
+      error.message,
+      connectionId,
+      mode,
+      error.code === "not_configured" ? "not_configured" : "failed",
+    );
+  }
   return new AuthorizationFailed(`Could not complete the authorization with ${service.name}. Try again.`, connectionId, mode);
 }
 

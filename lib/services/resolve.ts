@@ -33,11 +33,12 @@ function hostsOf(config: CustomServiceConfig): string[] {
 }
 
 export function definitionFromCustom(
-  row: Pick<ServiceRow, "id" | "name" | "linkName" | "authType" | "config" | "createdBy">,
+  row: Pick<ServiceRow, "id" | "name" | "linkName" | "authType" | "config" | "createdBy" | "version">,
 ): ServiceDefinition {
   const config = customServiceConfigSchema.parse(row.config);
   const base = {
     ref: { kind: "custom" as const, id: row.id },
+    version: row.version,
     name: row.name,
     linkName: row.linkName,
     authType: row.authType,
@@ -82,6 +83,7 @@ export function definitionFromCustom(
           paramType: config.paramType,
           freeScopes: true,
           clientId: config.clientId,
+          membersMayConnect: config.membersMayConnect,
         },
       };
   }
@@ -103,7 +105,14 @@ export async function resolveService(db: Db, scope: OrgScope, ref: ServiceRef): 
   return definitionFromCustom(row);
 }
 
-export type ServiceClient = { clientId: string; clientSecret: string };
+/** The OAuth client (or consumer) of a service, and the version of its settings (a flow started under another is refused). */
+export type ServiceClient = {
+  clientId: string;
+  clientSecret: string;
+  version: number;
+  /** Client credentials: members may connect with it, not only its holder (docs/product.md §5). */
+  membersMayConnect: boolean;
+};
 
 export const NOT_CONFIGURED_MESSAGE = "Not configured by your admin";
 
@@ -142,7 +151,7 @@ export async function loadServiceClient(db: Db, scope: OrgScope, def: ServiceDef
       .limit(1);
     if (!app) throw new NotConfigured(`${def.name}: ${NOT_CONFIGURED_MESSAGE}`);
     const clientSecret = openJson<string>("serviceApp", { id: app.id, orgId: app.orgId }, app.secretSealed);
-    return { clientId: app.clientId, clientSecret };
+    return { clientId: app.clientId, clientSecret, version: app.version, membersMayConnect: app.membersMayConnect };
   }
   const [row] = await db
     .select()
@@ -152,5 +161,42 @@ export async function loadServiceClient(db: Db, scope: OrgScope, def: ServiceDef
   if (!row?.secretSealed) throw new NotConfigured(`${def.name} has no client secret yet; its creator must set one`);
   const clientSecret = openJson<string>("service", { id: row.id, createdBy: row.createdBy }, row.secretSealed);
   const clientId = def.oauth2?.clientId ?? def.oauth1?.consumerKey ?? "";
-  return { clientId, clientSecret };
+  return { clientId, clientSecret, version: row.version, membersMayConnect: def.oauth2?.membersMayConnect ?? false };
+}
+
+type Reader = Pick<Db, "select">;
+
+/**
+ * The version of a service's settings now (custom: the service row; default: the
+ * organization's OAuth app; 0 without one), read FOR SHARE inside a transaction so that an
+ * edit cannot commit between this check and the write that depends on it: a credential
+ * given under an older version must not survive the edit (docs/product.md §6).
+ */
+export async function lockServiceVersion(tx: Reader, scope: OrgScope, def: ServiceDefinition): Promise<number> {
+  if (def.ref.kind === "custom") {
+    const [row] = await tx
+      .select({ version: services.version })
+      .from(services)
+      .where(and(eq(services.id, def.ref.id), eq(services.orgId, scope.orgId)))
+      .for("share");
+    return row?.version ?? -1;
+  }
+  if (!needsClient(def)) return 0;
+  const [app] = await tx
+    .select({ version: serviceApps.version })
+    .from(serviceApps)
+    .where(and(eq(serviceApps.orgId, scope.orgId), eq(serviceApps.serviceLinkName, def.ref.linkName)))
+    .for("share");
+  return app?.version ?? 0;
+}
+
+/** Whether members (not only the holder) may connect a client-credentials service; reads no secret. */
+export async function membersMayConnect(db: Reader, scope: OrgScope, def: ServiceDefinition): Promise<boolean> {
+  if (def.ref.kind === "custom") return def.oauth2?.membersMayConnect ?? false;
+  const [app] = await db
+    .select({ membersMayConnect: serviceApps.membersMayConnect })
+    .from(serviceApps)
+    .where(and(eq(serviceApps.orgId, scope.orgId), eq(serviceApps.serviceLinkName, def.ref.linkName)))
+    .limit(1);
+  return app?.membersMayConnect ?? false;
 }

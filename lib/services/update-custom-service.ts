@@ -3,6 +3,7 @@ import { and, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { connections, credentials, services } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/audit";
+import { invalidate } from "@/lib/cache/invalidation";
 import type { Actor } from "@/lib/auth/users";
 import { Conflict, Invalid } from "@/lib/errors";
 import { sealJson } from "@/lib/secrets";
@@ -122,5 +123,6 @@ export async function updateCustomService(
     });
     return connectionIds.length;
   });
+  invalidate({ kind: "service", orgId: actor.orgId });
   return { id: row.id, linkName: row.linkName, revoked };
 }

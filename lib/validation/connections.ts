@@ -2,6 +2,15 @@ import { z } from "zod";
 import { scopeDelimiterSchema } from "./enums";
 import { displayNameSchema, linkNameSchema } from "./names";
 
+/** "Who can use it" (docs/product.md §5): "Only me" or "Everyone in my organization". */
+export const connectionAccessValues = ["owner", "organization"] as const;
+export const connectionAccessSchema = z.enum(connectionAccessValues, { error: "Choose who can use the connection" });
+export type ConnectionAccess = z.infer<typeof connectionAccessSchema>;
+export const connectionAccessLabels: Record<ConnectionAccess, string> = {
+  owner: "Only me",
+  organization: "Everyone in my organization",
+};
+
 const scopeSchema = z
   .string()
   .trim()
@@ -22,6 +31,7 @@ export const createConnectionSchema = z.object({
   scopes: z.array(scopeSchema).max(100, "At most 100 scopes").default([]),
   scopeDelimiter: scopeDelimiterSchema.default("comma"),
   useLoginUserCredentials: z.boolean().default(false),
+  access: connectionAccessSchema.default("owner"),
 });
 export type CreateConnectionInput = z.input<typeof createConnectionSchema>;
 
@@ -31,6 +41,7 @@ export const updateConnectionSchema = z.object({
   name: displayNameSchema,
   scopes: z.array(scopeSchema).max(100, "At most 100 scopes").default([]),
   scopeDelimiter: scopeDelimiterSchema.optional(),
+  access: connectionAccessSchema.optional(),
 });
 export type UpdateConnectionInput = z.input<typeof updateConnectionSchema>;
 
@@ -39,6 +50,8 @@ export const connectionIdSchema = z.object({ id: z.uuid() });
 /** "User Permissions" for API key (values by parameter name) and Basic (username, password). */
 export const keyCredentialSchema = z.object({
   id: z.uuid(),
+  /** The service's version the form was shown for: an edit since then refuses the values (docs/product.md §6). */
+  serviceVersion: z.number().int().min(0),
   values: z.record(z.string(), z.string().max(10_000, "A value can contain up to 10,000 characters")),
 });
 export type KeyCredentialInput = z.input<typeof keyCredentialSchema>;

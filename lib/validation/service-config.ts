@@ -41,6 +41,8 @@ export const customServiceConfigSchema = z.discriminatedUnion("authType", [
     paramType: oauth2ParamTypeSchema,
     scopes: z.array(z.string()).default([]),
     allowedHosts: z.array(z.string()).default([]),
+    /** Client credentials: members may connect with this client, not only its creator (docs/product.md §5). */
+    membersMayConnect: z.boolean().default(false),
   }),
 ]);
 export type CustomServiceConfig = z.infer<typeof customServiceConfigSchema>;
@@ -90,6 +92,7 @@ export function configFromServiceInput(input: CreateServiceValues): {
           paramType: input.paramType,
           scopes: input.scopes,
           allowedHosts,
+          membersMayConnect: input.grantType === "client_credentials" && input.membersMayConnect,
         },
         secret: input.clientSecret,
         urls: {

@@ -32,6 +32,7 @@ export type ServiceEditorValues = {
   issuer: string;
   scopeText: string;
   allowedHostsText: string;
+  membersMayConnect: boolean;
 };
 
 /** What the edit page knows of the stored service: never a secret, only whether one is set. */
@@ -63,6 +64,7 @@ export const blankServiceEditorValues: ServiceEditorValues = {
   issuer: "",
   scopeText: "",
   allowedHostsText: "",
+  membersMayConnect: false,
 };
 
 /** Form fields to the shared schema's input: only the chosen type's fields are sent. */
@@ -96,6 +98,7 @@ export function serviceInputFromEditor(v: ServiceEditorValues, existingScopes: s
         issuer: v.issuer,
         paramType: v.paramType,
         scopes: [...existingScopes, ...splitList(v.scopeText)],
+        membersMayConnect: v.grantType === "client_credentials" && v.membersMayConnect,
       };
   }
 }
@@ -131,6 +134,7 @@ export function editorValuesFromConfig(service: {
       revocationUrl: oauth2?.revocationUrl ?? "",
       issuer: oauth2?.issuer ?? "",
       allowedHostsText: c.allowedHosts.join(" "),
+      membersMayConnect: oauth2?.membersMayConnect ?? false,
     },
     existingParamCount: c.authType === "api_key" ? c.params.length : 0,
     existingScopes: oauth2?.scopes ?? [],

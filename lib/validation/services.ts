@@ -144,6 +144,7 @@ function oauth2Fields(secret: z.ZodType<string | undefined>) {
     issuer: optionalUrl,
     paramType: oauth2ParamTypeSchema,
     scopes: scopesSchema,
+    membersMayConnect: z.boolean().default(false),
   };
 }
 

@@ -17,8 +17,10 @@ import { testIdpEntry } from "./catalog";
 
 /** Loopback, not `localhost`: oidc-provider refuses `localhost` redirect URIs for web clients. */
 export const TEST_APP_URL = "http://127.0.0.1:3999";
-/** The app's OAuth redirect URI, as every test OAuth client registers it. */
-export const TEST_REDIRECT_URI = `${TEST_APP_URL}/api/oauth/callback`;
+/** The app's OAuth redirect URI of one service (docs/product.md §6: one per service). */
+export const testRedirectUri = (serviceLinkName: string) => `${TEST_APP_URL}/api/oauth/callback/${serviceLinkName}`;
+/** A redirect URI for tests that drive the IdP themselves (idpTokens), registered by every test client. */
+export const TEST_REDIRECT_URI = `${TEST_APP_URL}/api/oauth/callback/test`;
 
 export type TestEnvOptions = {
   /** Adds the `test_idp` catalogue entry for this issuer (start the IdP first). */

@@ -14,15 +14,15 @@ import { buildAuthorizationUrl, createPkce, exchangeAuthorizationCode, randomSta
 import { sealJson } from "@/lib/secrets";
 import { completeLoginAndConsentWithFetch, type Idp, type IdpClient } from "@/test/peers/idp";
 import { createTestDatabase } from "./db";
-import { TEST_IDP_CLIENT } from "./catalog";
-import { TEST_REDIRECT_URI } from "./env";
+import { TEST_IDP_CLIENT, TEST_IDP_LINK_NAME } from "./catalog";
+import { TEST_REDIRECT_URI, testRedirectUri } from "./env";
 
 /** The IdP client registration that matches TEST_IDP_CLIENT and the app's redirect URI. */
 export function testIdpClient(overrides: Partial<IdpClient> = {}): IdpClient {
   return {
     client_id: TEST_IDP_CLIENT.clientId,
     client_secret: TEST_IDP_CLIENT.clientSecret,
-    redirect_uris: [TEST_REDIRECT_URI],
+    redirect_uris: [TEST_REDIRECT_URI, testRedirectUri(TEST_IDP_LINK_NAME)],
     grant_types: ["authorization_code", "refresh_token"],
     token_endpoint_auth_method: "client_secret_basic",
     scope: "openid offline_access read write",
@@ -50,7 +50,7 @@ export async function seedPeople(db: Db): Promise<DemoPeople> {
 export async function addConnection(
   db: Db,
   owner: Actor,
-  input: { service: string; linkName: string; shared?: boolean; scopes?: string[] },
+  input: { service: string; linkName: string; shared?: boolean; scopes?: string[]; access?: "owner" | "organization" },
 ) {
   const [row] = await db
     .insert(connections)
@@ -63,6 +63,7 @@ export async function addConnection(
       scopes: input.scopes ?? [],
       scopeDelimiter: "space",
       useLoginUserCredentials: input.shared ?? false,
+      access: input.access ?? "owner",
     })
     .returning();
   return row;

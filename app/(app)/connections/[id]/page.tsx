@@ -9,7 +9,9 @@ import { serviceCatalog } from "@/lib/catalog/runtime";
 import { getConnectionSummary } from "@/lib/connections/get-connection-summary";
 import { connectionSnippets, exampleUrlFor } from "@/lib/connections/snippets";
 import { env } from "@/lib/env";
+import { consentFailureOf, consentFailureText } from "@/lib/connections/consent-failures";
 import { NotFound } from "@/lib/errors";
+import { connectionAccessLabels } from "@/lib/validation/connections";
 import { authTypeLabels } from "@/lib/validation/enums";
 import { ConnectionActions } from "@/components/connections/connection-actions";
 import { StatusBadge } from "@/components/connections/status-badge";
@@ -28,6 +30,8 @@ export default async function ConnectionSummaryPage({
   const actor = await requireActor();
   const { id } = await params;
   const flash = await searchParams;
+  // Only a known code is shown, in our words: a crafted ?error= link cannot put text on this page.
+  const failure = consentFailureOf(flash.error);
   const db = await getDb();
   const summary = await getConnectionSummary(db, actor, id).catch((error: unknown) => {
     if (error instanceof NotFound) notFound();
@@ -63,6 +67,15 @@ export default async function ConnectionSummaryPage({
         ? `Yes (${summary.sharedAuthorizedCount} other user${summary.sharedAuthorizedCount === 1 ? "" : "s"} authorized)`
         : "No",
     ],
+    ...(summary.useLoginUserCredentials
+      ? []
+      : ([["Who can use it", connectionAccessLabels[summary.access]]] as Array<[string, React.ReactNode]>)),
+    [
+      "Credential sent only to",
+      <span key="h" className="font-mono text-xs">
+        {summary.credentialHosts.join(", ") || "—"}
+      </span>,
+    ],
     ["Created", <LocalTime key="c" iso={summary.createdAt} />],
     [
       "Authorized",
@@ -84,9 +97,9 @@ export default async function ConnectionSummaryPage({
           Authorization complete.
         </p>
       ) : null}
-      {flash.error ? (
+      {failure ? (
         <p role="status" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-700">
-          {flash.error}
+          {consentFailureText[failure]}
         </p>
       ) : null}
       {summary.status === "needs_reauth" ? (
@@ -115,6 +128,8 @@ export default async function ConnectionSummaryPage({
             connectKind: summary.connectKind,
             serviceName: summary.service.name,
             credentialFields: summary.credentialFields,
+            credentialHosts: summary.credentialHosts,
+            serviceVersion: summary.serviceVersion,
           }}
         />
       </div>

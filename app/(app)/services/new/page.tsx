@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requireActor } from "@/lib/auth/session";
-import { redirectUri } from "@/lib/connections/authorize";
+import { callbackBase } from "@/lib/services/redirect-uri";
 import { ServiceEditor } from "@/components/services/service-editor";
 
 export const metadata: Metadata = { title: "Create Your Own" };
@@ -28,7 +28,7 @@ export default async function NewServicePage() {
         </p>
       </div>
       <div className="rounded-xl border border-slate-200 bg-white p-6">
-        <ServiceEditor callbackUrl={redirectUri()} />
+        <ServiceEditor callbackBase={callbackBase()} />
       </div>
     </div>
   );

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { getDb } from "@/db";
 import { requireActor } from "@/lib/auth/session";
 import { serviceCatalog } from "@/lib/catalog/runtime";
-import { redirectUri } from "@/lib/connections/authorize";
+import { redirectUriFor } from "@/lib/services/redirect-uri";
 import { listServiceApps } from "@/lib/services/apps";
 import { authTypeLabels } from "@/lib/validation/enums";
 import { ServiceAppConfigure } from "@/components/service-app-row";
@@ -23,7 +23,7 @@ export default async function OAuthAppsPage() {
         <h1 className="text-2xl font-semibold">OAuth apps</h1>
         <p className="mt-1 max-w-2xl text-sm text-slate-600">
           Default services that use OAuth need an app (client ID and secret) registered by your organization with the service.
-          Register <code className="rounded bg-slate-100 px-1">{redirectUri()}</code> as its callback URL.
+          Each service has its own callback URL (shown below) to register with it.
           {isAdmin ? "" : " Only an admin can change these."}
         </p>
       </div>
@@ -51,6 +51,7 @@ export default async function OAuthAppsPage() {
         <tbody>
           {services.map((s) => {
             const app = apps.get(s.linkName);
+            const clientCredentials = s.oauth2?.grantType === "client_credentials";
             return (
               <tr key={s.linkName} className="border-t border-slate-100">
                 <td className="px-4 py-2">
@@ -59,15 +60,25 @@ export default async function OAuthAppsPage() {
                     {s.name}
                   </span>
                 </td>
-                <td className="px-4 py-2">{authTypeLabels[s.authType]}</td>
+                <td className="px-4 py-2">
+                  {authTypeLabels[s.authType]}
+                  {clientCredentials ? " (client credentials)" : ""}
+                </td>
                 <td className="px-4 py-2 font-mono text-xs">{app?.clientId ?? "—"}</td>
-                <td className="px-4 py-2">{app ? "Configured (secret set)" : "Not configured"}</td>
+                <td className="px-4 py-2">
+                  {app ? "Configured (secret set)" : "Not configured"}
+                  {app && clientCredentials ? (app.membersMayConnect ? "; members may connect" : "; admins only") : ""}
+                  {clientCredentials ? null : (
+                    <span className="mt-1 block font-mono text-xs break-all text-slate-600">{redirectUriFor(s.linkName)}</span>
+                  )}
+                </td>
                 <td className="px-4 py-2 text-right">
                   {isAdmin ? (
                     <ServiceAppConfigure
                       service={{ linkName: s.linkName, name: s.name }}
-                      current={app ? { clientId: app.clientId } : undefined}
-                      callbackUrl={redirectUri()}
+                      current={app ? { clientId: app.clientId, membersMayConnect: app.membersMayConnect } : undefined}
+                      callbackUrl={clientCredentials ? undefined : redirectUriFor(s.linkName)}
+                      clientCredentials={clientCredentials}
                     />
                   ) : null}
                 </td>

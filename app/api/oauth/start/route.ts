@@ -1,11 +1,11 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { getDb } from "@/db";
 import { sessionActor } from "@/lib/auth/request-actor";
-import { startAuthorization } from "@/lib/connections/authorize";
 import { BINDING_COOKIE, bindingCookie, newBinding } from "@/lib/connections/browser-binding";
-import { consentResultPage } from "@/lib/connections/consent-page";
+import { consentResultPage, consentStartPage } from "@/lib/connections/consent-page";
+import { startAuthorization } from "@/lib/connections/start-authorization";
 import { env } from "@/lib/env";
-import { DomainError } from "@/lib/errors";
+import { AuthorizationFailed, DomainError } from "@/lib/errors";
 
 /** Opens a consent flow: GET /api/oauth/start?connection=<id>&mode=popup|redirect. */
 export async function GET(request: NextRequest) {
@@ -18,8 +18,18 @@ export async function GET(request: NextRequest) {
   const binding = request.cookies.get(BINDING_COOKIE)?.value || newBinding();
   try {
     const { redirectTo } = await startAuthorization(await getDb(), actor, { connectionId, browserBinding: binding, mode });
-    const response = NextResponse.redirect(redirectTo, 303);
-    response.cookies.set(bindingCookie(binding));
+    // In the popup, our window's opener is cut before the provider's page loads; a full-page redirect has none.
+    const response = mode === "popup" ? consentStartPage(redirectTo) : NextResponse.redirect(redirectTo, 303);
+    const cookie = bindingCookie(binding);
+    const attributes = [
+      `${cookie.name}=${cookie.value}`,
+      `Path=${cookie.path}`,
+      `Max-Age=${cookie.maxAge}`,
+      "HttpOnly",
+      "SameSite=Lax",
+      ...(cookie.secure ? ["Secure"] : []),
+    ];
+    response.headers.append("set-cookie", attributes.join("; "));
     return response;
   } catch (error) {
     const message = error instanceof DomainError ? error.message : "Could not start the authorization. Try again.";
@@ -27,7 +37,13 @@ export async function GET(request: NextRequest) {
       console.error("[connections] oauth start failed:", error instanceof Error ? error.name : "error");
     if (mode === "redirect") {
       const back = new URL(`/connections/${encodeURIComponent(connectionId)}`, origin);
-      back.searchParams.set("error", message);
+      const reason =
+        error instanceof AuthorizationFailed
+          ? error.reason
+          : error instanceof DomainError && error.code === "not_configured"
+            ? "not_configured"
+            : "failed";
+      back.searchParams.set("error", reason);
       return NextResponse.redirect(back, 303);
     }
     return consentResultPage({ ok: false, connectionId, message }, origin);

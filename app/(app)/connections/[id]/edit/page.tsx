@@ -43,6 +43,9 @@ export default async function EditConnectionPage({ params }: { params: Promise<{
             connectKind: summary.connectKind,
             serviceName: summary.service.name,
             credentialFields: summary.credentialFields,
+            credentialHosts: summary.credentialHosts,
+            serviceVersion: summary.serviceVersion,
+            access: summary.useLoginUserCredentials ? null : summary.access,
           }}
         />
       </div>

@@ -6,7 +6,7 @@ import { requireActor } from "@/lib/auth/session";
 import { findCatalogEntry } from "@/lib/catalog";
 import { serviceCatalog } from "@/lib/catalog/runtime";
 import { credentialFields } from "@/lib/connections/get-connection-summary";
-import { connectKindOf, definitionFromCatalog, type ServiceDefinition } from "@/lib/services/definition";
+import { connectKindOf, credentialHosts, definitionFromCatalog, type ServiceDefinition } from "@/lib/services/definition";
 import { findCustomServiceByLinkName } from "@/lib/services/list-custom";
 import { definitionFromCustom, hasServiceClient } from "@/lib/services/resolve";
 import { authTypeLabels } from "@/lib/validation/enums";
@@ -71,6 +71,8 @@ export default async function ConnectionDetailsPage({ params }: { params: Promis
             notConfigured: !configured,
             connectKind: connectKindOf(def),
             credentialFields: credentialFields(def),
+            credentialHosts: credentialHosts(def),
+            serviceVersion: def.version,
           }}
         />
       </div>

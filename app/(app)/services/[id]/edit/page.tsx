@@ -4,7 +4,7 @@ import { notFound } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { requireActor } from "@/lib/auth/session";
-import { redirectUri } from "@/lib/connections/authorize";
+import { callbackBase } from "@/lib/services/redirect-uri";
 import { Forbidden, NotFound } from "@/lib/errors";
 import { getCustomServiceForEdit, type CustomServiceEditDto } from "@/lib/services/get-custom-service-for-edit";
 import { editorValuesFromConfig } from "@/lib/validation/service-editor";
@@ -56,7 +56,7 @@ export default async function EditServicePage({ params }: { params: Promise<{ id
         </p>
       </div>
       <div className="rounded-xl border border-slate-200 bg-white p-6">
-        <ServiceEditor callbackUrl={redirectUri()} edit={editorValuesFromConfig(dto)} />
+        <ServiceEditor callbackBase={callbackBase()} edit={editorValuesFromConfig(dto)} />
       </div>
     </div>
   );

@@ -1,14 +1,23 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { getDb } from "@/db";
 import { sessionActor } from "@/lib/auth/request-actor";
-import { AuthorizationFailed, completeAuthorization } from "@/lib/connections/authorize";
 import { BINDING_COOKIE } from "@/lib/connections/browser-binding";
+import { completeAuthorization } from "@/lib/connections/complete-authorization";
 import { consentResultPage } from "@/lib/connections/consent-page";
 import { env } from "@/lib/env";
+import { AuthorizationFailed } from "@/lib/errors";
+import { linkNameSchema } from "@/lib/validation/names";
 
-/** The redirect URI of every OAuth 2 and OAuth 1.0a flow: ${APP_URL}/api/oauth/callback. */
-export async function GET(request: NextRequest) {
+/**
+ * The redirect URI of one service's OAuth 2 and OAuth 1.0a flows:
+ * ${APP_URL}/api/oauth/callback/<service link name> (docs/architecture.md "OAuth flows").
+ */
+export async function GET(request: NextRequest, context: { params: Promise<{ service: string }> }) {
   const origin = env().APP_URL;
+  const { service } = await context.params;
+  if (!linkNameSchema.safeParse(service).success) {
+    return consentResultPage({ ok: false, message: "This is not the callback URL of any service." }, origin);
+  }
   const actor = await sessionActor(request);
   if (!actor) {
     return consentResultPage(
@@ -17,11 +26,12 @@ export async function GET(request: NextRequest) {
     );
   }
   // The URL as the provider sent it, on our public origin (a proxy in front may rewrite the host).
-  const callbackUrl = new URL(`${origin}/api/oauth/callback${request.nextUrl.search}`);
+  const callbackUrl = new URL(`${origin}/api/oauth/callback/${service}${request.nextUrl.search}`);
   try {
     const { connectionId, mode } = await completeAuthorization(await getDb(), actor, {
       callbackUrl,
       browserBinding: request.cookies.get(BINDING_COOKIE)?.value,
+      serviceLinkName: service,
     });
     if (mode === "redirect") return NextResponse.redirect(new URL(`/connections/${connectionId}?connected=1`, origin), 303);
     return consentResultPage(
@@ -34,7 +44,7 @@ export async function GET(request: NextRequest) {
     const message = failure?.message ?? "Could not complete the authorization. Try again.";
     if (failure?.mode === "redirect" && failure.connectionId) {
       const back = new URL(`/connections/${failure.connectionId}`, origin);
-      back.searchParams.set("error", message);
+      back.searchParams.set("error", failure.reason);
       return NextResponse.redirect(back, 303);
     }
     return consentResultPage({ ok: false, connectionId: failure?.connectionId, message }, origin);

@@ -1,0 +1,51 @@
+import "server-only";
+import type { Db } from "@/db";
+import { recordAudit } from "@/lib/audit/audit";
+import type { Actor } from "@/lib/auth/users";
+import { invalidate } from "@/lib/cache/invalidation";
+import { storeCredential } from "@/lib/credentials/credentials";
+import type { TokenSet } from "@/lib/oauth2";
+import { AuthorizationFailed } from "@/lib/errors";
+import type { ServiceDefinition } from "@/lib/services/definition";
+import { lockServiceVersion } from "@/lib/services/resolve";
+import type { ConnectionRow } from "./access";
+
+export const SERVICE_CHANGED_WHILE_CONNECTING =
+  "The service's settings changed while you were connecting, so nothing was stored. Start again from the connection.";
+
+/** Stores the actor's OAuth 2 tokens for a connection and records the authorization. */
+export async function saveOAuth2Tokens(
+  db: Db,
+  actor: Actor,
+  input: { connection: ConnectionRow; service: ServiceDefinition; serviceVersion: number; tokens: TokenSet; requested: string[] },
+) {
+  const { connection, service, tokens } = input;
+  const granted = tokens.scope ?? input.requested;
+  await db.transaction(async (t) => {
+    // An edit of the service since the flow began revokes what it would have given (docs/product.md §6).
+    if ((await lockServiceVersion(t, actor, service)) !== input.serviceVersion) {
+      throw new AuthorizationFailed(SERVICE_CHANGED_WHILE_CONNECTING, connection.id, "popup", "service_changed");
+    }
+    await storeCredential(t, {
+      orgId: actor.orgId,
+      connectionId: connection.id,
+      userId: actor.id,
+      payload: {
+        type: "oauth2",
+        accessToken: tokens.accessToken,
+        refreshToken: tokens.refreshToken,
+        tokenType: tokens.tokenType,
+      },
+      grantedScopes: granted,
+      expiresAt: tokens.expiresAt ?? null,
+    });
+    await recordAudit(t, {
+      orgId: actor.orgId,
+      actorId: actor.id,
+      action: "connection.authorized",
+      connectionId: connection.id,
+      detail: { method: "oauth2", grantedScopes: granted },
+    });
+  });
+  invalidate({ kind: "connection", orgId: actor.orgId, connectionId: connection.id });
+}
