@@ -8,12 +8,18 @@ import { CopyButton } from "@/components/copy-button";
 import { LocalTime } from "@/components/local-time";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/dialog";
-import { TextField } from "@/components/ui/field";
-import type { AccessTokenDto } from "@/lib/auth/access-tokens";
+import { SelectField, TextField } from "@/components/ui/field";
+import type { AccessTokenDto, CallableConnectionDto } from "@/lib/auth/access-tokens";
+import { tokenLifetimeLabels } from "@/lib/validation/access-tokens";
 
-export function AccessTokens({ tokens }: { tokens: AccessTokenDto[] }) {
+const lifetimeOptions = ["30", "90", "365", "never"].map((value) => ({ value, label: tokenLifetimeLabels[value] }));
+
+export function AccessTokens({ tokens, connections }: { tokens: AccessTokenDto[]; connections: CallableConnectionDto[] }) {
   const router = useRouter();
   const [name, setName] = useState("");
+  const [lifetime, setLifetime] = useState("90");
+  const [restrictTo, setRestrictTo] = useState<string[]>([]);
+  const linkNameOf = new Map(connections.map((c) => [c.id, c.linkName]));
   const [error, setError] = useState<string>();
   const [pending, setPending] = useState(false);
   const [created, setCreated] = useState<string>();
@@ -22,7 +28,11 @@ export function AccessTokens({ tokens }: { tokens: AccessTokenDto[] }) {
   async function create(event: React.FormEvent) {
     event.preventDefault();
     setPending(true);
-    const result = await createAccessTokenAction({ name });
+    const result = await createAccessTokenAction({
+      name,
+      expiresInDays: lifetime === "never" ? null : (Number(lifetime) as 30 | 90 | 365),
+      connectionIds: restrictTo,
+    });
     setPending(false);
     if (!result.ok) {
       setError(result.fieldErrors?.name?.[0] ?? result.message);
@@ -30,21 +40,47 @@ export function AccessTokens({ tokens }: { tokens: AccessTokenDto[] }) {
     }
     setError(undefined);
     setName("");
+    setRestrictTo([]);
     setCreated(result.data.token);
     router.refresh();
   }
 
   return (
     <div className="space-y-6">
-      <form onSubmit={create} className="flex max-w-xl items-end gap-2" noValidate>
-        <TextField
-          className="flex-1"
-          label="Token name"
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          error={error}
-          placeholder="e.g. nightly sync script"
-        />
+      <form onSubmit={create} className="max-w-xl space-y-4" noValidate>
+        <div className="flex items-end gap-2">
+          <TextField
+            className="flex-1"
+            label="Token name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            error={error}
+            placeholder="e.g. nightly sync script"
+          />
+          <SelectField label="Expires" options={lifetimeOptions} value={lifetime} onChange={(e) => setLifetime(e.target.value)} />
+        </div>
+        {connections.length ? (
+          <fieldset className="space-y-1">
+            <legend className="text-sm font-medium text-slate-800">Only these connections</legend>
+            <p className="text-xs text-slate-600">Leave all unticked to let the token call every connection you may call.</p>
+            <div className="grid gap-1 sm:grid-cols-2">
+              {connections.map((c) => (
+                <label key={c.id} className="flex items-center gap-2 text-sm">
+                  <input
+                    type="checkbox"
+                    checked={restrictTo.includes(c.id)}
+                    onChange={(e) =>
+                      setRestrictTo((current) => (e.target.checked ? [...current, c.id] : current.filter((id) => id !== c.id)))
+                    }
+                  />
+                  <span>
+                    {c.name} <code className="font-mono text-xs text-slate-600">{c.linkName}</code>
+                  </span>
+                </label>
+              ))}
+            </div>
+          </fieldset>
+        ) : null}
         <Button type="submit" pending={pending}>
           Create token
         </Button>
@@ -77,6 +113,12 @@ export function AccessTokens({ tokens }: { tokens: AccessTokenDto[] }) {
               Last used
             </th>
             <th scope="col" className="px-4 py-2 font-medium">
+              Expires
+            </th>
+            <th scope="col" className="px-4 py-2 font-medium">
+              Connections
+            </th>
+            <th scope="col" className="px-4 py-2 font-medium">
               <span className="sr-only">Actions</span>
             </th>
           </tr>
@@ -84,7 +126,7 @@ export function AccessTokens({ tokens }: { tokens: AccessTokenDto[] }) {
         <tbody>
           {tokens.length === 0 ? (
             <tr>
-              <td colSpan={5} className="px-4 py-6 text-center text-slate-600">
+              <td colSpan={7} className="px-4 py-6 text-center text-slate-600">
                 No tokens yet.
               </td>
             </tr>
@@ -97,6 +139,10 @@ export function AccessTokens({ tokens }: { tokens: AccessTokenDto[] }) {
                   <LocalTime iso={t.createdAt} />
                 </td>
                 <td className="px-4 py-2">{t.lastUsedAt ? <LocalTime iso={t.lastUsedAt} /> : "Never"}</td>
+                <td className="px-4 py-2">{t.expiresAt ? <LocalTime iso={t.expiresAt} /> : "Never"}</td>
+                <td className="px-4 py-2 font-mono text-xs">
+                  {t.connectionIds ? t.connectionIds.map((id) => linkNameOf.get(id) ?? "(deleted)").join(", ") : "All"}
+                </td>
                 <td className="px-4 py-2 text-right">
                   {t.revokedAt ? (
                     <span className="text-slate-500">Revoked</span>

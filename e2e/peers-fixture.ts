@@ -10,7 +10,7 @@ export async function startPeers(): Promise<{ idp: Idp; oauth1: OAuth1Provider; 
     clients: [
       {
         ...IDP_CLIENT,
-        redirect_uris: [`http://127.0.0.1:${E2E_PORT}/api/oauth/callback`],
+        redirect_uris: [`http://127.0.0.1:${E2E_PORT}/api/oauth/callback/test_idp`],
         grant_types: ["authorization_code", "refresh_token"],
       },
       { ...IDP_CC_CLIENT, grant_types: ["client_credentials"] },

@@ -1,4 +1,7 @@
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { accessTokens } from "@/db/schema";
+import { addConnection } from "@/test/harness";
 import { createAppContext, setupTestEnv, type AppContext } from "@/test/harness";
 import { databaseKinds } from "@/test/harness";
 import { actorFromAccessToken, createAccessToken, listAccessTokens, revokeAccessToken } from "./access-tokens";
@@ -21,7 +24,7 @@ describe.each(databaseKinds)("personal access tokens on %s", (kind) => {
     expect(JSON.stringify(accessToken)).not.toContain(token.slice(10));
 
     const actor = await actorFromAccessToken(ctx.db, token);
-    expect(actor).toEqual(ada);
+    expect(actor).toEqual({ ...ada, token: { id: accessToken.id, connectionIds: null } });
     const [listed] = await listAccessTokens(ctx.db, ada);
     expect(listed.lastUsedAt).not.toBeNull();
     expect(await listAccessTokens(ctx.db, bob)).toEqual([]);
@@ -32,5 +35,36 @@ describe.each(databaseKinds)("personal access tokens on %s", (kind) => {
     await expect(revokeAccessToken(ctx.db, bob, accessToken.id)).rejects.toThrow(/does not exist/);
     await revokeAccessToken(ctx.db, ada, accessToken.id);
     expect(await actorFromAccessToken(ctx.db, token)).toBeUndefined();
+  });
+
+  it("expires after the chosen lifetime (30, 90 or 365 days, or never)", async () => {
+    const { ada } = ctx.actors;
+    const month = await createAccessToken(ctx.db, ada, { name: "month", expiresInDays: 30 });
+    const days = (iso: string | null) => (iso ? Math.round((Date.parse(iso) - Date.now()) / 86_400_000) : null);
+    expect(days(month.accessToken.expiresAt)).toBe(30);
+    expect((await createAccessToken(ctx.db, ada, { name: "forever", expiresInDays: null })).accessToken.expiresAt).toBeNull();
+    expect(await actorFromAccessToken(ctx.db, month.token)).toMatchObject({ id: ada.id });
+    // A month later:
+    await ctx.db
+      .update(accessTokens)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(accessTokens.id, month.accessToken.id));
+    expect(await actorFromAccessToken(ctx.db, month.token)).toBeUndefined();
+  });
+
+  it("can be restricted to connections its user may call, and to those only", async () => {
+    const { ada, bob } = ctx.actors;
+    const own = await addConnection(ctx.db, ada, { service: "stripe", linkName: `tok_own_${kind}` });
+    const bobsPrivate = await addConnection(ctx.db, bob, { service: "stripe", linkName: `tok_bob_${kind}` });
+    const restricted = await createAccessToken(ctx.db, ada, { name: "one connection", connectionIds: [own.id] });
+    expect(restricted.accessToken.connectionIds).toEqual([own.id]);
+    expect((await actorFromAccessToken(ctx.db, restricted.token))?.token).toEqual({
+      id: restricted.accessToken.id,
+      connectionIds: [own.id],
+    });
+    // Bob's "Only me" connection is not one ada may call: the restriction cannot name it.
+    await expect(createAccessToken(ctx.db, ada, { name: "sneaky", connectionIds: [bobsPrivate.id] })).rejects.toMatchObject({
+      code: "invalid",
+    });
   });
 });

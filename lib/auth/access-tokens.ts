@@ -1,11 +1,23 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
-import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import type { Db } from "@/db";
-import { accessTokens, organizations, users } from "@/db/schema";
+import { accessTokens, connections, organizations, users } from "@/db/schema";
 import { invalidate } from "@/lib/cache/invalidation";
-import { NotFound } from "@/lib/errors";
+import { Invalid, NotFound } from "@/lib/errors";
 import type { Actor } from "./users";
+
+/**
+ * Connections the actor may call: own, shared ("use credentials of login user"), or
+ * "Everyone in my organization" (the rule of lib/invoke/load-for-call.ts). Checked when a
+ * token is restricted, so the list says what it can do; a restriction only ever narrows.
+ */
+function callableBy(actor: Actor) {
+  return and(
+    eq(connections.orgId, actor.orgId),
+    or(eq(connections.ownerId, actor.id), eq(connections.useLoginUserCredentials, true), eq(connections.access, "organization")),
+  );
+}
 
 /** Personal access tokens: `cxn_` + 32 random bytes. Only a SHA-256 is stored (high entropy needs no slow hash). */
 const PREFIX = "cxn_";
@@ -18,6 +30,9 @@ export type AccessTokenDto = {
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
+  expiresAt: string | null;
+  /** The connections it may call (null: every connection its user may call). */
+  connectionIds: string[] | null;
 };
 
 function toDto(row: typeof accessTokens.$inferSelect): AccessTokenDto {
@@ -28,6 +43,8 @@ function toDto(row: typeof accessTokens.$inferSelect): AccessTokenDto {
     createdAt: row.createdAt.toISOString(),
     lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
     revokedAt: row.revokedAt?.toISOString() ?? null,
+    expiresAt: row.expiresAt?.toISOString() ?? null,
+    connectionIds: row.connectionIds ?? null,
   };
 }
 
@@ -35,8 +52,21 @@ function toDto(row: typeof accessTokens.$inferSelect): AccessTokenDto {
 export async function createAccessToken(
   db: Db,
   actor: Actor,
-  input: { name: string },
+  input: { name: string; expiresInDays?: number | null; connectionIds?: string[] },
 ): Promise<{ token: string; accessToken: AccessTokenDto }> {
+  const connectionIds = [...new Set(input.connectionIds ?? [])];
+  if (connectionIds.length) {
+    const callable = await db
+      .select({ id: connections.id })
+      .from(connections)
+      .where(and(inArray(connections.id, connectionIds), callableBy(actor)));
+    if (callable.length !== connectionIds.length) {
+      throw new Invalid("A token can only be restricted to connections you may call", {
+        connectionIds: ["Choose among the connections you may call"],
+      });
+    }
+  }
+  const days = input.expiresInDays === undefined ? 90 : input.expiresInDays;
   const token = PREFIX + randomBytes(32).toString("base64url");
   const [row] = await db
     .insert(accessTokens)
@@ -46,6 +76,8 @@ export async function createAccessToken(
       name: input.name,
       tokenHash: hashToken(token),
       displayPrefix: token.slice(0, 10),
+      expiresAt: days === null ? null : new Date(Date.now() + days * 24 * 60 * 60 * 1000),
+      connectionIds: connectionIds.length ? connectionIds : null,
     })
     .returning();
   return { token, accessToken: toDto(row) };
@@ -82,6 +114,7 @@ function prepareTokenLookup(db: Db) {
     .select({
       tokenId: accessTokens.id,
       lastUsedAt: accessTokens.lastUsedAt,
+      connectionIds: accessTokens.connectionIds,
       id: users.id,
       email: users.email,
       name: users.name,
@@ -92,7 +125,13 @@ function prepareTokenLookup(db: Db) {
     .from(accessTokens)
     .innerJoin(users, and(eq(users.id, accessTokens.userId), eq(users.orgId, accessTokens.orgId)))
     .innerJoin(organizations, eq(organizations.id, users.orgId))
-    .where(and(eq(accessTokens.tokenHash, sql.placeholder("tokenHash")), isNull(accessTokens.revokedAt)))
+    .where(
+      and(
+        eq(accessTokens.tokenHash, sql.placeholder("tokenHash")),
+        isNull(accessTokens.revokedAt),
+        sql`(${accessTokens.expiresAt} is null or ${accessTokens.expiresAt} > now())`,
+      ),
+    )
     .limit(1)
     .prepare("access_tokens_lookup");
 }
@@ -112,5 +151,25 @@ export async function actorFromAccessToken(db: Db, token: string): Promise<Actor
       .set({ lastUsedAt: sql`now()` })
       .where(eq(accessTokens.id, row.tokenId));
   }
-  return { id: row.id, email: row.email, name: row.name, role: row.role, orgId: row.orgId, orgName: row.orgName };
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    orgId: row.orgId,
+    orgName: row.orgName,
+    token: { id: row.tokenId, connectionIds: row.connectionIds ?? null },
+  };
+}
+
+export type CallableConnectionDto = { id: string; name: string; linkName: string };
+
+/** The connections the actor may call, for restricting a token to some of them. */
+export async function listCallableConnections(db: Db, actor: Actor): Promise<CallableConnectionDto[]> {
+  return db
+    .select({ id: connections.id, name: connections.name, linkName: connections.linkName })
+    .from(connections)
+    .where(callableBy(actor))
+    .orderBy(connections.linkName)
+    .limit(500);
 }

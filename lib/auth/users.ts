@@ -14,6 +14,8 @@ export type Actor = {
   role: "admin" | "member";
   orgId: string;
   orgName: string;
+  /** Set when the actor came from a personal access token: which one, and the connections it is restricted to (null: all). */
+  token?: { id: string; connectionIds: string[] | null };
 };
 
 /** The organization a query is scoped to: an actor, or (for the app's own jobs) a row of the organization. */

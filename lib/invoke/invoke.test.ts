@@ -310,6 +310,13 @@ describe("who may call, with whose credential (docs/product.md §5)", () => {
     expect((await echoed({ connection: "key_header", url: `${echo.url}/who` })).headers["x-api-key"]).toBe("ada-header-key");
   });
 
+  it("a personal access token restricted to other connections finds this one as not existing", async () => {
+    const viaToken = { ...people.ada, token: { id: "token-1", connectionIds: [ids.key_query] } };
+    const error = await rejection(engine.invoke(database.db, viaToken, { connection: "key_header", url: `${echo.url}/x` }));
+    expect(errorBody(error)).toMatchObject({ status: 404, body: { error: { code: "not_found" } } });
+    expect((await echoed({ connection: "key_query", url: `${echo.url}/ok` }, viaToken)).query.api_key).toBe("ada-query-key");
+  });
+
   it("eve (another organization) does not see it: not_found", async () => {
     const error = await rejection(engine.invoke(database.db, people.eve, { connection: "key_header", url: `${echo.url}/x` }));
     expect(errorBody(error)).toEqual({ status: 404, body: { error: { code: "not_found", message: expect.any(String) } } });

@@ -47,6 +47,8 @@ export async function loadForCall(db: Db, actor: Actor, linkName: string): Promi
   if (!statement) statements.set(db, (statement = prepareLoadForCall(db)));
   const rows = await statement.execute({ actorId: actor.id, orgId: actor.orgId, linkName });
   const row = rows[0];
-  if (!row) throw new NotFound(`There is no connection with the link name "${linkName}" in your organization`);
+  // A token restricted to other connections sees this one as not existing, like any unknown name.
+  const outsideToken = row && actor.token?.connectionIds && !actor.token.connectionIds.includes(row.connection.id);
+  if (!row || outsideToken) throw new NotFound(`There is no connection with the link name "${linkName}" in your organization`);
   return { connection: row.connection, credential: row.credential ?? undefined };
 }

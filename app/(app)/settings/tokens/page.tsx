@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { getDb } from "@/db";
-import { listAccessTokens } from "@/lib/auth/access-tokens";
+import { listAccessTokens, listCallableConnections } from "@/lib/auth/access-tokens";
 import { requireActor } from "@/lib/auth/session";
 import { AccessTokens } from "@/components/access-tokens";
 
@@ -8,7 +8,8 @@ export const metadata: Metadata = { title: "Personal access tokens" };
 
 export default async function TokensPage() {
   const actor = await requireActor();
-  const tokens = await listAccessTokens(await getDb(), actor);
+  const db = await getDb();
+  const [tokens, callable] = await Promise.all([listAccessTokens(db, actor), listCallableConnections(db, actor)]);
   return (
     <div className="space-y-6">
       <div>
@@ -18,7 +19,7 @@ export default async function TokensPage() {
           <code className="rounded bg-slate-100 px-1">Authorization: Bearer &lt;token&gt;</code>. A token acts as you.
         </p>
       </div>
-      <AccessTokens tokens={tokens} />
+      <AccessTokens tokens={tokens} connections={callable} />
     </div>
   );
 }
