@@ -370,3 +370,46 @@ info m.size();`);
     expect(r.error).toBeUndefined();
   });
 });
+
+describe("runScript: every run is bounded (docs/product.md §9)", () => {
+  const noCalls = { invoke: () => Promise.reject(new Error("no calls here")) };
+
+  test("a 17 KB script that doubles a text 13 times and prints it 2,000 times stops at 1 MiB of output", async () => {
+    const lines = ['t = "' + "x".repeat(1000) + '";'];
+    for (let i = 0; i < 13; i++) lines.push("t = t + t;");
+    for (let i = 0; i < 2000; i++) lines.push("info t;");
+    const source = lines.join("\n");
+    expect(source.length).toBeGreaterThan(15_000);
+    expect(source.length).toBeLessThan(20_000);
+    const result = await runScript(source, noCalls);
+    expect(result.error?.message).toMatch(/output is limited to 1048576 bytes/);
+    const printed = result.output.reduce((n, text) => n + Buffer.byteLength(text, "utf8"), 0);
+    expect(printed).toBeLessThanOrEqual(1024 * 1024);
+  });
+
+  test("a list holding a long text many times is refused before its text is built", async () => {
+    const lines = ['t = "' + "y".repeat(1000) + '";'];
+    for (let i = 0; i < 10; i++) lines.push("t = t + t;");
+    lines.push("l = List();");
+    for (let i = 0; i < 2000; i++) lines.push("l.add(t);");
+    lines.push("info l;");
+    const result = await runScript(lines.join("\n"), noCalls);
+    expect(result.error?.message).toMatch(/output is limited/);
+    expect(result.output).toEqual([]);
+  });
+
+  test("the output bound is the caller's to set, in UTF-8 bytes", async () => {
+    const result = await runScript('info "ééé";\ninfo "ééé";', { ...noCalls, maxOutputBytes: 8 });
+    expect(result.output).toEqual(["ééé"]);
+    expect(result.error?.message).toMatch(/limited to 8 bytes/);
+  });
+
+  test("a run stops at its deadline even while a call never answers", async () => {
+    const result = await runScript('info "start";\nr = invokeurl [ url: "https://api.example.com/" ];\ninfo "never";', {
+      invoke: () => new Promise(() => undefined),
+      timeoutMs: 200,
+    });
+    expect(result.output).toEqual(["start"]);
+    expect(result.error?.message).toMatch(/ran longer than the time a console run may take/);
+  });
+});

@@ -4,7 +4,20 @@
 import type { Expr, HttpMethod, InvokeUrlKey, Pos, Program, Statement } from "./ast";
 import { HTTP_METHODS } from "./ast";
 import { DelugeParseError, parseScript } from "./parse";
-import { DelugeRuntimeError, fromJs, isList, isMap, toJson, toText, typeName, type DelugeMap, type Value } from "./values";
+import {
+  DelugeRuntimeError,
+  fromJs,
+  isList,
+  isMap,
+  TextTooLongError,
+  toJson,
+  toText,
+  typeName,
+  type DelugeMap,
+  type Value,
+} from "./values";
+
+const utf8 = new TextEncoder();
 
 /** What `invokeurl [...]` asks the host to perform. Keys that the script did not give are absent. */
 export interface InvokeTask {
@@ -25,6 +38,10 @@ export interface ScriptHost {
   invoke(task: InvokeTask): Promise<unknown>;
   /** Upper bound on executed statements plus evaluated expressions (default 100 000). */
   maxSteps?: number;
+  /** Upper bound on all `info` output together, in UTF-8 bytes (default 1 MiB). */
+  maxOutputBytes?: number;
+  /** Upper bound on the whole run, calls included (default 30 s). */
+  timeoutMs?: number;
 }
 
 export interface ScriptError {
@@ -41,6 +58,8 @@ export interface ScriptResult {
 }
 
 export const DEFAULT_MAX_STEPS = 100_000;
+export const DEFAULT_MAX_OUTPUT_BYTES = 1024 * 1024;
+export const DEFAULT_TIMEOUT_MS = 30_000;
 /** Longest text that `+` may build (UTF-16 code units). */
 export const MAX_TEXT_LENGTH = 10_000_000;
 
@@ -64,7 +83,12 @@ export async function runScript(source: string, host: ScriptHost): Promise<Scrip
     return { output, error: { message: `Internal parser error: ${errorMessage(e)}`, line: 1, column: 1, kind: "parse" } };
   }
   const maxSteps = host && typeof host.maxSteps === "number" && host.maxSteps > 0 ? Math.floor(host.maxSteps) : DEFAULT_MAX_STEPS;
-  const interpreter = new Interpreter(host, maxSteps, output);
+  const limits = {
+    maxSteps,
+    maxOutputBytes: host?.maxOutputBytes && host.maxOutputBytes > 0 ? host.maxOutputBytes : DEFAULT_MAX_OUTPUT_BYTES,
+    deadline: Date.now() + (host?.timeoutMs && host.timeoutMs > 0 ? host.timeoutMs : DEFAULT_TIMEOUT_MS),
+  };
+  const interpreter = new Interpreter(host, limits, output);
   for (const statement of program.statements) {
     try {
       await interpreter.execute(statement);
@@ -95,18 +119,42 @@ function errorMessage(e: unknown): string {
 class Interpreter {
   private readonly vars = new Map<string, Value>();
   private steps = 0;
+  private outputBytes = 0;
 
   constructor(
     private readonly host: ScriptHost,
-    private readonly maxSteps: number,
+    private readonly limits: { maxSteps: number; maxOutputBytes: number; deadline: number },
     private readonly output: string[],
   ) {}
 
   private step(): void {
     this.steps++;
-    if (this.steps > this.maxSteps) {
-      throw new DelugeRuntimeError(`Script stopped after ${this.maxSteps} steps (step limit)`);
+    if (this.steps > this.limits.maxSteps) {
+      throw new DelugeRuntimeError(`Script stopped after ${this.limits.maxSteps} steps (step limit)`);
     }
+    if (Date.now() > this.limits.deadline) throw this.timeUp();
+  }
+
+  private timeUp(): DelugeRuntimeError {
+    return new DelugeRuntimeError("Script stopped: it ran longer than the time a console run may take");
+  }
+
+  /** `info`: output stays within its byte bound, checked before a long text is even built. */
+  private print(value: Value): void {
+    const outputLimit = () =>
+      new DelugeRuntimeError(`Script stopped: its output is limited to ${this.limits.maxOutputBytes} bytes in all`);
+    const left = this.limits.maxOutputBytes - this.outputBytes;
+    let text: string;
+    try {
+      text = toText(value, left);
+    } catch (error) {
+      if (error instanceof TextTooLongError) throw outputLimit();
+      throw error;
+    }
+    const bytes = text.length > left ? left + 1 : utf8.encode(text).length;
+    if (bytes > left) throw outputLimit();
+    this.outputBytes += bytes;
+    this.output.push(text);
   }
 
   async execute(s: Statement): Promise<void> {
@@ -116,7 +164,7 @@ class Interpreter {
         this.vars.set(s.name, await this.eval(s.value));
         return;
       case "info":
-        this.output.push(toText(await this.eval(s.value)));
+        this.print(await this.eval(s.value));
         return;
       case "expr":
         await this.eval(s.expr);
@@ -232,10 +280,18 @@ class Interpreter {
     }
 
     let result: unknown;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeUp = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(this.timeUp()), Math.max(0, this.limits.deadline - Date.now()));
+    });
     try {
-      result = await this.host.invoke(task);
+      // The call itself is bounded by the invoke engine; the run stops waiting for it at its own deadline.
+      result = await Promise.race([this.host.invoke(task), timeUp]);
     } catch (err) {
+      if (err instanceof DelugeRuntimeError) throw err;
       throw new DelugeRuntimeError(errorMessage(err));
+    } finally {
+      clearTimeout(timer);
     }
     return fromJs(result);
   }

@@ -37,26 +37,42 @@ export function numberText(n: number): string {
  * The text form used by `info`, `+` with text, `.toString()` and invokeurl values:
  * text as is, numbers and booleans as text, null as "" (empty), maps and lists as compact JSON.
  */
-export function toText(v: Value): string {
+export function toText(v: Value, maxLength = Infinity): string {
   if (v === null) return "";
   if (typeof v === "string") return v;
   if (typeof v === "number") return numberText(v);
   if (typeof v === "boolean") return v ? "true" : "false";
-  return toJson(v);
+  return toJson(v, new Set(), { left: maxLength });
 }
 
-/** Compact JSON (`{"a":1}`); throws DelugeRuntimeError for a map or list that contains itself. */
-export function toJson(v: Value, stack: Set<DelugeMap | DelugeList> = new Set()): string {
-  if (v === null) return "null";
-  if (typeof v === "string") return JSON.stringify(v);
-  if (typeof v === "number") return Number.isFinite(v) ? numberText(v) : "null";
-  if (typeof v === "boolean") return v ? "true" : "false";
+/** Text longer than the caller's bound: raised while converting, before the whole text exists. */
+export class TextTooLongError extends DelugeRuntimeError {}
+
+/**
+ * Compact JSON (`{"a":1}`); throws DelugeRuntimeError for a map or list that contains itself,
+ * and TextTooLongError as soon as the text would pass `budget.left` characters (a list of
+ * the same long text many times would otherwise be built whole first).
+ */
+export function toJson(
+  v: Value,
+  stack: Set<DelugeMap | DelugeList> = new Set(),
+  budget: { left: number } = { left: Infinity },
+): string {
+  const take = (text: string) => {
+    budget.left -= text.length;
+    if (budget.left < 0) throw new TextTooLongError("The text is longer than allowed");
+    return text;
+  };
+  if (v === null) return take("null");
+  if (typeof v === "string") return take(JSON.stringify(v));
+  if (typeof v === "number") return take(Number.isFinite(v) ? numberText(v) : "null");
+  if (typeof v === "boolean") return take(v ? "true" : "false");
   if (stack.has(v)) throw new DelugeRuntimeError(`Cannot convert a ${typeName(v)} that contains itself to text`);
   stack.add(v);
   try {
-    if (isList(v)) return "[" + v.map((item) => toJson(item, stack)).join(",") + "]";
+    if (isList(v)) return "[" + v.map((item) => toJson(item, stack, budget)).join(",") + "]";
     const parts: string[] = [];
-    for (const [k, item] of v) parts.push(JSON.stringify(k) + ":" + toJson(item, stack));
+    for (const [k, item] of v) parts.push(take(JSON.stringify(k) + ":") + toJson(item, stack, budget));
     return "{" + parts.join(",") + "}";
   } finally {
     stack.delete(v);
