@@ -3,6 +3,7 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
 import { getDb } from "@/db";
+import { sameOriginPath } from "@/lib/validation/callback-url";
 import { authSecret } from "./secret";
 import { DUMMY_HASH, verifyPassword } from "@/lib/crypto/password";
 import { findUserByEmail } from "./users";
@@ -37,6 +38,15 @@ export function authOptions(): NextAuthOptions {
       }),
     ],
     callbacks: {
+      // next-auth's own redirects (after sign-in or sign-out) stay on our origin.
+      async redirect({ url, baseUrl }) {
+        if (url.startsWith("/")) return `${baseUrl}${sameOriginPath(url, "/")}`;
+        try {
+          return new URL(url).origin === new URL(baseUrl).origin ? url : baseUrl;
+        } catch {
+          return baseUrl;
+        }
+      },
       async jwt({ token, user }) {
         if (user) {
           token.sub = user.id;

@@ -32,10 +32,14 @@ function decodeText(response: UpstreamResponse, maxBytes: number): string {
   }
 }
 
-/** `{ responseCode, responseHeader, responseText }` of Deluge's `detailed: true`. */
+/** Cookies the upstream sets are its session with us, not the caller's to read or replay. */
+const NOT_IN_DETAILED = new Set(["set-cookie", "set-cookie2"]);
+
+/** `{ responseCode, responseHeader, responseText }` of Deluge's `detailed: true`, without the upstream's cookies. */
 export function detailedResponse(response: UpstreamResponse, maxBytes: number): InvokeDetailedResponse {
   const responseHeader: Record<string, string> = {};
   for (const [name, value] of response.headers) {
+    if (NOT_IN_DETAILED.has(name)) continue;
     responseHeader[name] = name in responseHeader ? `${responseHeader[name]}, ${value}` : value;
   }
   return { responseCode: response.status, responseHeader, responseText: decodeText(response, maxBytes) };

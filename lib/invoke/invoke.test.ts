@@ -255,6 +255,21 @@ describe("docs/product.md §7 parameters, detailed form, upstream answers", () =
     expect(JSON.parse(result.detailed.responseText)).toMatchObject({ status: 201, request: { body: "hi" } });
   });
 
+  it("detailed answers leave out the upstream's cookies; plain answers never pass them to our origin", async () => {
+    const detailed = await engine.invoke(database.db, people.ada, {
+      connection: "key_header",
+      url: `${echo.url}/cookie`,
+      detailed: true,
+    });
+    if (detailed.kind !== "detailed") throw new Error("expected the detailed form");
+    expect(detailed.detailed.responseCode).toBe(200);
+    expect(detailed.detailed.responseHeader["set-cookie"]).toBeUndefined();
+    expect(detailed.detailed.responseText).not.toContain("s3ss10n");
+    const plain = await call({ connection: "key_header", url: `${echo.url}/cookie` });
+    expect(plain.headers.filter(([name]) => name === "set-cookie")).toHaveLength(2); // the engine sees them...
+    expect(invokeResultToResponse(plain).headers.get("set-cookie")).toBeNull(); // ...the caller's browser never does
+  });
+
   it("upstream errors come back as they came: status, headers, body", async () => {
     const r = await call({ connection: "key_header", url: `${echo.url}/status/418` });
     expect(r.status).toBe(418);

@@ -3,7 +3,12 @@ import { z } from "zod";
 /** "Expires": a personal access token lives this many days, or forever (null). */
 export const tokenLifetimes = [30, 90, 365, null] as const;
 export type TokenLifetime = (typeof tokenLifetimes)[number];
-export const tokenLifetimeLabels: Record<string, string> = { "30": "30 days", "90": "90 days", "365": "365 days", never: "Never" };
+export const tokenLifetimeLabels: Record<string, string> = {
+  "30": "30 days",
+  "90": "90 days",
+  "365": "365 days",
+  never: "Never",
+};
 
 export const createAccessTokenSchema = z.object({
   name: z.string().trim().min(1, "Token name is required").max(60, "Token name can contain up to 60 characters"),

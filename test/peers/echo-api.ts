@@ -65,7 +65,12 @@ async function readRecord(request: IncomingMessage, url: URL): Promise<EchoRecor
   };
 }
 
-function sendJson(response: ServerResponse, status: number, payload: unknown, headers: Record<string, string> = {}): void {
+function sendJson(
+  response: ServerResponse,
+  status: number,
+  payload: unknown,
+  headers: Record<string, string | string[]> = {},
+): void {
   if (status === 204 || status === 304) {
     response.writeHead(status, headers).end();
     return;
@@ -142,6 +147,9 @@ async function handle(request: IncomingMessage, response: ServerResponse, option
     if (!response.destroyed) sendJson(response, 200, record);
     return;
   }
+  if (url.pathname === "/cookie") {
+    return sendJson(response, 200, record, { "set-cookie": ["upstream_session=s3ss10n; HttpOnly", "tracker=t1"] });
+  }
   if (url.pathname === "/bytes") {
     return streamBytes(response, Number(query.get("n") ?? "0"), query.get("length") === "1");
   }
@@ -162,7 +170,7 @@ async function handle(request: IncomingMessage, response: ServerResponse, option
  * A loopback HTTP API that answers every request with what it received, for
  * checking what the invoke engine really sent. Special paths:
  * `/status/<code>`, `/redirect?to=<url>&status=<3xx>` (a loop without `to`), `/slow?ms=<n>`,
- * `/bytes?n=<n>[&length=1]` (with Content-Length when `length=1`) and
+ * `/bytes?n=<n>[&length=1]` (with Content-Length when `length=1`), `/cookie` (sets two cookies) and
  * `/oauth/protected` (Bearer token, checked by introspection when configured).
  */
 export async function startEchoApi(options: EchoApiOptions = {}): Promise<EchoApi> {

@@ -1,15 +1,13 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { currentActor } from "@/lib/auth/session";
+import { sameOriginPath } from "@/lib/validation/callback-url";
 import { SignInForm } from "@/components/sign-in-form";
 
 export const metadata: Metadata = { title: "Sign in" };
 
-/** Only same-site paths are followed after sign-in, so the parameter cannot send users elsewhere. */
-function safeCallback(value: string | string[] | undefined): string {
-  const v = Array.isArray(value) ? value[0] : value;
-  return v && v.startsWith("/") && !v.startsWith("//") && !v.startsWith("/\\") ? v : "/connections";
-}
+/** Only same-origin paths are followed after sign-in, so the parameter cannot send users elsewhere. */
+const safeCallback = (value: string | string[] | undefined) => sameOriginPath(value);
 
 export default async function SignInPage({
   searchParams,
