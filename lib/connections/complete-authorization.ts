@@ -80,7 +80,7 @@ export async function completeAuthorization(
   const { connection, service } = await loadForAuthorization(db, actor, tx.connectionId);
   const secret = openJson<{ verifier?: string | null; tokenSecret?: string }>(
     "oauthTransaction",
-    { id: tx.id, userId: tx.userId },
+    tx,
     tx.secretSealed,
   );
   try {

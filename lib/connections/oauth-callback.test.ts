@@ -400,7 +400,7 @@ describe.each(databaseKinds)("OAuth 2 consent and callback (%s)", (kind) => {
     const first = await newConnection();
     const a = await consent(first);
     const [txA] = await transactionsOf(first);
-    const { verifier } = openJson<{ verifier: string }>("oauthTransaction", { id: txA.id, userId: ada.id }, txA.secretSealed);
+    const { verifier } = openJson<{ verifier: string }>("oauthTransaction", txA, txA.secretSealed);
     await completeAuthorization(ctx.db, ada, {
       serviceLinkName: TEST_IDP_LINK_NAME,
       callbackUrl: a.callback,
@@ -420,7 +420,7 @@ describe.each(databaseKinds)("OAuth 2 consent and callback (%s)", (kind) => {
     // Give transaction B the verifier of A, so the only thing wrong is the reused code.
     await ctx.db
       .update(oauthTransactions)
-      .set({ secretSealed: sealJson("oauthTransaction", { id: txB.id, userId: ada.id }, { verifier }) })
+      .set({ secretSealed: sealJson("oauthTransaction", txB, { verifier }) })
       .where(eq(oauthTransactions.id, txB.id));
     const crafted = new URL(a.callback);
     crafted.searchParams.set("state", stateB);

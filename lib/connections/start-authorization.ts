@@ -51,7 +51,7 @@ export async function startAuthorization(
       ...base,
       kind: "oauth2",
       lookupHash: sha256(`oauth2:${state}`),
-      secretSealed: sealJson("oauthTransaction", { id, userId: actor.id }, { verifier: pkce?.verifier ?? null }),
+      secretSealed: sealJson("oauthTransaction", base, { verifier: pkce?.verifier ?? null }),
       expectedIssuer: service.oauth2.issuer ?? null,
     });
     const url = buildAuthorizationUrl({
@@ -82,7 +82,7 @@ export async function startAuthorization(
       ...base,
       kind: "oauth1",
       lookupHash: sha256(`oauth1:${requestToken.token}`),
-      secretSealed: sealJson("oauthTransaction", { id, userId: actor.id }, { tokenSecret: requestToken.tokenSecret }),
+      secretSealed: sealJson("oauthTransaction", base, { tokenSecret: requestToken.tokenSecret }),
     });
     return {
       redirectTo: buildAuthorizeUrl(service.oauth1.authorizeUrl, requestToken.token, service.oauth1.extraAuthorizeParams),

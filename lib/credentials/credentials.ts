@@ -26,7 +26,7 @@ export async function findCredential(db: Pick<Db, "select">, connectionId: strin
 
 export function openCredential(row: CredentialRow): CredentialPayload | undefined {
   if (!row.payloadSealed) return undefined;
-  return openJson<CredentialPayload>("credential", { id: row.id, userId: row.userId }, row.payloadSealed);
+  return openJson<CredentialPayload>("credential", row, row.payloadSealed);
 }
 
 /**
@@ -56,7 +56,7 @@ export async function storeCredential(
     .update(credentials)
     .set({
       status: "connected",
-      payloadSealed: sealJson("credential", { id: row.id, userId: row.userId }, input.payload),
+      payloadSealed: sealJson("credential", row, input.payload),
       grantedScopes: input.grantedScopes,
       expiresAt: input.expiresAt ?? null,
       version: sql`${credentials.version} + 1`,

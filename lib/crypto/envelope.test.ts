@@ -1,7 +1,17 @@
 import { randomBytes } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { DecryptError, openSecret, openSecretText, rewrapSecret, sealedKid, sealSecret, type SecretContext } from "./envelope";
+import { sealLegacyV1 } from "@/test/harness/legacy-seal";
+import {
+  DecryptError,
+  isLegacySealed,
+  openSecret,
+  openSecretText,
+  rewrapSecret,
+  sealedKid,
+  sealSecret,
+  type SecretContext,
+} from "./envelope";
 import { generateKey, parseKeyRing, type KeyRing } from "./keyring";
 
 const ctx: SecretContext = { table: "credentials", rowId: "row-a", userId: "user-a" };
@@ -27,7 +37,7 @@ function expectDecryptError(open: () => unknown, reason?: DecryptError["reason"]
   if (reason) expect((caught as DecryptError).reason).toBe(reason);
 }
 
-// Parts after "v1.<kid>": 2 wrap IV, 3 wrapped key + tag, 4 IV, 5 ciphertext + tag.
+// Parts after "v2.<kid>": 2 wrap IV, 3 wrapped key + tag, 4 IV, 5 ciphertext + tag.
 const partNames = { 2: "wrap IV", 3: "wrapped key/tag", 4: "IV", 5: "ciphertext/tag" } as const;
 
 function flipByte(sealed: string, part: 2 | 3 | 4 | 5, position: number, mask: number): string {
@@ -68,9 +78,9 @@ describe("sealSecret / openSecret", () => {
     );
   });
 
-  it("produces a compact ASCII v1 string that carries the kid and never the plaintext", () => {
+  it("produces a compact ASCII v2 string that carries the kid and never the plaintext", () => {
     const sealed = sealSecret("hunter2-secret", ctx, keys);
-    expect(sealed).toMatch(/^v1\.k1(\.[A-Za-z0-9_-]+){4}$/);
+    expect(sealed).toMatch(/^v2\.k1(\.[A-Za-z0-9_-]+){4}$/);
     expect(sealed).not.toContain("hunter2");
     expect(sealedKid(sealed)).toBe("k1");
   });
@@ -204,5 +214,78 @@ describe("rewrapSecret", () => {
   it("fails for an unknown kid", () => {
     const sealed = sealSecret("token", ctx, ring("gone"));
     expectDecryptError(() => rewrapSecret(sealed, ctx, newRing), "unknown_kid");
+  });
+});
+
+describe("the v2 binding: organization and connection (docs/security.md)", () => {
+  const keyB64 = generateKey();
+  const keys2 = parseKeyRing(JSON.stringify({ k1: keyB64 }), "k1");
+  const bound: SecretContext = {
+    ...ctx,
+    bindings: [
+      ["org", "org-a"],
+      ["connection", "conn-a"],
+    ],
+  };
+
+  it("a value sealed for one organization and connection opens only there", () => {
+    const sealed = sealSecret("token-of-conn-a", bound, keys2);
+    expect(openSecretText(sealed, bound, keys2)).toBe("token-of-conn-a");
+    expectDecryptError(
+      () =>
+        openSecret(
+          sealed,
+          {
+            ...ctx,
+            bindings: [
+              ["org", "org-b"],
+              ["connection", "conn-a"],
+            ],
+          },
+          keys2,
+        ),
+      "not_authentic",
+    );
+    expectDecryptError(
+      () =>
+        openSecret(
+          sealed,
+          {
+            ...ctx,
+            bindings: [
+              ["org", "org-a"],
+              ["connection", "conn-b"],
+            ],
+          },
+          keys2,
+        ),
+      "not_authentic",
+    );
+    expectDecryptError(() => openSecret(sealed, ctx, keys2), "not_authentic");
+  });
+
+  it("a v1 value from before the binding still opens, cannot be passed off as v2, and re-seals to v2 bound", () => {
+    const legacy = sealLegacyV1("old-token", ctx, "k1", keyB64);
+    expect(isLegacySealed(legacy)).toBe(true);
+    expect(openSecretText(legacy, bound, keys2)).toBe("old-token");
+    expectDecryptError(() => openSecret(legacy.replace(/^v1\./, "v2."), bound, keys2), "not_authentic");
+    const resealed = rewrapSecret(legacy, bound, keys2);
+    expect(isLegacySealed(resealed)).toBe(false);
+    expect(openSecretText(resealed, bound, keys2)).toBe("old-token");
+    expectDecryptError(
+      () =>
+        openSecret(
+          resealed,
+          {
+            ...ctx,
+            bindings: [
+              ["org", "org-b"],
+              ["connection", "conn-a"],
+            ],
+          },
+          keys2,
+        ),
+      "not_authentic",
+    );
   });
 });

@@ -6,7 +6,17 @@ import { isValidKid, KEY_BYTES, type KeyRing } from "./keyring";
  * Where a secret lives. It is bound into the associated data, so a sealed value copied
  * to another table, row or user no longer opens (docs/architecture.md "Secrets").
  */
-export type SecretContext = { table: string; rowId: string; userId: string };
+export type SecretContext = {
+  table: string;
+  rowId: string;
+  userId: string;
+  /**
+   * More of what the secret belongs to (its organization, its connection), bound by v2
+   * values: a ciphertext moved to a row of another organization or connection no longer
+   * opens. v1 values (sealed before these existed) bind only table, row and user.
+   */
+  bindings?: ReadonlyArray<readonly [name: string, value: string]>;
+};
 
 /** Why a sealed value did not open; the message never carries secret material. */
 export type DecryptFailure = "malformed" | "unknown_kid" | "not_authentic";
@@ -22,16 +32,22 @@ export class DecryptError extends Error {
   }
 }
 
-const VERSION = "v1";
+/** v2 binds `bindings` too; v1 values still open (with table, row and user) until `npm run keys:rotate` re-seals them. */
+const VERSION = "v2";
+const LEGACY_VERSION = "v1";
 const IV_BYTES = 12; // the 96-bit IV GCM is designed for (NIST SP 800-38D §5.2.1.1)
 const TAG_BYTES = 16;
 const ALGORITHM = "aes-256-gcm";
-const CONTENT_LABEL = "connections/secret/content/v1";
-const WRAP_LABEL = "connections/secret/data-key/v1";
+/** Associated-data labels per format version: a value cannot be made to open as the other version. */
+const LABELS = {
+  v1: { content: "connections/secret/content/v1", wrap: "connections/secret/data-key/v1" },
+  v2: { content: "connections/secret/content/v2", wrap: "connections/secret/data-key/v2" },
+} as const;
 const base64UrlPattern = /^[A-Za-z0-9_-]+$/;
 
-/** The five parts of `v1.<kid>.<wrapIv>.<wrappedKey+tag>.<iv>.<ciphertext+tag>` (base64url, no padding). */
+/** The parts of `v2.<kid>.<wrapIv>.<wrappedKey+tag>.<iv>.<ciphertext+tag>` (base64url, no padding). */
 type SealedParts = {
+  version: typeof VERSION | typeof LEGACY_VERSION;
   kid: string;
   wrapIv: Buffer;
   wrappedKey: Buffer;
@@ -45,10 +61,10 @@ type SealedParts = {
 /**
  * Encrypts a secret under a fresh random data key (AES-256-GCM, random 96-bit IV, AAD =
  * `ctx`), then wraps the data key with the ring's active key (AAD = kid + `ctx`).
- * Returns `v1.<kid>.<wrapIv>.<wrappedKey+tag>.<iv>.<ciphertext+tag>` (docs/product.md §9).
+ * Returns `v2.<kid>.<wrapIv>.<wrappedKey+tag>.<iv>.<ciphertext+tag>` (docs/product.md §9).
  */
 export function sealSecret(plaintext: Buffer | string, ctx: SecretContext, ring: KeyRing): string {
-  const contentAad = encodeContext(CONTENT_LABEL, ctx);
+  const contentAad = encodeContext(LABELS[VERSION].content, ctx);
   const dataKey = randomBytes(KEY_BYTES);
   try {
     const iv = randomBytes(IV_BYTES);
@@ -65,9 +81,10 @@ export function sealSecret(plaintext: Buffer | string, ctx: SecretContext, ring:
  * @throws DecryptError when the value is malformed, its kid is not in `ring`, or any part was altered.
  */
 export function openSecret(sealed: string, ctx: SecretContext, ring: KeyRing): Buffer {
-  const contentAad = encodeContext(CONTENT_LABEL, ctx);
   const parts = parseSealed(sealed);
-  const dataKey = unwrap(parts, ctx, ring);
+  const bound = parts.version === LEGACY_VERSION ? legacy(ctx) : ctx;
+  const contentAad = encodeContext(LABELS[parts.version].content, bound);
+  const dataKey = unwrap(parts, bound, ring);
   try {
     return gcmOpen(dataKey, parts.iv, parts.ciphertext, contentAad);
   } finally {
@@ -85,6 +102,16 @@ export function sealedKid(sealed: string): string {
   return parseSealed(sealed).kid;
 }
 
+/** Whether a sealed value predates the v2 binding (rotation re-seals those). */
+export function isLegacySealed(sealed: string): boolean {
+  return parseSealed(sealed).version === LEGACY_VERSION;
+}
+
+/** The context a v1 value was sealed with: table, row and user only. */
+function legacy(ctx: SecretContext): SecretContext {
+  return { table: ctx.table, rowId: ctx.rowId, userId: ctx.userId };
+}
+
 /**
  * Re-wraps the data key of `sealed` with the ring's active key. The ciphertext part is
  * kept byte for byte, so rotation never touches the secret itself (docs/architecture.md "Secrets").
@@ -92,6 +119,8 @@ export function sealedKid(sealed: string): string {
  */
 export function rewrapSecret(sealed: string, ctx: SecretContext, ring: KeyRing): string {
   const parts = parseSealed(sealed);
+  // A v1 value is re-sealed whole: its content is bound to the old, narrower context.
+  if (parts.version === LEGACY_VERSION) return sealSecret(openSecret(sealed, ctx, ring), ctx, ring);
   const dataKey = unwrap(parts, ctx, ring);
   try {
     return wrap(dataKey, ctx, ring, parts.ivText, parts.ciphertextText);
@@ -104,7 +133,7 @@ function wrap(dataKey: Buffer, ctx: SecretContext, ring: KeyRing, ivText: string
   const kek = ring.keys.get(ring.activeKid);
   if (!kek) throw new Error(`The active key id "${ring.activeKid}" is not in the key ring`);
   const wrapIv = randomBytes(IV_BYTES);
-  const wrappedKey = gcmSeal(kek, wrapIv, dataKey, encodeContext(WRAP_LABEL, ctx, ring.activeKid));
+  const wrappedKey = gcmSeal(kek, wrapIv, dataKey, encodeContext(LABELS[VERSION].wrap, ctx, ring.activeKid));
   const wrapIvText = wrapIv.toString("base64url");
   return [VERSION, ring.activeKid, wrapIvText, wrappedKey.toString("base64url"), ivText, ciphertextText].join(".");
 }
@@ -114,19 +143,20 @@ function unwrap(parts: SealedParts, ctx: SecretContext, ring: KeyRing): Buffer {
   if (!kek) {
     throw new DecryptError("unknown_kid", `Secret was sealed with key id "${parts.kid}", which is not in the key ring`);
   }
-  return gcmOpen(kek, parts.wrapIv, parts.wrappedKey, encodeContext(WRAP_LABEL, ctx, parts.kid));
+  return gcmOpen(kek, parts.wrapIv, parts.wrappedKey, encodeContext(LABELS[parts.version].wrap, ctx, parts.kid));
 }
 
 function parseSealed(sealed: string): SealedParts {
   const fields = typeof sealed === "string" ? sealed.split(".") : [];
-  if (fields.length !== 6 || fields[0] !== VERSION || !isValidKid(fields[1])) throw malformed();
+  if (fields.length !== 6 || (fields[0] !== VERSION && fields[0] !== LEGACY_VERSION) || !isValidKid(fields[1])) throw malformed();
+  const version = fields[0] as SealedParts["version"];
   const [, kid, wrapIvText, wrappedKeyText, ivText, ciphertextText] = fields;
   const wrapIv = decodePart(wrapIvText, IV_BYTES);
   const wrappedKey = decodePart(wrappedKeyText, KEY_BYTES + TAG_BYTES);
   const iv = decodePart(ivText, IV_BYTES);
   const ciphertext = decodePart(ciphertextText);
   if (ciphertext.length < TAG_BYTES) throw malformed();
-  return { kid, wrapIv, wrappedKey, iv, ciphertext, ivText, ciphertextText };
+  return { version, kid, wrapIv, wrappedKey, iv, ciphertext, ivText, ciphertextText };
 }
 
 function decodePart(text: string, expectedBytes?: number): Buffer {
@@ -139,7 +169,7 @@ function decodePart(text: string, expectedBytes?: number): Buffer {
 }
 
 function malformed(): DecryptError {
-  return new DecryptError("malformed", "Secret is not a well-formed v1 sealed value");
+  return new DecryptError("malformed", "Secret is not a well-formed sealed value");
 }
 
 /**
@@ -147,7 +177,8 @@ function malformed(): DecryptError {
  * bytes, so no two different contexts encode alike (("a|b","c") != ("a","b|c")).
  */
 function encodeContext(label: string, ctx: SecretContext, kid?: string): Buffer {
-  const fields = [label, ...(kid === undefined ? [] : [kid]), ctx.table, ctx.rowId, ctx.userId];
+  const bindings = (ctx.bindings ?? []).flatMap(([name, value]) => [name, value]);
+  const fields = [label, ...(kid === undefined ? [] : [kid]), ctx.table, ctx.rowId, ctx.userId, ...bindings];
   const chunks: Buffer[] = [];
   for (const field of fields) {
     // Lone surrogates would all encode as U+FFFD and make distinct contexts collide.

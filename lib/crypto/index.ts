@@ -13,6 +13,7 @@ export {
 } from "./keyring";
 export {
   DecryptError,
+  isLegacySealed,
   openSecret,
   openSecretText,
   rewrapSecret,

@@ -1,5 +1,5 @@
 import "server-only";
-import { rewrapSecret, sealedKid, type SecretContext } from "./envelope";
+import { isLegacySealed, rewrapSecret, sealedKid, type SecretContext } from "./envelope";
 import type { KeyRing } from "./keyring";
 
 /** One stored secret as rotation sees it; the store decides what `id` means. */
@@ -37,7 +37,7 @@ export class RotationError extends Error {
 const DEFAULT_BATCH_SIZE = 100;
 
 /**
- * Re-wraps every secret not on the ring's active kid (docs/architecture.md "Secrets": "Rotation
+ * Re-wraps every secret not on the ring's active kid, and re-seals every v1 value to the v2 binding (docs/architecture.md "Secrets": "Rotation
  * re-wraps data keys, resumably"). Rows already on the active kid are left alone, so a
  * run interrupted by any exception is finished by simply running again.
  * @throws RotationError for a row whose data key cannot be unwrapped; fix or remove it, then re-run.
@@ -71,7 +71,8 @@ export async function rotateSecrets(opts: RotateSecretsOptions): Promise<RotateS
 /** The row re-wrapped with the active key, or null when it is already on it. */
 function rewrapIfStale(row: SealedSecretRow, ring: KeyRing): string | null {
   try {
-    if (sealedKid(row.sealed) === ring.activeKid) return null;
+    // Stale: wrapped with another key, or sealed before the v2 binding (org, connection).
+    if (sealedKid(row.sealed) === ring.activeKid && !isLegacySealed(row.sealed)) return null;
     return rewrapSecret(row.sealed, row.ctx, ring);
   } catch (error) {
     throw new RotationError(row.id, error);

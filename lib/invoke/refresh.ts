@@ -286,7 +286,7 @@ export class TokenManager {
         .update(credentials)
         .set({
           status: "connected",
-          payloadSealed: sealJson("credential", { id: row.id, userId: row.userId }, next),
+          payloadSealed: sealJson("credential", row, next),
           grantedScopes: tokens.scope ?? row.grantedScopes,
           expiresAt: tokens.expiresAt ?? null,
           version: row.version + 1,

@@ -2,8 +2,8 @@ import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { connections, credentials, users } from "@/db/schema";
 import { seedDemo } from "@/db/seed";
-import { generateKey, openSecretText, parseKeyRing, sealedKid, sealSecret } from "@/lib/crypto";
-import { createTestDatabase, databaseKinds, type TestDatabase } from "@/test/harness";
+import { generateKey, isLegacySealed, openSecretText, parseKeyRing, sealedKid, sealSecret } from "@/lib/crypto";
+import { createTestDatabase, databaseKinds, sealLegacyV1, type TestDatabase } from "@/test/harness";
 import { secretContext } from "./contexts";
 import { rotateStoredSecrets } from "./rotate-stored";
 
@@ -44,7 +44,11 @@ describe.each(databaseKinds)("key rotation on %s", (kind) => {
       const [row] = await db.insert(credentials).values({ orgId: ada.orgId, connectionId: conn.id, userId: user.id }).returning();
       const secret = JSON.stringify({ accessToken: `token-of-${user.email}-${conn.linkName}` });
       plain.set(row.id, secret);
-      const sealed = sealSecret(secret, secretContext.credential({ id: row.id, userId: user.id }), oldRing);
+      const sealed = sealSecret(
+        secret,
+        secretContext.credential({ id: row.id, userId: user.id, orgId: ada.orgId, connectionId: conn.id }),
+        oldRing,
+      );
       await db.update(credentials).set({ payloadSealed: sealed }).where(eq(credentials.id, row.id));
     }
 
@@ -67,10 +71,45 @@ describe.each(databaseKinds)("key rotation on %s", (kind) => {
     for (const c of after) {
       expect(sealedKid(c.payloadSealed!)).toBe("new");
       // Readable with the new key alone: the old key can now be retired.
-      const text = openSecretText(c.payloadSealed!, secretContext.credential({ id: c.id, userId: c.userId }), newOnlyRing);
+      const text = openSecretText(c.payloadSealed!, secretContext.credential(c), newOnlyRing);
       expect(text).toBe(plain.get(c.id));
     }
     const again = await rotateStoredSecrets(db, bothRing);
     expect(again.every((r) => r.rewrapped === 0)).toBe(true);
+  });
+
+  it("re-seals values from before the org/connection binding to it, resumably, on the same key", async () => {
+    database = await createTestDatabase(kind);
+    const { db } = database;
+    await seedDemo(db);
+    const [ada] = await db.select().from(users).where(eq(users.email, "ada@acme.test"));
+    const plain = new Map<string, string>();
+    for (const linkName of ["legacy_a", "legacy_b", "legacy_c"]) {
+      const [conn] = await db
+        .insert(connections)
+        .values({ orgId: ada.orgId, ownerId: ada.id, catalogLinkName: "github", name: linkName, linkName })
+        .returning();
+      const [row] = await db.insert(credentials).values({ orgId: ada.orgId, connectionId: conn.id, userId: ada.id }).returning();
+      const secret = JSON.stringify({ accessToken: `token-${linkName}` });
+      plain.set(row.id, secret);
+      const sealed = sealLegacyV1(secret, { table: "credentials", rowId: row.id, userId: ada.id }, "old", oldKey);
+      await db.update(credentials).set({ payloadSealed: sealed }).where(eq(credentials.id, row.id));
+    }
+    await expect(
+      rotateStoredSecrets(db, oldRing, {
+        batchSize: 1,
+        onProgress: () => {
+          throw new Error("interrupted");
+        },
+      }),
+    ).rejects.toThrow("interrupted");
+    const report = await rotateStoredSecrets(db, oldRing, { batchSize: 1 });
+    expect(report.find((r) => r.table === "credentials")).toEqual({ table: "credentials", rewrapped: 2, skipped: 0 });
+    for (const c of await db.select().from(credentials)) {
+      expect(isLegacySealed(c.payloadSealed!)).toBe(false);
+      expect(openSecretText(c.payloadSealed!, secretContext.credential(c), oldRing)).toBe(plain.get(c.id));
+      // Bound now: the same value does not open as another connection's.
+      expect(() => openSecretText(c.payloadSealed!, secretContext.credential({ ...c, connectionId: ada.id }), oldRing)).toThrow();
+    }
   });
 });

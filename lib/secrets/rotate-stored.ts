@@ -25,8 +25,14 @@ const sealedColumns: SealedColumnSpec[] = [
     id: credentials.id,
     sealed: credentials.payloadSealed,
     field: "payloadSealed",
-    select: { userId: credentials.userId },
-    context: (r) => secretContext.credential({ id: r.id as string, userId: r.userId as string }),
+    select: { userId: credentials.userId, orgId: credentials.orgId, connectionId: credentials.connectionId },
+    context: (r) =>
+      secretContext.credential({
+        id: r.id as string,
+        userId: r.userId as string,
+        orgId: r.orgId as string,
+        connectionId: r.connectionId as string,
+      }),
   },
   {
     label: "services",
@@ -34,8 +40,8 @@ const sealedColumns: SealedColumnSpec[] = [
     id: services.id,
     sealed: services.secretSealed,
     field: "secretSealed",
-    select: { createdBy: services.createdBy },
-    context: (r) => secretContext.service({ id: r.id as string, createdBy: r.createdBy as string }),
+    select: { createdBy: services.createdBy, orgId: services.orgId },
+    context: (r) => secretContext.service({ id: r.id as string, createdBy: r.createdBy as string, orgId: r.orgId as string }),
   },
   {
     label: "service_apps",
@@ -52,8 +58,14 @@ const sealedColumns: SealedColumnSpec[] = [
     id: oauthTransactions.id,
     sealed: oauthTransactions.secretSealed,
     field: "secretSealed",
-    select: { userId: oauthTransactions.userId },
-    context: (r) => secretContext.oauthTransaction({ id: r.id as string, userId: r.userId as string }),
+    select: { userId: oauthTransactions.userId, orgId: oauthTransactions.orgId, connectionId: oauthTransactions.connectionId },
+    context: (r) =>
+      secretContext.oauthTransaction({
+        id: r.id as string,
+        userId: r.userId as string,
+        orgId: r.orgId as string,
+        connectionId: r.connectionId as string,
+      }),
   },
 ];
 

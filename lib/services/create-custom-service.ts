@@ -21,7 +21,7 @@ export async function createCustomService(
   const { config, secret, urls } = configFromServiceInput(input);
   checkUrls(urls);
   const id = randomUUID();
-  const secretSealed = secret === undefined ? null : sealJson("service", { id, createdBy: actor.id }, secret);
+  const secretSealed = secret === undefined ? null : sealJson("service", { id, createdBy: actor.id, orgId: actor.orgId }, secret);
   try {
     await db.transaction(async (tx) => {
       await tx.insert(services).values({

@@ -159,7 +159,7 @@ export async function loadServiceClient(db: Db, scope: OrgScope, def: ServiceDef
     .where(and(eq(services.id, def.ref.id), eq(services.orgId, scope.orgId)))
     .limit(1);
   if (!row?.secretSealed) throw new NotConfigured(`${def.name} has no client secret yet; its creator must set one`);
-  const clientSecret = openJson<string>("service", { id: row.id, createdBy: row.createdBy }, row.secretSealed);
+  const clientSecret = openJson<string>("service", row, row.secretSealed);
   const clientId = def.oauth2?.clientId ?? def.oauth1?.consumerKey ?? "";
   return { clientId, clientSecret, version: row.version, membersMayConnect: def.oauth2?.membersMayConnect ?? false };
 }

@@ -63,7 +63,7 @@ export async function updateCustomService(
   const { config, secret, urls } = configFromServiceInput(merged);
   checkUrls(urls);
   const secretSealed =
-    secret === undefined ? row.secretSealed : sealJson("service", { id: row.id, createdBy: row.createdBy }, secret);
+    secret === undefined ? row.secretSealed : sealJson("service", row, secret);
 
   // Tell providers first, with the settings the tokens were issued under.
   const oldDefinition = definitionFromCustom(row);

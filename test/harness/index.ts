@@ -3,3 +3,4 @@ export * from "./catalog";
 export * from "./db";
 export * from "./env";
 export * from "./fixtures";
+export * from "./legacy-seal";
