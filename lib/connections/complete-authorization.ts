@@ -78,11 +78,7 @@ export async function completeAuthorization(
     );
   }
   const { connection, service } = await loadForAuthorization(db, actor, tx.connectionId);
-  const secret = openJson<{ verifier?: string | null; tokenSecret?: string }>(
-    "oauthTransaction",
-    tx,
-    tx.secretSealed,
-  );
+  const secret = openJson<{ verifier?: string | null; tokenSecret?: string }>("oauthTransaction", tx, tx.secretSealed);
   try {
     const client = await loadServiceClient(db, actor, service);
     if (service.linkName !== tx.serviceLinkName)

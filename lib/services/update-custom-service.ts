@@ -62,8 +62,7 @@ export async function updateCustomService(
   ) as CreateServiceValues;
   const { config, secret, urls } = configFromServiceInput(merged);
   checkUrls(urls);
-  const secretSealed =
-    secret === undefined ? row.secretSealed : sealJson("service", row, secret);
+  const secretSealed = secret === undefined ? row.secretSealed : sealJson("service", row, secret);
 
   // Tell providers first, with the settings the tokens were issued under.
   const oldDefinition = definitionFromCustom(row);
