@@ -8,6 +8,7 @@ import {
   jsonb,
   pgEnum,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -271,8 +272,28 @@ export const callLog = pgTable(
     responseBytes: integer("response_bytes").notNull().default(0),
     createdAt: createdAt(),
   },
-  (t) => [
-    index("call_log_connection_idx").on(t.connectionId, t.createdAt),
-    index("call_log_created_idx").on(t.createdAt),
-  ],
+  (t) => [index("call_log_connection_idx").on(t.connectionId, t.createdAt), index("call_log_created_idx").on(t.createdAt)],
+);
+
+/**
+ * Who is renewing a credential's OAuth 2 token, until when (docs/architecture.md "Refresh"):
+ * one row per (connection, user), taken with one statement when free or expired, held
+ * while the token endpoint answers with no transaction open, released after the
+ * compare-and-swap write. Separate from credentials because a client-credentials token is
+ * fetched before its credential row exists.
+ */
+export const credentialLeases = pgTable(
+  "credential_leases",
+  {
+    connectionId: uuid("connection_id")
+      .notNull()
+      .references(() => connections.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** A random id of the holder (one renewal in one process). */
+    holder: text("holder"),
+    leaseUntil: timestamp("lease_until", { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.connectionId, t.userId] })],
 );

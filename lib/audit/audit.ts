@@ -13,6 +13,7 @@ export type AuditAction =
   | "connection.deleted"
   | "connection.needs_reauth"
   | "connection.refreshed"
+  | "connection.refresh_failed"
   | "service.created"
   | "service.updated"
   | "service_app.updated";

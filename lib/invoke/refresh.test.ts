@@ -102,23 +102,33 @@ afterAll(async () => {
   await new Promise((resolve) => fake?.close(resolve));
 });
 
-describe("refreshDue: max(60 s, 10 % of the lifetime) before expiry", () => {
+describe("refreshDue: min(max(60 s, 10 % of the lifetime), half the lifetime) before expiry", () => {
   const at = (ms: number) => new Date(ms);
   const now = 10_000_000_000;
-  it("60 s margin for short tokens, 10 % for long ones, never without expires_at", () => {
-    const row = (issued: number, expires: number | null) => ({
-      expiresAt: expires === null ? null : at(expires),
-      authorizedAt: at(issued),
-      lastRefreshedAt: null,
-      createdAt: at(issued),
-    });
-    expect(refreshDue(row(now - 1000, now + 61_000), now)).toBe(false);
-    expect(refreshDue(row(now - 1000, now + 59_000), now)).toBe(true);
+  const row = (issued: number, expires: number | null) => ({
+    expiresAt: expires === null ? null : at(expires),
+    authorizedAt: at(issued),
+    lastRefreshedAt: null,
+    createdAt: at(issued),
+  });
+  it("60 s margin for mid-length tokens, 10 % for long ones, never without expires_at", () => {
+    // 10 min lifetime: the 60 s floor applies.
+    expect(refreshDue(row(now - 539_000, now + 61_000), now)).toBe(false);
+    expect(refreshDue(row(now - 541_000, now + 59_000), now)).toBe(true);
     // 10 h lifetime: due in the last hour.
     expect(refreshDue(row(now - 9 * 3600_000 + 1000, now + 3600_000 + 1000), now)).toBe(false);
     expect(refreshDue(row(now - 9 * 3600_000 - 1000, now + 3600_000 - 1000), now)).toBe(true);
     expect(refreshDue(row(now, null), now)).toBe(false);
     expect(refreshDue({ ...row(now - 9 * 3600_000, now + 1), lastRefreshedAt: at(now - 10) }, now)).toBe(true);
+  });
+  it("a short-lived token is not due the moment it arrives: half its lifetime is the most", () => {
+    // 30 s token just issued: margin 15 s, so not due until 15 s have passed.
+    expect(refreshDue(row(now, now + 30_000), now)).toBe(false);
+    expect(refreshDue(row(now - 14_000, now + 16_000), now)).toBe(false);
+    expect(refreshDue(row(now - 16_000, now + 14_000), now)).toBe(true);
+    // 100 s token: half (50 s) beats the 60 s floor.
+    expect(refreshDue(row(now - 45_000, now + 55_000), now)).toBe(false);
+    expect(refreshDue(row(now - 55_000, now + 45_000), now)).toBe(true);
   });
 });
 

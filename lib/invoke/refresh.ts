@@ -1,11 +1,12 @@
 import "server-only";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db";
 import { credentials } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/audit";
 import type { Actor } from "@/lib/auth/users";
+import { invalidate } from "@/lib/cache/invalidation";
+import { assertMayUseClientCredentials } from "@/lib/connections/authorization-access";
 import type { ConnectionRow } from "@/lib/connections/access";
-import { oauth2Endpoints } from "@/lib/services/oauth2-endpoints";
 import {
   findCredential,
   openCredential,
@@ -15,28 +16,30 @@ import {
 } from "@/lib/credentials/credentials";
 import { env } from "@/lib/env";
 import { NeedsReauth, NotAuthorizedByYou, NotConnected, TokenRefreshFailed } from "@/lib/errors";
-import { clientCredentialsToken, OAuth2Error, refreshTokens, type TokenSet } from "@/lib/oauth2";
 import { oauthTransport } from "@/lib/http/outbound";
+import { clientCredentialsToken, OAuth2Error, refreshTokens, type TokenSet } from "@/lib/oauth2";
 import { sealJson } from "@/lib/secrets";
 import type { ServiceDefinition } from "@/lib/services/definition";
-import { assertMayUseClientCredentials } from "@/lib/connections/authorization-access";
+import { oauth2Endpoints } from "@/lib/services/oauth2-endpoints";
 import { tokenRenewalFailure } from "@/lib/services/provider-errors";
 import { loadServiceClient } from "@/lib/services/resolve";
 import { needsReauthMessage, notAuthorizedByYouMessage, notConnectedMessage } from "./messages";
+import { acquireLease, waitForRelease } from "./refresh-lease";
 
 /**
- * OAuth 2 access tokens for the invoke engine (docs/architecture.md "One call"): refreshed ahead
- * of expiry, once per credential even when many calls need it at the same moment on several
- * app instances:
+ * OAuth 2 access tokens for the invoke engine (docs/architecture.md "Refresh"): renewed
+ * ahead of expiry, once per credential even when many calls need it at the same moment on
+ * several app instances, and without holding a database connection while the token
+ * endpoint answers:
  *
  * 1. single-flight in the process: concurrent calls for one credential share one promise;
- * 2. across instances, a Postgres transaction-scoped advisory lock on the credential
- *    (connection id + user id, which exists before the row does for client credentials);
- * 3. after the lock, the credential is read again: when another instance already refreshed
- *    it (no longer due, or another access token than the one the API refused), that one is
- *    used and the token endpoint is not called;
- * 4. otherwise the token endpoint is called while the lock is held (that is what makes it
- *    exactly one request), and the result is written with compare-and-swap on `version`.
+ * 2. across instances, a lease on (connection, user) taken with one statement
+ *    (lib/invoke/refresh-lease.ts); the others wait for its release (NOTIFY) and re-read;
+ * 3. under the lease the credential is read again: when another instance already renewed
+ *    it (no longer due, or another access token than the one the API refused), that one
+ *    is used and the token endpoint is not called;
+ * 4. otherwise the token endpoint is called with no transaction open, and the result is
+ *    written with compare-and-swap on `version`; then the lease is released.
  *
  * `invalid_grant` marks the credential `needs_reauth` (and records an audit event); any
  * other failure (5xx, timeout, malformed answer) leaves the stored credential as it was.
@@ -44,7 +47,7 @@ import { needsReauthMessage, notAuthorizedByYouMessage, notConnectedMessage } fr
 
 type OAuth2Payload = Extract<CredentialPayload, { type: "oauth2" }>;
 
-/** Who calls, through which connection, with whose credential (as read before any lock). */
+/** Who calls, through which connection, with whose credential (as read before any lease). */
 export type TokenContext = {
   db: Db;
   actor: Actor;
@@ -65,18 +68,20 @@ export type AccessToken = {
 export type TokenManagerOptions = {
   /** Bound on each token endpoint request; default min(CONNECTIONS_INVOKE_TIMEOUT_MS, 15 s). */
   tokenTimeoutMs?: number;
-  /** Clock, for tests. */
-  now?: () => number;
+  /** How often a waiter looks at a lease held elsewhere, should a notification be lost. */
+  leasePollMs?: number;
 };
 
-/** Namespace of the two-key advisory locks taken here (pg_advisory_xact_lock(int4, int4)). */
-const REFRESH_LOCK_NAMESPACE = 72_114_010;
 const MIN_MARGIN_MS = 60_000;
+/** The lease outlives the token request it covers by this much. */
+const LEASE_SLACK_MS = 5_000;
 
 /**
- * Whether a token is due for renewal: it expires within max(60 s, 10 % of its lifetime),
- * the lifetime running from when it was issued (last refresh, else authorization) to
- * `expires_at`. A token without `expires_at` is never due (only a 401 renews it).
+ * Whether a token is due for renewal (docs/architecture.md "Refresh"): it expires within
+ * min(max(60 s, 10 % of its lifetime), half its lifetime), the lifetime running from when
+ * it was issued (last refresh, else authorization) to `expires_at`. So a fresh token is
+ * never due at once, however short it lives. Without `expires_at` it is never due (only a
+ * 401 renews it).
  */
 export function refreshDue(
   row: Pick<CredentialRow, "expiresAt" | "authorizedAt" | "lastRefreshedAt" | "createdAt">,
@@ -86,7 +91,8 @@ export function refreshDue(
   const expires = row.expiresAt.getTime();
   const issued = (row.lastRefreshedAt ?? row.authorizedAt ?? row.createdAt)?.getTime();
   const lifetime = issued !== undefined && issued < expires ? expires - issued : 0;
-  return expires - now <= Math.max(MIN_MARGIN_MS, lifetime / 10);
+  const margin = Math.min(Math.max(MIN_MARGIN_MS, lifetime / 10), lifetime / 2);
+  return expires - now <= margin;
 }
 
 function isExpired(row: Pick<CredentialRow, "expiresAt">, now: number): boolean {
@@ -117,10 +123,6 @@ export class TokenManager {
 
   constructor(private readonly options: TokenManagerOptions = {}) {}
 
-  private now(): number {
-    return this.options.now?.() ?? Date.now();
-  }
-
   /**
    * The access token to send now: the stored one, or a renewed one when it is due
    * (client credentials: also fetched on demand when the connection has none yet).
@@ -131,28 +133,29 @@ export class TokenManager {
     const cc = isClientCredentials(ctx.service);
     if (row && row.status === "connected" && row.payloadSealed) {
       const payload = openOAuth2(row);
-      if (!payload)
+      if (!payload) {
         throw new NotConnected(
           `The stored credential of "${ctx.connection.linkName}" is not an OAuth 2 token; connect it again.`,
         );
+      }
       const token = { accessToken: payload.accessToken, credentialId: row.id, renewable: cc || Boolean(payload.refreshToken) };
-      const now = this.now();
+      const now = Date.now();
       if (!refreshDue(row, now)) return token;
       // Nothing to renew with: use the token as long as it lasts.
       if (!token.renewable && !isExpired(row, now)) return token;
     } else if (!(cc && !row)) {
       return this.settle(ctx, { kind: "not_connected" });
     }
-    return this.settle(ctx, await this.locked(ctx, { kind: "due" }));
+    return this.settle(ctx, await this.singleFlight(ctx, { kind: "due" }));
   }
 
   /**
    * The API answered 401 to `rejected`: a new token (someone else's fresh one, or one
-   * refreshed now), or null when there is nothing to renew it with.
+   * renewed now), or null when there is nothing to renew it with.
    */
   async afterUnauthorized(ctx: TokenContext, rejected: AccessToken): Promise<AccessToken | null> {
     if (!rejected.renewable) return null;
-    const outcome = await this.locked(ctx, { kind: "rejected", token: rejected.accessToken });
+    const outcome = await this.singleFlight(ctx, { kind: "rejected", token: rejected.accessToken });
     if (outcome.kind === "unrenewable") return null;
     return this.settle(ctx, outcome);
   }
@@ -179,163 +182,216 @@ export class TokenManager {
     }
   }
 
-  /** Single-flight: one locked renewal per credential at a time in this process. */
-  private locked(ctx: TokenContext, mode: Mode): Promise<Outcome> {
+  /** One renewal per credential at a time in this process. */
+  private singleFlight(ctx: TokenContext, mode: Mode): Promise<Outcome> {
     const key = `${ctx.connection.id}:${ctx.userId}`;
     const running = this.inflight.get(key);
     if (running) return running;
-    const promise = this.renewUnderLock(ctx, mode, key).finally(() => {
+    const promise = this.underLease(ctx, mode).finally(() => {
       if (this.inflight.get(key) === promise) this.inflight.delete(key);
     });
     this.inflight.set(key, promise);
     return promise;
   }
 
-  private transport() {
-    const timeoutMs = this.options.tokenTimeoutMs ?? Math.min(env().CONNECTIONS_INVOKE_TIMEOUT_MS, 15_000);
-    return { ...oauthTransport(), timeoutMs };
+  private tokenTimeoutMs(): number {
+    return this.options.tokenTimeoutMs ?? Math.min(env().CONNECTIONS_INVOKE_TIMEOUT_MS, 15_000);
   }
 
-  private async renewUnderLock(ctx: TokenContext, mode: Mode, key: string): Promise<Outcome> {
-    const { connection, service, actor, userId } = ctx;
+  /** Takes the lease (or waits out another holder's), then renews when still needed. */
+  private async underLease(ctx: TokenContext, mode: Mode): Promise<Outcome> {
+    const { db, connection, userId } = ctx;
+    const leaseMs = this.tokenTimeoutMs() + LEASE_SLACK_MS;
+    const pollMs = this.options.leasePollMs ?? 250;
+    const giveUpAt = Date.now() + 2 * leaseMs;
+    for (;;) {
+      const lease = await acquireLease(db, { connectionId: connection.id, userId }, leaseMs);
+      if (lease) {
+        try {
+          return await this.renew(ctx, mode);
+        } finally {
+          await lease.release().catch(() => undefined);
+          // Waiters here and on other instances look again now.
+          invalidate({ kind: "connection", orgId: connection.orgId, connectionId: connection.id });
+        }
+      }
+      // Another instance is renewing: its result, once written, is as good as ours.
+      await waitForRelease(connection.id, pollMs);
+      const row = await findCredential(db, connection.id, userId);
+      const done = row ? this.usable(row, ctx, mode) : undefined;
+      if (done) return done;
+      if (Date.now() > giveUpAt) {
+        return {
+          kind: "failed",
+          message: `Another renewal of the access token of "${connection.linkName}" did not finish; try again.`,
+        };
+      }
+    }
+  }
+
+  /** The stored credential's token when it already does what `mode` asks (renewed by someone else), else undefined. */
+  private usable(row: CredentialRow, ctx: TokenContext, mode: Mode): Outcome | undefined {
+    if (row.status === "needs_reauth") return { kind: "needs_reauth" };
+    if (row.status !== "connected" || !row.payloadSealed) return undefined;
+    const payload = openOAuth2(row);
+    if (!payload) return { kind: "not_connected" };
+    const cc = isClientCredentials(ctx.service);
+    const fresh = mode.kind === "rejected" ? payload.accessToken !== mode.token : !refreshDue(row, Date.now());
+    if (!fresh) return undefined;
+    return {
+      kind: "token",
+      token: { accessToken: payload.accessToken, credentialId: row.id, renewable: cc || Boolean(payload.refreshToken) },
+    };
+  }
+
+  /** Under the lease: read again, and call the token endpoint only when still needed. */
+  private async renew(ctx: TokenContext, mode: Mode): Promise<Outcome> {
+    const { db, connection, service, actor, userId } = ctx;
     const cc = isClientCredentials(service);
     const label = `"${connection.linkName}" (${service.name})`;
-    return ctx.db.transaction(async (tx) => {
-      await tx.execute(sql`select pg_advisory_xact_lock(${REFRESH_LOCK_NAMESPACE}::int4, hashtext(${key}))`);
-      const row = await findCredential(tx, connection.id, userId);
-      const now = this.now();
+    const row = await findCredential(db, connection.id, userId);
+    const now = Date.now();
 
-      let payload: OAuth2Payload | undefined;
-      if (row) {
-        if (row.status === "needs_reauth") return { kind: "needs_reauth" };
-        if (row.status !== "connected" || !row.payloadSealed) return { kind: "not_connected" };
+    let payload: OAuth2Payload | undefined;
+    if (row) {
+      if (row.status === "needs_reauth") return { kind: "needs_reauth" };
+      const already = this.usable(row, ctx, mode);
+      if (already) return already;
+      if (row.status !== "connected" || !row.payloadSealed) {
+        if (!cc) return { kind: "not_connected" };
+      } else {
         payload = openOAuth2(row);
         if (!payload) return { kind: "not_connected" };
-        // Another call (here or on another instance) may have done the work while we waited.
-        const fresh = { accessToken: payload.accessToken, credentialId: row.id, renewable: cc || Boolean(payload.refreshToken) };
-        if (mode.kind === "rejected" ? payload.accessToken !== mode.token : !refreshDue(row, now)) {
-          return { kind: "token", token: fresh };
-        }
         if (!cc && !payload.refreshToken) {
           if (mode.kind === "rejected") return { kind: "unrenewable" };
-          if (!isExpired(row, now)) return { kind: "token", token: fresh };
-          await markNeedsReauth(tx, ctx, row, "no_refresh_token");
+          if (!isExpired(row, now)) {
+            return { kind: "token", token: { accessToken: payload.accessToken, credentialId: row.id, renewable: false } };
+          }
+          await markNeedsReauth(ctx, row, "no_refresh_token");
           return { kind: "needs_reauth", reason: `Its access token expired and ${service.name} gave no refresh token.` };
         }
-      } else if (!cc) {
-        return { kind: "not_connected" };
       }
+    } else if (!cc) {
+      return { kind: "not_connected" };
+    }
 
-      const client = await loadServiceClient(tx as unknown as Db, connection, service);
-      // The organization's client acts as the organization: only for its holder, unless members are allowed.
-      if (cc) await assertMayUseClientCredentials(tx as unknown as Db, connection, { userId, service, client });
-      let tokens: TokenSet;
-      try {
-        tokens = cc
+    const client = await loadServiceClient(db, connection, service);
+    // The organization's client acts as the organization: only for its holder, unless members are allowed.
+    if (cc) await assertMayUseClientCredentials(db, connection, { userId, service, client });
+    const transport = { ...oauthTransport(), timeoutMs: this.tokenTimeoutMs() };
+    let tokens: TokenSet;
+    try {
+      // No transaction is open here: the token endpoint may take its time without holding a database connection.
+      tokens =
+        cc || !payload?.refreshToken
           ? await clientCredentialsToken({
               endpoints: oauth2Endpoints(service),
               client,
               scopes: connection.scopes,
               delimiter: connection.scopeDelimiter,
-              transport: this.transport(),
+              transport,
             })
           : await refreshTokens({
               endpoints: oauth2Endpoints(service),
               client,
-              refreshToken: payload!.refreshToken!,
+              refreshToken: payload.refreshToken,
               grantedScopes: row!.grantedScopes,
               delimiter: connection.scopeDelimiter,
-              transport: this.transport(),
+              transport,
             });
-      } catch (error) {
-        if (!(error instanceof OAuth2Error)) throw error;
-        if (!cc && row && error.code === "invalid_grant") {
-          await markNeedsReauth(tx, ctx, row, "invalid_grant");
-          return { kind: "needs_reauth", reason: `${service.name} refused to refresh its access token (invalid_grant).` };
-        }
-        return { kind: "failed", message: tokenRenewalFailure(error, { label, clientCredentials: cc }) };
+    } catch (error) {
+      if (!(error instanceof OAuth2Error)) throw error;
+      if (!cc && row && error.code === "invalid_grant") {
+        await markNeedsReauth(ctx, row, "invalid_grant");
+        return { kind: "needs_reauth", reason: `${service.name} refused to refresh its access token (invalid_grant).` };
       }
+      await recordAudit(db, {
+        orgId: connection.orgId,
+        actorId: actor.id,
+        action: "connection.refresh_failed",
+        connectionId: connection.id,
+        detail: { grant: cc ? "client_credentials" : "refresh_token", code: error.code, userId },
+      });
+      return { kind: "failed", message: tokenRenewalFailure(error, { label, clientCredentials: cc }) };
+    }
 
-      const next: OAuth2Payload = {
-        type: "oauth2",
-        accessToken: tokens.accessToken,
-        refreshToken: tokens.refreshToken ?? payload?.refreshToken,
-        tokenType: tokens.tokenType,
-      };
-      if (!row) {
-        // Client credentials, first call: the token is fetched on demand and kept.
-        const saved = await storeCredential(tx, {
+    const next: OAuth2Payload = {
+      type: "oauth2",
+      accessToken: tokens.accessToken,
+      refreshToken: tokens.refreshToken ?? payload?.refreshToken,
+      tokenType: tokens.tokenType,
+    };
+    const renewable = cc || Boolean(next.refreshToken);
+    if (!row || !row.payloadSealed) {
+      // Client credentials, first call (or after a revoke): the token is fetched on demand and kept.
+      const saved = await db.transaction((tx) =>
+        storeCredential(tx, {
           orgId: connection.orgId,
           connectionId: connection.id,
           userId,
           payload: next,
           grantedScopes: tokens.scope ?? connection.scopes,
           expiresAt: tokens.expiresAt ?? null,
-        });
-        await recordAudit(tx, {
-          orgId: connection.orgId,
-          actorId: actor.id,
-          action: "connection.refreshed",
-          connectionId: connection.id,
-          detail: { grant: "client_credentials" },
-        });
-        return { kind: "token", token: { accessToken: next.accessToken, credentialId: saved.id, renewable: true } };
-      }
-
-      const written = await tx
-        .update(credentials)
-        .set({
-          status: "connected",
-          payloadSealed: sealJson("credential", row, next),
-          grantedScopes: tokens.scope ?? row.grantedScopes,
-          expiresAt: tokens.expiresAt ?? null,
-          version: row.version + 1,
-          lastRefreshedAt: new Date(now),
-          updatedAt: new Date(now),
-        })
-        .where(and(eq(credentials.id, row.id), eq(credentials.version, row.version)))
-        .returning({ id: credentials.id });
-      if (written.length === 0) {
-        // Replaced meanwhile without the lock (the user connected again): the newer one wins.
-        const newer = await findCredential(tx, connection.id, userId);
-        const newerPayload = newer?.status === "connected" && newer.payloadSealed ? openOAuth2(newer) : undefined;
-        if (!newer || !newerPayload) return { kind: newer?.status === "needs_reauth" ? "needs_reauth" : "not_connected" };
-        return {
-          kind: "token",
-          token: {
-            accessToken: newerPayload.accessToken,
-            credentialId: newer.id,
-            renewable: cc || Boolean(newerPayload.refreshToken),
-          },
-        };
-      }
-      await recordAudit(tx, {
+        }),
+      );
+      await recordAudit(db, {
         orgId: connection.orgId,
         actorId: actor.id,
         action: "connection.refreshed",
         connectionId: connection.id,
-        detail: {
-          grant: cc ? "client_credentials" : "refresh_token",
-          rotated: !cc && tokens.refreshToken !== payload?.refreshToken,
-        },
+        detail: { grant: "client_credentials" },
       });
+      return { kind: "token", token: { accessToken: next.accessToken, credentialId: saved.id, renewable: true } };
+    }
+
+    const written = await db
+      .update(credentials)
+      .set({
+        status: "connected",
+        payloadSealed: sealJson("credential", row, next),
+        grantedScopes: tokens.scope ?? row.grantedScopes,
+        expiresAt: tokens.expiresAt ?? null,
+        version: row.version + 1,
+        lastRefreshedAt: new Date(),
+        updatedAt: new Date(),
+      })
+      .where(and(eq(credentials.id, row.id), eq(credentials.version, row.version)))
+      .returning({ id: credentials.id });
+    if (written.length === 0) {
+      // Replaced meanwhile by a new authorization (the user connected again): the newer one wins.
+      const newer = await findCredential(db, connection.id, userId);
+      const newerPayload = newer?.status === "connected" && newer.payloadSealed ? openOAuth2(newer) : undefined;
+      if (!newer || !newerPayload) return { kind: newer?.status === "needs_reauth" ? "needs_reauth" : "not_connected" };
       return {
         kind: "token",
-        token: { accessToken: next.accessToken, credentialId: row.id, renewable: cc || Boolean(next.refreshToken) },
+        token: {
+          accessToken: newerPayload.accessToken,
+          credentialId: newer.id,
+          renewable: cc || Boolean(newerPayload.refreshToken),
+        },
       };
+    }
+    await recordAudit(db, {
+      orgId: connection.orgId,
+      actorId: actor.id,
+      action: "connection.refreshed",
+      connectionId: connection.id,
+      detail: {
+        grant: cc ? "client_credentials" : "refresh_token",
+        rotated: !cc && tokens.refreshToken !== payload?.refreshToken,
+      },
     });
+    return { kind: "token", token: { accessToken: next.accessToken, credentialId: row.id, renewable } };
   }
 }
 
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
-
-/** `needs_reauth`, compare-and-swap on the version that was read under the lock, and an audit event. */
-async function markNeedsReauth(tx: Tx, ctx: TokenContext, row: CredentialRow, reason: string): Promise<void> {
-  await tx
+/** `needs_reauth`, compare-and-swap on the version that was read under the lease, and an audit event. */
+async function markNeedsReauth(ctx: TokenContext, row: CredentialRow, reason: string): Promise<void> {
+  await ctx.db
     .update(credentials)
     .set({ status: "needs_reauth", version: row.version + 1, updatedAt: new Date() })
     .where(and(eq(credentials.id, row.id), eq(credentials.version, row.version)));
-  await recordAudit(tx, {
+  await recordAudit(ctx.db, {
     orgId: ctx.connection.orgId,
     actorId: ctx.actor.id,
     action: "connection.needs_reauth",
