@@ -24,6 +24,7 @@ import { oauth2Endpoints } from "@/lib/services/oauth2-endpoints";
 import { tokenRenewalFailure } from "@/lib/services/provider-errors";
 import { loadServiceClient } from "@/lib/services/resolve";
 import { needsReauthMessage, notAuthorizedByYouMessage, notConnectedMessage } from "./messages";
+import { emitRefresh, type RefreshEvent } from "@/lib/observe/events";
 import { acquireLease, waitForRelease } from "./refresh-lease";
 
 /**
@@ -268,6 +269,7 @@ export class TokenManager {
             return { kind: "token", token: { accessToken: payload.accessToken, credentialId: row.id, renewable: false } };
           }
           await markNeedsReauth(ctx, row, "no_refresh_token");
+          refreshed(ctx, "needs_reauth");
           return { kind: "needs_reauth", reason: `Its access token expired and ${service.name} gave no refresh token.` };
         }
       }
@@ -300,9 +302,13 @@ export class TokenManager {
               transport,
             });
     } catch (error) {
-      if (!(error instanceof OAuth2Error)) throw error;
+      if (!(error instanceof OAuth2Error)) {
+        refreshed(ctx, "failed");
+        throw error;
+      }
       if (!cc && row && error.code === "invalid_grant") {
         await markNeedsReauth(ctx, row, "invalid_grant");
+        refreshed(ctx, "needs_reauth", error.code);
         return { kind: "needs_reauth", reason: `${service.name} refused to refresh its access token (invalid_grant).` };
       }
       await recordAudit(db, {
@@ -312,6 +318,7 @@ export class TokenManager {
         connectionId: connection.id,
         detail: { grant: cc ? "client_credentials" : "refresh_token", code: error.code, userId },
       });
+      refreshed(ctx, "failed", error.code);
       return { kind: "failed", message: tokenRenewalFailure(error, { label, clientCredentials: cc }) };
     }
 
@@ -341,6 +348,7 @@ export class TokenManager {
         connectionId: connection.id,
         detail: { grant: "client_credentials" },
       });
+      refreshed(ctx, "refreshed");
       return { kind: "token", token: { accessToken: next.accessToken, credentialId: saved.id, renewable: true } };
     }
 
@@ -381,8 +389,21 @@ export class TokenManager {
         rotated: !cc && tokens.refreshToken !== payload?.refreshToken,
       },
     });
+    refreshed(ctx, "refreshed");
     return { kind: "token", token: { accessToken: next.accessToken, credentialId: row.id, renewable } };
   }
+}
+
+function refreshed(ctx: TokenContext, outcome: RefreshEvent["outcome"], providerError: string | null = null): void {
+  emitRefresh({
+    at: new Date(),
+    orgId: ctx.connection.orgId,
+    connectionId: ctx.connection.id,
+    service: ctx.service.linkName,
+    userId: ctx.userId,
+    outcome,
+    providerError,
+  });
 }
 
 /** `needs_reauth`, compare-and-swap on the version that was read under the lease, and an audit event. */
