@@ -18,9 +18,18 @@ export type DatabaseTarget =
   /** dataDir undefined keeps PGlite in memory (tests). */
   | { kind: "pglite"; dataDir?: string };
 
+/** Postgres LISTEN/NOTIFY, for what other instances must hear at once (lib/cache/notify.ts). */
+export type PubSub = {
+  /** Listens on a dedicated connection; resolves once listening, to the function that stops it. */
+  listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
+  notify(channel: string, payload: string): Promise<void>;
+};
+
 export type DatabaseHandle = {
   db: Db;
   kind: DatabaseTarget["kind"];
+  /** Present on Postgres; PGlite is one process and has no other instance to tell. */
+  pubsub?: PubSub;
   close(): Promise<void>;
 };
 
@@ -38,7 +47,16 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
       debug: false,
     });
     const db = drizzlePostgres(client, { schema }) as unknown as Db;
-    return { db, kind: "postgres", close: () => client.end({ timeout: 5 }) };
+    const pubsub: PubSub = {
+      async listen(channel, onMessage) {
+        const { unlisten } = await client.listen(channel, onMessage);
+        return unlisten;
+      },
+      async notify(channel, payload) {
+        await client.notify(channel, payload);
+      },
+    };
+    return { db, kind: "postgres", pubsub, close: () => client.end({ timeout: 5 }) };
   }
   if (target.dataDir) fs.mkdirSync(target.dataDir, { recursive: true });
   const client = target.dataDir ? new PGlite(target.dataDir) : new PGlite();

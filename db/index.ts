@@ -28,13 +28,18 @@ async function start(): Promise<DatabaseHandle> {
   return handle;
 }
 
-/** The application's database, migrated and seeded on first use. */
-export async function getDb(): Promise<Db> {
+/** The application's database handle (driver, pub/sub), migrated and seeded on first use. */
+export async function getDatabaseHandle(): Promise<DatabaseHandle> {
   holder.__connectionsDb ??= {};
   const h = holder.__connectionsDb;
   h.ready ??= start().catch((error: unknown) => {
     h.ready = undefined; // let the next request try again rather than caching the failure
     throw error;
   });
-  return (await h.ready).db;
+  return h.ready;
+}
+
+/** The application's database, migrated and seeded on first use. */
+export async function getDb(): Promise<Db> {
+  return (await getDatabaseHandle()).db;
 }

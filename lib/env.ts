@@ -29,6 +29,11 @@ const envSchema = z.object({
     .int()
     .positive()
     .default(15 * 1024 * 1024),
+  CONNECTIONS_INVOKE_MAX_REQUEST_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(10 * 1024 * 1024),
   NEXTAUTH_SECRET: z.string().min(1).optional(),
 });
 

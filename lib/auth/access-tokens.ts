@@ -114,6 +114,7 @@ function prepareTokenLookup(db: Db) {
     .select({
       tokenId: accessTokens.id,
       lastUsedAt: accessTokens.lastUsedAt,
+      expiresAt: accessTokens.expiresAt,
       connectionIds: accessTokens.connectionIds,
       id: users.id,
       email: users.email,
@@ -138,28 +139,55 @@ function prepareTokenLookup(db: Db) {
 // Prepared once per database: this query runs on every API call.
 const tokenLookups = new WeakMap<Db, ReturnType<typeof prepareTokenLookup>>();
 
-export async function actorFromAccessToken(db: Db, token: string): Promise<Actor | undefined> {
+/** A token's actor and what decides how long it may be trusted without asking again. */
+export type AccessTokenGrant = { actor: Actor; expiresAt: Date | null; lastUsedAt: Date | null };
+
+/** The grant of a bearer token, or undefined for a malformed, unknown, revoked or expired one; writes nothing. */
+export async function lookupAccessToken(db: Db, token: string): Promise<AccessTokenGrant | undefined> {
   if (!token.startsWith(PREFIX) || token.length > 100) return undefined;
   let lookup = tokenLookups.get(db);
   if (!lookup) tokenLookups.set(db, (lookup = prepareTokenLookup(db)));
   const [row] = await lookup.execute({ tokenHash: hashToken(token) });
   if (!row) return undefined;
-  const now = Date.now();
-  if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > LAST_USED_GRANULARITY_MS) {
-    await db
-      .update(accessTokens)
-      .set({ lastUsedAt: sql`now()` })
-      .where(eq(accessTokens.id, row.tokenId));
-  }
   return {
-    id: row.id,
-    email: row.email,
-    name: row.name,
-    role: row.role,
-    orgId: row.orgId,
-    orgName: row.orgName,
-    token: { id: row.tokenId, connectionIds: row.connectionIds ?? null },
+    actor: {
+      id: row.id,
+      email: row.email,
+      name: row.name,
+      role: row.role,
+      orgId: row.orgId,
+      orgName: row.orgName,
+      token: { id: row.tokenId, connectionIds: row.connectionIds ?? null },
+    },
+    expiresAt: row.expiresAt,
+    lastUsedAt: row.lastUsedAt,
   };
+}
+
+/** Whether "last used" of a token is old enough to be written again (to the minute is enough). */
+export function tokenUseIsStale(lastUsedAt: Date | null, now = Date.now()): boolean {
+  return !lastUsedAt || now - lastUsedAt.getTime() > LAST_USED_GRANULARITY_MS;
+}
+
+/** Records that a token was used now. */
+export async function touchAccessToken(db: Db, tokenId: string): Promise<void> {
+  await db
+    .update(accessTokens)
+    .set({ lastUsedAt: sql`now()` })
+    .where(eq(accessTokens.id, tokenId));
+}
+
+/** The actor a bearer token stands for (recording its use at most once a minute), or undefined. */
+export async function actorFromAccessToken(db: Db, token: string): Promise<Actor | undefined> {
+  const grant = await lookupAccessToken(db, token);
+  if (!grant) return undefined;
+  if (tokenUseIsStale(grant.lastUsedAt)) await touchAccessToken(db, grant.actor.token!.id);
+  return grant.actor;
+}
+
+/** The id a cache keys a token by: its stored hash, never the token itself. */
+export function accessTokenKey(token: string): string {
+  return hashToken(token);
 }
 
 export type CallableConnectionDto = { id: string; name: string; linkName: string };

@@ -8,6 +8,10 @@ export const ERROR_STATUS = {
   invalid: 400,
   unauthenticated: 401,
   forbidden: 403,
+  /** A session-authenticated invoke whose body is not declared `application/json`. */
+  unsupported_media_type: 415,
+  /** The request body is larger than the app accepts. */
+  request_too_large: 413,
   not_found: 404,
   conflict: 409,
   /** The service's OAuth client is not set up in this organization. */

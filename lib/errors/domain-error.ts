@@ -21,6 +21,11 @@ export class DomainError extends Error {
   }
 }
 
+/** The code of an error, for records and metrics: its own when it is one of ours, else "internal". */
+export function codeOf(error: unknown): ErrorCode {
+  return error instanceof DomainError ? error.code : "internal";
+}
+
 export class Invalid extends DomainError {
   constructor(message: string, fieldErrors?: Record<string, string[]>) {
     super("invalid", message, fieldErrors);

@@ -287,6 +287,7 @@ describe("docs/product.md §7 parameters, detailed form, upstream answers", () =
 
   it("records last used on the connection and the credential", async () => {
     await call({ connection: "basic", url: `${echo.url}/used` });
+    await engine.flush();
     const [c] = await database.db.select().from(connections).where(eq(connections.id, ids.basic));
     const [cred] = await database.db.select().from(credentials).where(eq(credentials.connectionId, ids.basic));
     expect(c.lastUsedAt).toBeInstanceOf(Date);

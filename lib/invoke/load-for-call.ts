@@ -47,8 +47,7 @@ export async function loadForCall(db: Db, actor: Actor, linkName: string): Promi
   if (!statement) statements.set(db, (statement = prepareLoadForCall(db)));
   const rows = await statement.execute({ actorId: actor.id, orgId: actor.orgId, linkName });
   const row = rows[0];
-  // A token restricted to other connections sees this one as not existing, like any unknown name.
-  const outsideToken = row && actor.token?.connectionIds && !actor.token.connectionIds.includes(row.connection.id);
-  if (!row || outsideToken) throw new NotFound(`There is no connection with the link name "${linkName}" in your organization`);
+  // The restriction of a personal access token to some connections is applied by the caller (lib/invoke/call-cache.ts).
+  if (!row) throw new NotFound(`There is no connection with the link name "${linkName}" in your organization`);
   return { connection: row.connection, credential: row.credential ?? undefined };
 }

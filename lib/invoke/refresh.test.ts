@@ -9,6 +9,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { and, eq } from "drizzle-orm";
+import { invalidate } from "@/lib/cache/invalidation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditEvents, credentials } from "@/db/schema";
 import { startEchoApi, type EchoApi } from "@/test/peers/echo-api";
@@ -316,6 +317,7 @@ describe.each(databaseKinds)("OAuth 2 tokens in the invoke engine (%s)", (kind) 
       .update(credentials)
       .set({ expiresAt: new Date(Date.now() - 1000) })
       .where(eq(credentials.id, row.id));
+    invalidate({ kind: "connection", orgId: people.ada.orgId, connectionId: connection.id });
     const third = await call();
     expect(third.kind === "upstream" && third.status).toBe(200);
     expect(idp.counters.byGrant.client_credentials).toBe(2);

@@ -7,13 +7,7 @@ import type { Actor } from "@/lib/auth/users";
 import { invalidate } from "@/lib/cache/invalidation";
 import { assertMayUseClientCredentials } from "@/lib/connections/authorization-access";
 import type { ConnectionRow } from "@/lib/connections/access";
-import {
-  findCredential,
-  openCredential,
-  storeCredential,
-  type CredentialPayload,
-  type CredentialRow,
-} from "@/lib/credentials/credentials";
+import { findCredential, storeCredential, type CredentialPayload, type CredentialRow } from "@/lib/credentials/credentials";
 import { env } from "@/lib/env";
 import { NeedsReauth, NotAuthorizedByYou, NotConnected, TokenRefreshFailed } from "@/lib/errors";
 import { oauthTransport } from "@/lib/http/outbound";
@@ -24,6 +18,7 @@ import { oauth2Endpoints } from "@/lib/services/oauth2-endpoints";
 import { tokenRenewalFailure } from "@/lib/services/provider-errors";
 import { loadServiceClient } from "@/lib/services/resolve";
 import { needsReauthMessage, notAuthorizedByYouMessage, notConnectedMessage } from "./messages";
+import { openedPayload } from "./call-cache";
 import { emitRefresh, type RefreshEvent } from "@/lib/observe/events";
 import { acquireLease, waitForRelease } from "./refresh-lease";
 
@@ -105,7 +100,7 @@ export function isClientCredentials(service: ServiceDefinition): boolean {
 }
 
 function openOAuth2(row: CredentialRow): OAuth2Payload | undefined {
-  const payload = openCredential(row);
+  const payload = openedPayload(row);
   return payload?.type === "oauth2" ? payload : undefined;
 }
 

@@ -1,22 +1,18 @@
 import "server-only";
-import type { Db } from "@/db";
-import type { ConnectionRow } from "@/lib/connections/access";
-import { openCredential, type CredentialRow } from "@/lib/credentials/credentials";
+import type { CredentialPayload } from "@/lib/credentials/credentials";
 import { Invalid, NotConnected } from "@/lib/errors";
 import type { ServiceDefinition } from "@/lib/services/definition";
-import { loadServiceClient } from "@/lib/services/resolve";
+import type { ServiceClient } from "@/lib/services/resolve";
 import type { InjectableCredential } from "./inject";
 import { notConnectedMessage } from "./messages";
 
-/** API key, Basic and OAuth 1 credentials: decrypted and shaped for injection. */
+/** API key, Basic and OAuth 1 credentials (already opened), shaped for injection. */
 export async function staticCredential(
-  db: Db,
-  connection: ConnectionRow,
   service: ServiceDefinition,
-  credential: CredentialRow,
+  payload: CredentialPayload | undefined,
   subject: Parameters<typeof notConnectedMessage>[0],
+  client: () => Promise<ServiceClient>,
 ): Promise<InjectableCredential> {
-  const payload = openCredential(credential);
   const mismatch = () =>
     new NotConnected(`${notConnectedMessage(subject)} (The stored credential does not match the service's authentication type.)`);
   switch (service.authType) {
@@ -28,11 +24,11 @@ export async function staticCredential(
       return { type: "basic", username: payload.username, password: payload.password };
     case "oauth1": {
       if (payload?.type !== "oauth1") throw mismatch();
-      const client = await loadServiceClient(db, connection, service);
+      const { clientId, clientSecret } = await client();
       return {
         type: "oauth1",
-        consumerKey: client.clientId,
-        consumerSecret: client.clientSecret,
+        consumerKey: clientId,
+        consumerSecret: clientSecret,
         token: payload.token,
         tokenSecret: payload.tokenSecret,
         paramType: service.oauth1?.paramType ?? "header",

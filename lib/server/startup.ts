@@ -4,6 +4,7 @@ import { authSecret } from "@/lib/auth/secret";
 import { applyNextAuthDefaults } from "@/lib/env";
 import { keyRing } from "@/lib/secrets/key-ring";
 import { serviceCatalog } from "@/lib/catalog/runtime";
+import { startDataPlane } from "./data-plane";
 
 /**
  * Fails fast with a readable message: a production server without its key ring or
@@ -16,6 +17,7 @@ export async function startServer(): Promise<void> {
     keyRing();
     serviceCatalog(); // CONNECTIONS_CATALOG_FILE is validated now, with clear errors, not on first use
     await getDb();
+    await startDataPlane();
   } catch (error) {
     console.error(`[connections] cannot start: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);

@@ -4,6 +4,7 @@
  * and credentials written straight to the database, the organization's OAuth clients,
  * and real tokens from the loopback IdP.
  */
+import { invalidate } from "@/lib/cache/invalidation";
 import { eq, sql } from "drizzle-orm";
 import type { DatabaseTarget, Db } from "@/db/client";
 import { connections, credentials, serviceApps, users } from "@/db/schema";
@@ -76,7 +77,7 @@ export async function addCredential(
   payload: CredentialPayload,
   opts: { expiresAt?: Date | null; grantedScopes?: string[] } = {},
 ): Promise<CredentialRow> {
-  return storeCredential(db, {
+  const row = await storeCredential(db, {
     orgId: user.orgId,
     connectionId,
     userId: user.id,
@@ -84,6 +85,9 @@ export async function addCredential(
     grantedScopes: opts.grantedScopes ?? [],
     expiresAt: opts.expiresAt ?? null,
   });
+  // As the app's own writes do: cached call targets forget the connection.
+  invalidate({ kind: "connection", orgId: user.orgId, connectionId });
+  return row;
 }
 
 /** The organization's OAuth client (or OAuth 1 consumer) for a catalogue service, as an admin would set it. */

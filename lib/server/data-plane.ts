@@ -1,0 +1,41 @@
+import "server-only";
+import { getDatabaseHandle, getDb } from "@/db";
+import { createDataPlane, type DataPlane } from "@/lib/api/data-plane";
+import { ActorCache } from "@/lib/auth/actor-cache";
+import { connectInstances } from "@/lib/cache/notify";
+import { env } from "@/lib/env";
+import { defaultInvokeEngine } from "@/lib/invoke/invoke";
+
+/**
+ * Builds the process's data plane and connects its caches to the other instances
+ * (docs/architecture.md "The data plane"). It is handed to server.ts through globalThis:
+ * server.ts runs outside Next's bundle and must not import server modules itself, while
+ * this runs inside it (from instrumentation), where the database and engine live.
+ */
+export type DataPlaneHolder = { dataPlane?: DataPlane; stop?: () => Promise<void> };
+
+const holder = globalThis as typeof globalThis & { __connectionsDataPlane?: DataPlaneHolder };
+
+export async function startDataPlane(): Promise<void> {
+  if (holder.__connectionsDataPlane?.dataPlane) return;
+  const handle = await getDatabaseHandle();
+  const disconnect = handle.pubsub ? await connectInstances(handle.pubsub) : undefined;
+  const engine = defaultInvokeEngine();
+  const actors = new ActorCache();
+  const e = env();
+  holder.__connectionsDataPlane = {
+    dataPlane: createDataPlane({
+      db: getDb,
+      engine,
+      actors,
+      appOrigin: new URL(e.APP_URL).origin,
+      maxRequestBytes: e.CONNECTIONS_INVOKE_MAX_REQUEST_BYTES,
+      onInternalError: (error) => console.error("[connections] invoke failed:", error instanceof Error ? error.name : "error"),
+    }),
+    async stop() {
+      await disconnect?.();
+      actors.close();
+      await engine.close();
+    },
+  };
+}
