@@ -2,6 +2,7 @@ import "server-only";
 import { eq } from "drizzle-orm";
 import type { Db } from "@/db";
 import { connections, credentials } from "@/db/schema";
+import { logger } from "@/lib/observe/logger";
 
 /** "Last used" is written at most this often per credential and process. */
 const LAST_USED_MIN_INTERVAL_MS = 1_000;
@@ -24,7 +25,7 @@ export function createLastUsedRecorder() {
       ]);
     } catch {
       // The call itself happened; a failed bookkeeping write must not turn it into an error (a script might repeat a POST).
-      console.warn("[connections] could not record the last use of a connection");
+      logger().warn({ connectionId }, "could not record the last use of a connection");
     }
   };
 }
