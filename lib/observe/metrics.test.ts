@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { emitCall, emitRefresh, type CallEvent } from "./events";
+import { emitCall, emitRefresh, type CallEvent, type RefreshEvent } from "./events";
 import { isMetricsTokenAccepted, metrics, metricsResponse, statusLabel } from "./metrics";
 
 type Sample = { name: string; labels: Record<string, string>; value: number };
@@ -69,33 +69,11 @@ describe("metrics", () => {
     emitCall(call({ service: "slack", status: 404, appMs: 1, upstreamMs: 20 }));
     emitCall(call({ status: null, errorCode: "upstream_timeout", appMs: 4, upstreamMs: null }));
     emitCall(call({ status: null, errorCode: "needs_reauth", appMs: 1, upstreamMs: null }));
-    emitRefresh({
-      at: new Date(),
-      orgId: "o",
-      connectionId: "c",
-      service: "github",
-      userId: "u",
-      outcome: "refreshed",
-      providerError: null,
-    });
-    emitRefresh({
-      at: new Date(),
-      orgId: "o",
-      connectionId: "c",
-      service: "github",
-      userId: "u",
-      outcome: "refreshed",
-      providerError: null,
-    });
-    emitRefresh({
-      at: new Date(),
-      orgId: "o",
-      connectionId: "c",
-      service: "github",
-      userId: "u",
-      outcome: "needs_reauth",
-      providerError: "invalid_grant",
-    });
+    const refresh = (outcome: RefreshEvent["outcome"], providerError: string | null = null) =>
+      emitRefresh({ at: new Date(), orgId: "o", connectionId: "c", service: "github", userId: "u", outcome, providerError });
+    refresh("refreshed");
+    refresh("refreshed");
+    refresh("needs_reauth", "invalid_grant");
 
     const response = await metricsResponse("Bearer the-metrics-token-1234", "the-metrics-token-1234");
     expect(response.status).toBe(200);
