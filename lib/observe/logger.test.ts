@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { createLogger, errorName, requestIdFor, requestLogger, REDACT_PATHS } from "./logger";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { createLogger, errorName, nodeRequestContext, requestIdFor, requestLogger, REDACT_PATHS } from "./logger";
 
 function capture() {
   const lines: string[] = [];
@@ -94,5 +96,28 @@ describe("requestIdFor", () => {
   it("gives a request logger the id proxy.ts set, and none for an invalid one", () => {
     expect(requestLogger(new Headers({ "x-request-id": "req-1" })).bindings()).toMatchObject({ requestId: "req-1" });
     expect(requestLogger(new Headers({ "x-request-id": "bad id" })).bindings()).not.toHaveProperty("requestId");
+  });
+});
+
+describe("nodeRequestContext", () => {
+  it("answers a plain Node request with its request id and logs under it", async () => {
+    const seen: string[] = [];
+    const server = http.createServer((req, res) => {
+      const { requestId, log } = nodeRequestContext(req, res);
+      seen.push(String(log.bindings().requestId));
+      res.end(requestId);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+      const kept = await fetch(url, { headers: { "x-request-id": "node-req-1" } });
+      expect(kept.headers.get("x-request-id")).toBe("node-req-1");
+      expect(await kept.text()).toBe("node-req-1");
+      const fresh = await fetch(url, { headers: { "x-request-id": "no good" } });
+      expect(fresh.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+      expect(seen).toEqual(["node-req-1", fresh.headers.get("x-request-id")]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

@@ -1,7 +1,7 @@
 import pino, { type DestinationStream, type Logger } from "pino";
 import pretty from "pino-pretty";
 import { logSettings, type LogLevel } from "@/lib/env";
-import { REQUEST_ID_HEADER, isValidRequestId } from "./request-id";
+import { REQUEST_ID_HEADER, isValidRequestId, requestIdFor } from "./request-id";
 import { SECRET_FIELDS } from "./secret-fields";
 
 export { requestIdFor, REQUEST_ID_HEADER } from "./request-id";
@@ -72,4 +72,17 @@ export function requestLogger(headers: { get(name: string): string | null }): Lo
 /** What an unknown error may contribute to a log line: its class name, never its message (it may quote a secret). */
 export function errorName(error: unknown): string {
   return error instanceof Error ? error.name : typeof error;
+}
+
+/**
+ * For the custom server's plain Node handlers: the request's id (requestIdFor), set on the
+ * response as x-request-id, and a logger carrying it.
+ */
+export function nodeRequestContext(
+  req: { headers: Record<string, string | string[] | undefined> },
+  res: { setHeader(name: string, value: string): unknown },
+): { requestId: string; log: Logger } {
+  const requestId = requestIdFor(req.headers);
+  res.setHeader(REQUEST_ID_HEADER, requestId);
+  return { requestId, log: logger().child({ requestId }) };
 }
