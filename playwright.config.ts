@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { defineConfig } from "@playwright/test";
 import { e2eEnv, E2E_PORT, prepareE2EDir } from "./e2e/env";
+import { capturingServerLog } from "./e2e/secrets";
 
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 if (!fs.existsSync(chromium)) {
@@ -42,7 +43,10 @@ export default defineConfig({
   projects: [{ name: "chromium", use: { browserName: "chromium" } }],
   webServer: {
     // The suite builds and serves production once; tests never share a server with `npm run dev`.
-    command: `node scripts/e2e-database.mjs create && npx next build && npx next start -p ${E2E_PORT} -H 127.0.0.1`,
+    // Its output is also captured to .data/e2e/server.log: the global teardown fails the run on a secret in it.
+    command: capturingServerLog(
+      `node scripts/e2e-database.mjs create && npx next build && npx next start -p ${E2E_PORT} -H 127.0.0.1`,
+    ),
     url: `http://127.0.0.1:${E2E_PORT}/sign-in`,
     timeout: 420_000,
     reuseExistingServer: false,

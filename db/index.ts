@@ -1,6 +1,7 @@
 import "server-only";
 import path from "node:path";
 import { env } from "@/lib/env";
+import { logger } from "@/lib/observe/logger";
 import { migrateDatabase, openDatabase, type DatabaseHandle, type DatabaseTarget, type Db } from "./client";
 import { seedDemo } from "./seed";
 
@@ -23,7 +24,7 @@ async function start(): Promise<DatabaseHandle> {
   await migrateDatabase(target, handle);
   if (env().CONNECTIONS_SEED) {
     const { seeded } = await seedDemo(handle.db);
-    if (seeded) console.info("[connections] seeded the demo organizations (see README.md)");
+    if (seeded) logger().info("seeded the demo organizations (see README.md)");
   }
   return handle;
 }

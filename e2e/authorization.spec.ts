@@ -1,5 +1,9 @@
 import { expect, test, type Page, type Request } from "@playwright/test";
 import { signIn } from "./helpers";
+import { recordSecret } from "./secrets";
+
+const STRIPE_KEY = "sk_test_e2e_not_real";
+recordSecret(STRIPE_KEY);
 
 /**
  * Server actions are plain POSTs anyone can replay with other arguments. Bob captures the
@@ -12,7 +16,7 @@ async function createKeyConnection(page: Page, name: string, opts: { shared?: bo
   if (opts.shared) await page.getByLabel("use credentials of login user").check();
   await page.getByRole("button", { name: "Create and Connect" }).click();
   const dialog = page.getByRole("dialog", { name: "User Permissions" });
-  await dialog.getByRole("textbox").first().fill("sk_test_e2e_not_real");
+  await dialog.getByRole("textbox").first().fill(STRIPE_KEY);
   await dialog.getByRole("button", { name: "Connect" }).click();
   await expect(page).toHaveURL(/\/connections\/[0-9a-f-]{36}$/);
   return page.url().split("/").pop()!;

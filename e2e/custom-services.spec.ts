@@ -1,6 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { ECHO_URL, IDP_CC_CLIENT, IDP_ISSUER, OAUTH1_CONSUMER, OAUTH1_URL } from "./env";
 import { signIn } from "./helpers";
+import { recordSecret } from "./secrets";
 import { startPeers } from "./peers-fixture";
 
 let peers: Awaited<ReturnType<typeof startPeers>>;
@@ -14,6 +15,8 @@ test.afterAll(async () => {
 test.describe.configure({ mode: "serial" });
 
 const API_KEY_VALUE = "e2e-api-key-value-5f1e";
+const BASIC_PASSWORD = "p@ss:word";
+recordSecret(API_KEY_VALUE, BASIC_PASSWORD);
 
 async function openCreateYourOwn(page: Page) {
   await page.goto("/connections/new");
@@ -180,7 +183,7 @@ test("Basic: username and password in User Permissions, sent as Authorization: B
   await page.getByRole("button", { name: "Create and Connect" }).click();
   const dialog = page.getByRole("dialog", { name: "User Permissions" });
   await dialog.getByLabel("Username").fill("ada");
-  await dialog.getByLabel("Password").fill("p@ss:word");
+  await dialog.getByLabel("Password").fill(BASIC_PASSWORD);
   await dialog.getByRole("button", { name: "Connect" }).click();
   await expect(page.getByRole("region", { name: "Connection summary" }).getByText("Connected", { exact: true })).toBeVisible();
 
@@ -188,5 +191,5 @@ test("Basic: username and password in User Permissions, sent as Authorization: B
     page,
     `r = invokeurl [ url: "${ECHO_URL}/whoami" type: GET connection: "basic_echo" ];\ninfo r.get("headers").get("authorization");`,
   );
-  await expect(output).toContainText(`Basic ${Buffer.from("ada:p@ss:word").toString("base64")}`);
+  await expect(output).toContainText(`Basic ${Buffer.from(`ada:${BASIC_PASSWORD}`).toString("base64")}`);
 });

@@ -19,6 +19,7 @@ export const IDP_CC_CLIENT = { client_id: "connections-e2e-cc", client_secret: "
 export const ECHO_URL = `http://127.0.0.1:${E2E_ECHO_PORT}`;
 export const OAUTH1_URL = `http://127.0.0.1:${E2E_OAUTH1_PORT}`;
 export const OAUTH1_CONSUMER = { key: "e2e-consumer-key", secret: "e2e-consumer-secret-9d2c" };
+export const METRICS_TOKEN = "e2e-metrics-token-3b7d0c9a";
 
 /** The test peers as default services, added the way a self-hoster would: CONNECTIONS_CATALOG_FILE. */
 export function e2eCatalog() {
@@ -70,12 +71,14 @@ export function e2eEnv(): Record<string, string> {
     NODE_ENV: "production",
     APP_URL: `http://127.0.0.1:${E2E_PORT}`,
     NEXTAUTH_URL: `http://127.0.0.1:${E2E_PORT}`,
-    NEXTAUTH_SECRET: randomBytes(32).toString("base64"),
-    CONNECTIONS_KEYS: JSON.stringify({ e2e: randomBytes(32).toString("base64") }),
+    // Kept in process.env: the workers and the global teardown (e2e/secrets.ts) see the values the server got.
+    NEXTAUTH_SECRET: (process.env.E2E_NEXTAUTH_SECRET ??= randomBytes(32).toString("base64")),
+    CONNECTIONS_KEYS: JSON.stringify({ e2e: (process.env.E2E_DATA_KEY ??= randomBytes(32).toString("base64")) }),
     CONNECTIONS_ACTIVE_KEY: "e2e",
     CONNECTIONS_DATA_DIR: E2E_DIR,
     CONNECTIONS_ALLOW_PRIVATE_NETWORK: "true",
     CONNECTIONS_CATALOG_FILE: E2E_CATALOG_FILE,
+    CONNECTIONS_METRICS_TOKEN: METRICS_TOKEN,
     NEXT_TELEMETRY_DISABLED: "1",
   };
   if (process.env.DATABASE_URL) {

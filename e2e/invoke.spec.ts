@@ -6,6 +6,7 @@ import { expect, test } from "@playwright/test";
 import { ECHO_URL, IDP_CLIENT } from "./env";
 import { configureTestIdp, consentInPopup, fillConnectionDetails, signIn } from "./helpers";
 import { startPeers } from "./peers-fixture";
+import { recordSecret } from "./secrets";
 
 // Asynchronous on purpose: the peers run in this process, and a blocking call would starve them.
 const run = async (file: string, args: string[], env: Record<string, string>) =>
@@ -70,6 +71,7 @@ test("the curl snippet runs as shown with a personal access token", async ({ pag
   await page.getByRole("button", { name: "Create token" }).click();
   const token = (await page.getByLabel("New token").textContent())!.trim();
   expect(token).toMatch(/^cxn_/);
+  recordSecret(token);
   await expect(page.getByRole("cell", { name: "e2e curl" })).toBeVisible();
 
   await page.goto(summaryUrl);

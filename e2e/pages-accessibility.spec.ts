@@ -1,6 +1,9 @@
 import { expect, test } from "@playwright/test";
 import { expectAccessible } from "./a11y";
 import { signIn } from "./helpers";
+import { recordSecret } from "./secrets";
+
+recordSecret("a11y-key-value");
 
 test.describe.configure({ mode: "serial" });
 // Toasts then appear without a fade, so what axe measures is what a user reads.

@@ -1,5 +1,8 @@
 import { expect, test } from "@playwright/test";
 import { DEMO_PASSWORD, signIn } from "./helpers";
+import { recordSecret } from "./secrets";
+
+recordSecret("not-the-password", "carol-password");
 
 test("a signed-out visit to /connections lands on sign-in, and returns there after signing in", async ({ page }) => {
   await page.goto("/connections");

@@ -11,6 +11,9 @@ const booleanFlag = (fallback: boolean) =>
     .optional()
     .transform((v) => (v === undefined || v === "" ? fallback : v === "true" || v === "1"));
 
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   APP_URL: z
@@ -35,6 +38,13 @@ const envSchema = z.object({
     .positive()
     .default(10 * 1024 * 1024),
   NEXTAUTH_SECRET: z.string().min(1).optional(),
+  /** The bearer token of GET /api/metrics; unset (or empty) turns the endpoint off (404). */
+  CONNECTIONS_METRICS_TOKEN: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v : undefined))
+    .refine((v) => v === undefined || v.length >= 16, "CONNECTIONS_METRICS_TOKEN must have at least 16 characters"),
+  CONNECTIONS_LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -60,4 +70,16 @@ export function isProduction(): boolean {
 /** next-auth reads NEXTAUTH_URL itself; default it to APP_URL so one variable is enough. */
 export function applyNextAuthDefaults(): void {
   process.env.NEXTAUTH_URL ??= env().APP_URL;
+}
+
+/**
+ * What the logger needs, read without the whole schema: the logger reports an invalid
+ * environment, so it must not fail on one itself. An unknown level falls back to info.
+ */
+export function logSettings(): { level: LogLevel; pretty: boolean } {
+  const level = process.env.CONNECTIONS_LOG_LEVEL?.trim().toLowerCase() ?? "";
+  return {
+    level: (LOG_LEVELS as readonly string[]).includes(level) ? (level as LogLevel) : "info",
+    pretty: (process.env.NODE_ENV ?? "development") === "development",
+  };
 }

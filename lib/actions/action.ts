@@ -1,7 +1,9 @@
 import "server-only";
+import { headers } from "next/headers";
 import { z } from "zod";
 import { getDb, type Db } from "@/db";
 import { DomainError } from "@/lib/errors";
+import { errorName, logger, requestLogger } from "@/lib/observe/logger";
 import { currentActor } from "@/lib/auth/session";
 import type { Actor } from "@/lib/auth/users";
 
@@ -12,6 +14,15 @@ export type ActionResult<T> = { ok: true; data: T } | { ok: false; message: stri
  * input with the shared schema, and maps domain errors to form errors. Unknown errors
  * are logged by name only and answered generically, so nothing secret can leak.
  */
+/** The logger with the request id proxy.ts gave the action's POST. */
+async function actionLogger() {
+  try {
+    return requestLogger(await headers());
+  } catch {
+    return logger(); // called outside a request (a script or a test)
+  }
+}
+
 export function action<S extends z.ZodType, T>(
   schema: S,
   handler: (input: z.infer<S>, ctx: { actor: Actor; db: Db }) => Promise<T>,
@@ -34,7 +45,7 @@ export function action<S extends z.ZodType, T>(
       if (error instanceof DomainError) {
         return { ok: false, message: error.message, fieldErrors: error.fieldErrors };
       }
-      console.error("[connections] action failed:", error instanceof Error ? error.name : typeof error);
+      (await actionLogger()).error({ error: errorName(error), userId: actor.id }, "action failed");
       return { ok: false, message: "Something went wrong on our side. Try again." };
     }
   };

@@ -6,6 +6,7 @@ import { getDb } from "@/db";
 import { sameOriginPath } from "@/lib/validation/callback-url";
 import { authSecret } from "./secret";
 import { DUMMY_HASH, verifyPassword } from "@/lib/crypto/password";
+import { errorName, logger } from "@/lib/observe/logger";
 import { findUserByEmail } from "./users";
 
 const credentialsSchema = z.object({
@@ -18,6 +19,13 @@ export function authOptions(): NextAuthOptions {
     secret: authSecret(),
     session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
     pages: { signIn: "/sign-in", error: "/sign-in" },
+    // next-auth's own messages as JSON lines: its code and the error's class, never its metadata (it may hold tokens).
+    logger: {
+      error: (code, metadata) =>
+        logger().error({ code, error: errorName(metadata instanceof Error ? metadata : metadata?.error) }, "next-auth error"),
+      warn: (code) => logger().warn({ code }, "next-auth warning"),
+      debug: (code) => logger().debug({ code }, "next-auth debug"),
+    },
     providers: [
       CredentialsProvider({
         name: "Email and password",

@@ -2,6 +2,7 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { connections, credentials } from "@/db/schema";
+import { logger } from "@/lib/observe/logger";
 
 /** Pending "last used" times are written this often, in one statement per table. */
 const FLUSH_INTERVAL_MS = 1_000;
@@ -37,7 +38,7 @@ export function createLastUsedRecorder(intervalMs = FLUSH_INTERVAL_MS) {
         );
       }
     } catch {
-      console.warn("[connections] could not record the last use of some connections");
+      logger().warn("could not record the last use of some connections");
     }
   }
 

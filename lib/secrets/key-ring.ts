@@ -2,6 +2,7 @@ import "server-only";
 import path from "node:path";
 import { env, isProduction } from "@/lib/env";
 import { loadOrCreateDevKeyRing, parseKeyRing, type KeyRing } from "@/lib/crypto";
+import { logger } from "@/lib/observe/logger";
 
 let cached: KeyRing | undefined;
 
@@ -25,9 +26,7 @@ export function keyRing(): KeyRing {
   }
   const { ring, created } = loadOrCreateDevKeyRing(path.resolve(CONNECTIONS_DATA_DIR));
   if (created) {
-    console.warn(
-      `[connections] created a development key ring in ${CONNECTIONS_DATA_DIR}/keyring.json; do not use it in production`,
-    );
+    logger().warn(`created a development key ring in ${CONNECTIONS_DATA_DIR}/keyring.json; do not use it in production`);
   }
   cached = ring;
   return cached;

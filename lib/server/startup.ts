@@ -2,6 +2,8 @@ import "server-only";
 import { getDb } from "@/db";
 import { authSecret } from "@/lib/auth/secret";
 import { applyNextAuthDefaults } from "@/lib/env";
+import { errorName, logger } from "@/lib/observe/logger";
+import { metrics } from "@/lib/observe/metrics";
 import { keyRing } from "@/lib/secrets/key-ring";
 import { serviceCatalog } from "@/lib/catalog/runtime";
 import { startDataPlane } from "./data-plane";
@@ -16,10 +18,12 @@ export async function startServer(): Promise<void> {
     authSecret();
     keyRing();
     serviceCatalog(); // CONNECTIONS_CATALOG_FILE is validated now, with clear errors, not on first use
+    metrics(); // subscribe to the call and renewal events before the first request
     await getDb();
     await startDataPlane();
   } catch (error) {
-    console.error(`[connections] cannot start: ${error instanceof Error ? error.message : String(error)}`);
+    // Configuration messages name variables, never their values.
+    logger().fatal({ error: errorName(error) }, `cannot start: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   }
 }

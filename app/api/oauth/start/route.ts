@@ -6,6 +6,7 @@ import { consentResultPage, consentStartPage } from "@/lib/connections/consent-p
 import { startAuthorization } from "@/lib/connections/start-authorization";
 import { env } from "@/lib/env";
 import { AuthorizationFailed, DomainError } from "@/lib/errors";
+import { errorName, requestLogger } from "@/lib/observe/logger";
 
 /** Opens a consent flow: GET /api/oauth/start?connection=<id>&mode=popup|redirect. */
 export async function GET(request: NextRequest) {
@@ -34,7 +35,7 @@ export async function GET(request: NextRequest) {
   } catch (error) {
     const message = error instanceof DomainError ? error.message : "Could not start the authorization. Try again.";
     if (!(error instanceof DomainError))
-      console.error("[connections] oauth start failed:", error instanceof Error ? error.name : "error");
+      requestLogger(request.headers).error({ error: errorName(error), connectionId }, "oauth start failed");
     if (mode === "redirect") {
       const back = new URL(`/connections/${encodeURIComponent(connectionId)}`, origin);
       const reason =

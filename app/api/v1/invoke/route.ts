@@ -5,6 +5,7 @@ import { errorBody } from "@/lib/api/error-response";
 import { Invalid } from "@/lib/errors";
 import { invokeResultToResponse } from "@/lib/api/invoke-response";
 import { invokeConnection } from "@/lib/invoke/invoke";
+import { errorName, requestLogger } from "@/lib/observe/logger";
 import type { InvokeRequestInput } from "@/lib/validation/invoke";
 
 /** POST /api/v1/invoke (docs/product.md §7): call an API through a connection. The engine validates the body. */
@@ -22,7 +23,7 @@ export async function POST(request: NextRequest) {
     return invokeResultToResponse(result);
   } catch (error) {
     const { status, body } = errorBody(error);
-    if (status === 500) console.error("[connections] invoke failed:", error instanceof Error ? error.name : "error");
+    if (status === 500) requestLogger(request.headers).error({ error: errorName(error) }, "invoke failed");
     return NextResponse.json(body, { status, headers: { "cache-control": "no-store", "x-connections-error": "1" } });
   }
 }

@@ -6,6 +6,7 @@ import { completeAuthorization } from "@/lib/connections/complete-authorization"
 import { consentResultPage } from "@/lib/connections/consent-page";
 import { env } from "@/lib/env";
 import { AuthorizationFailed } from "@/lib/errors";
+import { errorName, requestLogger } from "@/lib/observe/logger";
 import { linkNameSchema } from "@/lib/validation/names";
 
 /**
@@ -40,7 +41,7 @@ export async function GET(request: NextRequest, context: { params: Promise<{ ser
     );
   } catch (error) {
     const failure = error instanceof AuthorizationFailed ? error : undefined;
-    if (!failure) console.error("[connections] oauth callback failed:", error instanceof Error ? error.name : "error");
+    if (!failure) requestLogger(request.headers).error({ error: errorName(error), service }, "oauth callback failed");
     const message = failure?.message ?? "Could not complete the authorization. Try again.";
     if (failure?.mode === "redirect" && failure.connectionId) {
       const back = new URL(`/connections/${failure.connectionId}`, origin);
