@@ -3,7 +3,7 @@ import { PERMISSIONS_POLICY } from "./lib/server/security-headers";
 
 const nextConfig: NextConfig = {
   // PGlite loads its WebAssembly from its own package folder; bundling it breaks that.
-  serverExternalPackages: ["@electric-sql/pglite", "oidc-provider"],
+  serverExternalPackages: ["@electric-sql/pglite", "oidc-provider", "pg-boss", "pg"],
   poweredByHeader: false,
   // `npm test` type-checks the whole tree once with tsc; the build need not do it again.
   typescript: { ignoreBuildErrors: true },

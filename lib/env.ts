@@ -30,6 +30,10 @@ const envSchema = z.object({
     .positive()
     .default(15 * 1024 * 1024),
   NEXTAUTH_SECRET: z.string().min(1).optional(),
+  /** Background jobs (docs/architecture.md "Background jobs"); `false` runs none in this process. */
+  CONNECTIONS_JOBS: booleanFlag(true),
+  CONNECTIONS_KEEPALIVE_DAYS: z.coerce.number().positive().default(7),
+  CONNECTIONS_CALL_LOG_DAYS: z.coerce.number().positive().default(14),
 });
 
 export type Env = z.infer<typeof envSchema>;

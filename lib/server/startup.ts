@@ -4,6 +4,7 @@ import { authSecret } from "@/lib/auth/secret";
 import { applyNextAuthDefaults } from "@/lib/env";
 import { keyRing } from "@/lib/secrets/key-ring";
 import { serviceCatalog } from "@/lib/catalog/runtime";
+import { startAppJobs } from "./jobs";
 
 /**
  * Fails fast with a readable message: a production server without its key ring or
@@ -15,7 +16,8 @@ export async function startServer(): Promise<void> {
     authSecret();
     keyRing();
     serviceCatalog(); // CONNECTIONS_CATALOG_FILE is validated now, with clear errors, not on first use
-    await getDb();
+    const db = await getDb();
+    await startAppJobs(db); // after the migrations getDb applied
   } catch (error) {
     console.error(`[connections] cannot start: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);

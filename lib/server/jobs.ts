@@ -1,0 +1,32 @@
+import "server-only";
+import type { Db } from "@/db";
+import { env } from "@/lib/env";
+import { keepAliveJob, KEEP_ALIVE_EVERY_MINUTES } from "@/lib/invoke/keep-alive";
+import { startJobs, stopJobs, type JobDefinition } from "@/lib/jobs";
+import { callLogRetentionJob, CALL_LOG_PURGE_EVERY_MINUTES } from "@/lib/jobs/call-log-retention";
+
+/**
+ * The app's background jobs (docs/architecture.md "Background jobs"), started once the
+ * database is migrated and stopped on SIGTERM/SIGINT. CONNECTIONS_JOBS=false starts none.
+ */
+export function appJobs(): JobDefinition[] {
+  return [
+    { name: "credentials.keep-alive", run: keepAliveJob, everyMinutes: KEEP_ALIVE_EVERY_MINUTES },
+    { name: "call-log.retention", run: callLogRetentionJob, everyMinutes: CALL_LOG_PURGE_EVERY_MINUTES },
+  ];
+}
+
+export async function startAppJobs(db: Db): Promise<void> {
+  const e = env();
+  if (!e.CONNECTIONS_JOBS) return;
+  const runner = await startJobs(db, appJobs(), { postgresUrl: e.DATABASE_URL });
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.once(signal, () => {
+      void stopJobs().finally(() => {
+        // Next's own handler exits the process; when none is installed, exit once the jobs are stopped.
+        if (process.listenerCount(signal) === 0) process.exit(0);
+      });
+    });
+  }
+  console.info(`[connections] background jobs started (${runner.kind})`);
+}
