@@ -15,6 +15,7 @@ import { createConnection } from "@/lib/connections/create-connection";
 import { deleteConnection } from "@/lib/connections/delete-connection";
 import { createInProcessRunner } from "@/lib/jobs/in-process";
 import { startJobs, stopJobs } from "@/lib/jobs";
+import type { DomainError } from "@/lib/errors";
 import { emitRefresh } from "@/lib/observe/events";
 import {
   createTestDatabase,
@@ -103,7 +104,7 @@ describe.each(databaseKinds)("webhooks (%s)", (kind) => {
       ),
     );
     expect(blocked.code).toBe("invalid");
-    expect(blocked.fieldErrors?.url?.[0]).toMatch(/http is not allowed|not a public address/);
+    expect((blocked as DomainError).fieldErrors?.url?.[0]).toMatch(/http is not allowed|not a public address/);
     const metadata = await rejection(
       createWebhook(
         database.db,
@@ -112,7 +113,7 @@ describe.each(databaseKinds)("webhooks (%s)", (kind) => {
         { allowPrivateNetwork: false },
       ),
     );
-    expect(metadata.fieldErrors?.url?.[0]).toMatch(/not a public address/);
+    expect((metadata as DomainError).fieldErrors?.url?.[0]).toMatch(/not a public address/);
     expect(await listWebhooks(database.db, people.ada)).toHaveLength(0);
   });
 
