@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-/** The events a webhook can subscribe to (docs/product.md "Webhooks"). */
+/** The events a webhook can subscribe to (docs/product.md §10). */
 export const WEBHOOK_EVENTS = [
   "connection.created",
   "connection.revoked",

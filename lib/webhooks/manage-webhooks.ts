@@ -13,7 +13,7 @@ import { createWebhookSchema, type CreateWebhookInput, type WebhookEventType } f
 import { emitWebhookEvent } from "./emit";
 
 /**
- * Settings → Webhooks (docs/product.md "Webhooks"): admins of an organization add an
+ * Settings → Webhooks (docs/product.md §10): admins of an organization add an
  * endpoint with the events it wants, see its signing secret once, send a test event, read
  * the delivery log and delete it. Every query is scoped to the admin's organization.
  */
