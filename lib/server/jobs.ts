@@ -5,7 +5,7 @@ import { keepAliveJob, KEEP_ALIVE_EVERY_MINUTES } from "@/lib/invoke/keep-alive"
 import { startJobs, stopJobs, type JobDefinition } from "@/lib/jobs";
 import { callLogRetentionJob, CALL_LOG_PURGE_EVERY_MINUTES } from "@/lib/jobs/call-log-retention";
 import { deliverWebhookJob, DELIVERY_RETRY } from "@/lib/webhooks/deliver";
-import { DELIVER_JOB } from "@/lib/webhooks/emit";
+import { DELIVER_JOB, resumeUnfinishedDeliveries } from "@/lib/webhooks/emit";
 import { subscribeRefreshWebhooks } from "@/lib/webhooks/refresh-events";
 
 /**
@@ -25,6 +25,7 @@ export async function startAppJobs(db: Db): Promise<void> {
   subscribeRefreshWebhooks(db); // renewals that fail become webhook deliveries
   if (!e.CONNECTIONS_JOBS) return;
   const runner = await startJobs(db, appJobs(), { postgresUrl: e.DATABASE_URL });
+  if (runner.kind === "in-process") await resumeUnfinishedDeliveries(db); // its retries lived in the last process's memory
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     process.once(signal, () => {
       void stopJobs().finally(() => {

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { webhookDeliveries, webhooks } from "@/db/schema";
 import { enqueueJob } from "@/lib/jobs";
@@ -48,4 +48,18 @@ export async function emitWebhookEvent(
     console.error(`[connections] webhook event ${type} not recorded: ${error instanceof Error ? error.message : String(error)}`);
     return [];
   }
+}
+
+/**
+ * Queues again the deliveries that are neither delivered nor given up (pending, retrying):
+ * the in-process scheduler keeps its retries in memory, so a restart on PGlite would
+ * otherwise strand them. pg-boss keeps its queue in Postgres and needs none of this.
+ */
+export async function resumeUnfinishedDeliveries(db: Db): Promise<number> {
+  const rows = await db
+    .select({ id: webhookDeliveries.id })
+    .from(webhookDeliveries)
+    .where(inArray(webhookDeliveries.status, ["pending", "retrying"]));
+  for (const row of rows) await enqueueJob(DELIVER_JOB, { deliveryId: row.id });
+  return rows.length;
 }

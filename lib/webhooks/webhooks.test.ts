@@ -27,7 +27,7 @@ import {
   type TestDatabase,
 } from "@/test/harness";
 import { deliverWebhook, deliverWebhookJob } from "./deliver";
-import { DELIVER_JOB, emitWebhookEvent } from "./emit";
+import { DELIVER_JOB, emitWebhookEvent, resumeUnfinishedDeliveries } from "./emit";
 import { createWebhook, deleteWebhook, listWebhooks, sendTestEvent } from "./manage-webhooks";
 import { subscribeRefreshWebhooks } from "./refresh-events";
 
@@ -215,6 +215,25 @@ describe.each(databaseKinds)("webhooks (%s)", (kind) => {
     const [blocked] = (await deliveriesOf(webhook.id)).filter((d) => d.id === blockedId);
     expect(blocked).toMatchObject({ status: "retrying", attempts: 1, lastStatus: null });
     expect(blocked.lastError).toMatch(/not allowed|not a public address/);
+    await deleteWebhook(database.db, people.ada, webhook.id);
+  });
+
+  it("deliveries recorded while no runner ran (or whose in-memory retries a restart lost) are queued again at start", async () => {
+    const { webhook, secret } = await createWebhook(database.db, people.ada, {
+      url: receiverUrl,
+      events: ["connection.deleted"],
+    });
+    const [id] = await emitWebhookEvent(database.db, people.ada.orgId, "connection.deleted", { connectionId: "c5" });
+    expect((await deliveriesOf(webhook.id))[0]).toMatchObject({ id, status: "pending" });
+    await startJobs(database.db, [{ name: DELIVER_JOB, run: deliverWebhookJob, retry: { limit: 1, delaySeconds: 1 } }]);
+    try {
+      expect(await resumeUnfinishedDeliveries(database.db)).toBe(1);
+      while ((await deliveriesOf(webhook.id))[0]?.status !== "succeeded") await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      await stopJobs();
+    }
+    expect(received.map((r) => verify(secret, r).type)).toEqual(["connection.deleted"]);
+    expect(await resumeUnfinishedDeliveries(database.db)).toBe(0);
     await deleteWebhook(database.db, people.ada, webhook.id);
   });
 
