@@ -10,10 +10,10 @@
  * lib/validation and lib/sdk run in the browser and in scripts too: they import nothing of
  * the server. Test support (test/, e2e/, bench/) is never imported by production code.
  */
-const FEATURE = "^lib/(console|invoke|accounts|connections|services|credentials|catalog|audit|auth)/";
+const FEATURE = "^lib/(console|invoke|accounts|connections|services|webhooks|credentials|catalog|audit|auth)/";
 const PROTOCOL = "^lib/(oauth1|oauth2|deluge)/";
 const EDGE = "^lib/(actions|api|server)/";
-const INFRA = "^(lib/(http|crypto|secrets|errors|cache|observe)/|lib/env\\.ts$|db/)";
+const INFRA = "^(lib/(http|crypto|secrets|errors|cache|observe|jobs)/|lib/env\\.ts$|db/)";
 /** A test may set up or check its subject with modules above it (a service test creates connections; an engine test reads the HTTP answer). */
 const TEST_FILE = "\\.test\\.tsx?$";
 const PRODUCTION = "^(app|components|lib|db|scripts)/|^(server|proxy|instrumentation)\\.ts$";
@@ -24,6 +24,7 @@ const featureOrder = [
   ["invoke", "accounts"],
   ["connections"],
   ["services"],
+  ["webhooks"],
   ["credentials", "catalog", "audit"],
   ["auth"],
 ];

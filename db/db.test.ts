@@ -31,12 +31,15 @@ describe.each(databaseKinds)("database on %s", (kind) => {
       "audit_events",
       "call_log",
       "connections",
+      "credential_leases",
       "credentials",
       "oauth_transactions",
       "organizations",
       "service_apps",
       "services",
       "users",
+      "webhook_deliveries",
+      "webhooks",
     ]);
   });
 

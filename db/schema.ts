@@ -297,3 +297,50 @@ export const credentialLeases = pgTable(
   },
   (t) => [primaryKey({ columns: [t.connectionId, t.userId] })],
 );
+
+// ── Webhooks (docs/architecture.md "Webhooks") ──────────────────────────────────────────
+
+/** An organization's webhook endpoint: the URL, the events it wants, its sealed signing secret. */
+export const webhooks = pgTable(
+  "webhooks",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    url: text("url").notNull(),
+    events: jsonb("events").$type<string[]>().notNull().default([]),
+    /** The Standard Webhooks secret (`whsec_…`), sealed with AAD (webhooks, id, org). Shown once at creation. */
+    secretSealed: text("secret_sealed").notNull(),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("webhooks_org_idx").on(t.orgId, t.createdAt)],
+);
+
+/** One event for one webhook: its payload (never a secret), and how its delivery went. */
+export const webhookDeliveries = pgTable(
+  "webhook_deliveries",
+  {
+    /** Also the `webhook-id` header: receivers deduplicate retries by it. */
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    webhookId: uuid("webhook_id")
+      .notNull()
+      .references(() => webhooks.id, { onDelete: "cascade" }),
+    eventType: text("event_type").notNull(),
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+    status: text("status", { enum: ["pending", "retrying", "succeeded", "failed"] })
+      .notNull()
+      .default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    /** The receiver's last HTTP status, or null when it could not be reached. */
+    lastStatus: integer("last_status"),
+    lastError: text("last_error"),
+    createdAt: createdAt(),
+    lastAttemptAt: timestamp("last_attempt_at", { withTimezone: true }),
+  },
+  (t) => [index("webhook_deliveries_webhook_idx").on(t.webhookId, t.createdAt)],
+);

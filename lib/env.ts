@@ -45,6 +45,10 @@ const envSchema = z.object({
     .transform((v) => (v ? v : undefined))
     .refine((v) => v === undefined || v.length >= 16, "CONNECTIONS_METRICS_TOKEN must have at least 16 characters"),
   CONNECTIONS_LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  /** Background jobs (docs/architecture.md "Background jobs"); `false` runs none in this process. */
+  CONNECTIONS_JOBS: booleanFlag(true),
+  CONNECTIONS_KEEPALIVE_DAYS: z.coerce.number().positive().default(7),
+  CONNECTIONS_CALL_LOG_DAYS: z.coerce.number().positive().default(14),
 });
 
 export type Env = z.infer<typeof envSchema>;

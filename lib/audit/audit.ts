@@ -16,7 +16,9 @@ export type AuditAction =
   | "connection.refresh_failed"
   | "service.created"
   | "service.updated"
-  | "service_app.updated";
+  | "service_app.updated"
+  | "webhook.created"
+  | "webhook.deleted";
 
 type Executor = Pick<Db, "insert">;
 

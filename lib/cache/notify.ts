@@ -1,6 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import type { PubSub } from "@/db/client";
+import { logger } from "@/lib/observe/logger";
 import { deliverLocally, setRemotePublisher, type Invalidation } from "./invalidation";
 
 /**
@@ -31,7 +32,7 @@ export async function connectInstances(pubsub: PubSub): Promise<() => Promise<vo
   });
   setRemotePublisher((event) => {
     pubsub.notify(INVALIDATION_CHANNEL, JSON.stringify({ from: instance, event } satisfies Message)).catch(() => {
-      console.warn("[connections] could not tell other instances of a change; their caches catch up within their TTL");
+      logger().warn("could not tell other instances of a change; their caches catch up within their TTL");
     });
   });
   return async () => {

@@ -8,6 +8,7 @@ import type { Actor } from "@/lib/auth/users";
 import { Conflict, Invalid } from "@/lib/errors";
 import type { ServiceDefinition } from "@/lib/services/definition";
 import { membersMayConnect, resolveService } from "@/lib/services/resolve";
+import { emitWebhookEvent } from "@/lib/webhooks/emit";
 import { assertMayUseClientCredentials } from "./authorization-access";
 import type { ConnectionAccess, createConnectionSchema } from "@/lib/validation/connections";
 
@@ -71,6 +72,12 @@ export async function createConnection(
         },
       });
       return created.id;
+    });
+    await emitWebhookEvent(db, actor.orgId, "connection.created", {
+      connectionId: id,
+      linkName: input.linkName,
+      service: service.linkName,
+      ownerId: actor.id,
     });
     return { id, service };
   } catch (error) {

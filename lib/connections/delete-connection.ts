@@ -8,6 +8,7 @@ import type { Actor } from "@/lib/auth/users";
 import { resolveService } from "@/lib/services/resolve";
 import { loadOwnConnection, serviceRefOf } from "./access";
 import { revokeAtProvider } from "@/lib/services/revoke-at-provider";
+import { emitWebhookEvent } from "@/lib/webhooks/emit";
 
 /** Delete by the owner: every credential of it is revoked at the provider (best effort) and removed. */
 export async function deleteConnection(db: Db, actor: Actor, id: string): Promise<void> {
@@ -28,4 +29,5 @@ export async function deleteConnection(db: Db, actor: Actor, id: string): Promis
     });
   });
   invalidate({ kind: "connection", orgId: actor.orgId, connectionId: row.id });
+  await emitWebhookEvent(db, actor.orgId, "connection.deleted", { connectionId: row.id, linkName: row.linkName });
 }

@@ -7,6 +7,7 @@ import { resolveService } from "@/lib/services/resolve";
 import { revokeAtProvider } from "@/lib/services/revoke-at-provider";
 import { loadVisibleConnection, serviceRefOf } from "./access";
 import { clearCredential, findCredential } from "@/lib/credentials/credentials";
+import { emitWebhookEvent } from "@/lib/webhooks/emit";
 
 /**
  * Revoke (own or shared): the actor's own credential for the connection is revoked at the
@@ -33,5 +34,11 @@ export async function revokeConnection(
     });
   });
   invalidate({ kind: "connection", orgId: actor.orgId, connectionId: row.id });
+  await emitWebhookEvent(db, actor.orgId, "connection.revoked", {
+    connectionId: row.id,
+    linkName: row.linkName,
+    service: service.linkName,
+    userId: actor.id,
+  });
   return { provider };
 }

@@ -104,10 +104,18 @@ function openOAuth2(row: CredentialRow): OAuth2Payload | undefined {
   return payload?.type === "oauth2" ? payload : undefined;
 }
 
-type Mode = { kind: "due" } | { kind: "rejected"; token: string };
+type Mode =
+  | { kind: "due" }
+  | { kind: "rejected"; token: string }
+  /** The keep-alive job (lib/invoke/keep-alive.ts): renew now unless the credential changed since `version` was read. */
+  | { kind: "keepalive"; version: number };
+
+/** What a keep-alive renewal came to. */
+export type KeepAliveResult = "refreshed" | "unchanged" | "needs_reauth" | "failed" | "not_connected";
 
 type Outcome =
-  | { kind: "token"; token: AccessToken }
+  /** `renewed`: this renewal called the token endpoint and stored its answer. */
+  | { kind: "token"; token: AccessToken; renewed?: boolean }
   | { kind: "needs_reauth"; reason?: string }
   | { kind: "not_connected" }
   | { kind: "failed"; message: string }
@@ -154,6 +162,32 @@ export class TokenManager {
     const outcome = await this.singleFlight(ctx, { kind: "rejected", token: rejected.accessToken });
     if (outcome.kind === "unrenewable") return null;
     return this.settle(ctx, outcome);
+  }
+
+  /**
+   * The keep-alive renewal of a stored OAuth 2 credential (docs/architecture.md "Background
+   * jobs"): refreshes it now, under the same single-flight and lease as a call's renewal, unless
+   * it changed since it was read (renewed or reconnected meanwhile) or has no refresh token.
+   * Never throws for the provider's refusal: the outcome says what happened, and the health,
+   * audit and refresh event are recorded as for any renewal.
+   */
+  async keepAlive(ctx: TokenContext): Promise<KeepAliveResult> {
+    const row = ctx.credential;
+    if (!row || row.status !== "connected" || !row.payloadSealed || isClientCredentials(ctx.service)) return "not_connected";
+    let outcome: Outcome;
+    try {
+      outcome = await this.singleFlight(ctx, { kind: "keepalive", version: row.version });
+    } catch {
+      return "failed"; // the network or the token endpoint failed; the renewal event says so and the credential is kept
+    }
+    switch (outcome.kind) {
+      case "token":
+        return outcome.renewed ? "refreshed" : "unchanged";
+      case "unrenewable":
+        return "unchanged";
+      default:
+        return outcome.kind;
+    }
   }
 
   private settle(ctx: TokenContext, outcome: Outcome): AccessToken {
@@ -232,7 +266,12 @@ export class TokenManager {
     const payload = openOAuth2(row);
     if (!payload) return { kind: "not_connected" };
     const cc = isClientCredentials(ctx.service);
-    const fresh = mode.kind === "rejected" ? payload.accessToken !== mode.token : !refreshDue(row, Date.now());
+    const fresh =
+      mode.kind === "rejected"
+        ? payload.accessToken !== mode.token
+        : mode.kind === "keepalive"
+          ? row.version !== mode.version
+          : !refreshDue(row, Date.now());
     if (!fresh) return undefined;
     return {
       kind: "token",
@@ -259,7 +298,7 @@ export class TokenManager {
         payload = openOAuth2(row);
         if (!payload) return { kind: "not_connected" };
         if (!cc && !payload.refreshToken) {
-          if (mode.kind === "rejected") return { kind: "unrenewable" };
+          if (mode.kind !== "due") return { kind: "unrenewable" };
           if (!isExpired(row, now)) {
             return { kind: "token", token: { accessToken: payload.accessToken, credentialId: row.id, renewable: false } };
           }
@@ -344,7 +383,11 @@ export class TokenManager {
         detail: { grant: "client_credentials" },
       });
       refreshed(ctx, "refreshed");
-      return { kind: "token", token: { accessToken: next.accessToken, credentialId: saved.id, renewable: true } };
+      return {
+        kind: "token",
+        token: { accessToken: next.accessToken, credentialId: saved.id, renewable: true },
+        renewed: true,
+      };
     }
 
     const written = await db
@@ -385,7 +428,7 @@ export class TokenManager {
       },
     });
     refreshed(ctx, "refreshed");
-    return { kind: "token", token: { accessToken: next.accessToken, credentialId: row.id, renewable } };
+    return { kind: "token", token: { accessToken: next.accessToken, credentialId: row.id, renewable }, renewed: true };
   }
 }
 

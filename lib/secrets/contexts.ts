@@ -28,6 +28,13 @@ export const secretContext = {
     userId: `org:${row.orgId}`,
     bindings: [["org", row.orgId]],
   }),
+  // A webhook's signing secret belongs to the organization, not to the admin who added it.
+  webhook: (row: { id: string; orgId: string }): SecretContext => ({
+    table: "webhooks",
+    rowId: row.id,
+    userId: `org:${row.orgId}`,
+    bindings: [["org", row.orgId]],
+  }),
   oauthTransaction: (row: { id: string; userId: string; orgId: string; connectionId: string }): SecretContext => ({
     table: "oauth_transactions",
     rowId: row.id,

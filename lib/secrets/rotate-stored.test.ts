@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
-import { connections, credentials, users } from "@/db/schema";
+import { connections, credentials, users, webhooks } from "@/db/schema";
 import { seedDemo } from "@/db/seed";
 import { generateKey, isLegacySealed, openSecretText, parseKeyRing, sealedKid, sealSecret } from "@/lib/crypto";
 import { createTestDatabase, databaseKinds, sealLegacyV1, type TestDatabase } from "@/test/harness";
@@ -76,6 +76,23 @@ describe.each(databaseKinds)("key rotation on %s", (kind) => {
     }
     const again = await rotateStoredSecrets(db, bothRing);
     expect(again.every((r) => r.rewrapped === 0)).toBe(true);
+  });
+
+  it("re-wraps webhook signing secrets too", async () => {
+    database = await createTestDatabase(kind);
+    const { db } = database;
+    await seedDemo(db);
+    const [ada] = await db.select().from(users).where(eq(users.email, "ada@acme.test"));
+    const id = crypto.randomUUID();
+    const secret = JSON.stringify("whsec_dGVzdC1zZWNyZXQtZm9yLXJvdGF0aW9uLTMyYnl0ZXM=");
+    const context = secretContext.webhook({ id, orgId: ada.orgId });
+    await db
+      .insert(webhooks)
+      .values({ id, orgId: ada.orgId, url: "https://example.com/h", secretSealed: sealSecret(secret, context, oldRing) });
+    const report = await rotateStoredSecrets(db, bothRing);
+    expect(report.find((r) => r.table === "webhooks")).toEqual({ table: "webhooks", rewrapped: 1, skipped: 0 });
+    const [row] = await db.select().from(webhooks).where(eq(webhooks.id, id));
+    expect(openSecretText(row.secretSealed, context, newOnlyRing)).toBe(secret);
   });
 
   it("re-seals values from before the org/connection binding to it, resumably, on the same key", async () => {

@@ -2,7 +2,7 @@ import "server-only";
 import { and, asc, eq, gt, isNotNull } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Db } from "@/db";
-import { credentials, oauthTransactions, serviceApps, services } from "@/db/schema";
+import { credentials, oauthTransactions, serviceApps, services, webhooks } from "@/db/schema";
 import { rotateSecrets, type KeyRing, type SecretContext } from "@/lib/crypto";
 import { secretContext } from "./contexts";
 
@@ -66,6 +66,15 @@ const sealedColumns: SealedColumnSpec[] = [
         orgId: r.orgId as string,
         connectionId: r.connectionId as string,
       }),
+  },
+  {
+    label: "webhooks",
+    table: webhooks,
+    id: webhooks.id,
+    sealed: webhooks.secretSealed,
+    field: "secretSealed",
+    select: { orgId: webhooks.orgId },
+    context: (r) => secretContext.webhook({ id: r.id as string, orgId: r.orgId as string }),
   },
 ];
 

@@ -4,6 +4,7 @@ import { createDataPlane, type DataPlane } from "@/lib/api/data-plane";
 import { ActorCache } from "@/lib/auth/actor-cache";
 import { connectInstances } from "@/lib/cache/notify";
 import { env } from "@/lib/env";
+import { logger } from "@/lib/observe/logger";
 import { defaultInvokeEngine } from "@/lib/invoke/invoke";
 
 /**
@@ -30,7 +31,7 @@ export async function startDataPlane(): Promise<void> {
       actors,
       appOrigin: new URL(e.APP_URL).origin,
       maxRequestBytes: e.CONNECTIONS_INVOKE_MAX_REQUEST_BYTES,
-      onInternalError: (error) => console.error("[connections] invoke failed:", error instanceof Error ? error.name : "error"),
+      onInternalError: (error) => logger().error({ error: error instanceof Error ? error.name : "error" }, "invoke failed"),
     }),
     async stop() {
       await disconnect?.();

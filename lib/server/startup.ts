@@ -7,6 +7,7 @@ import { metrics } from "@/lib/observe/metrics";
 import { keyRing } from "@/lib/secrets/key-ring";
 import { serviceCatalog } from "@/lib/catalog/runtime";
 import { startDataPlane } from "./data-plane";
+import { startAppJobs } from "./jobs";
 
 /**
  * Fails fast with a readable message: a production server without its key ring or
@@ -19,7 +20,8 @@ export async function startServer(): Promise<void> {
     keyRing();
     serviceCatalog(); // CONNECTIONS_CATALOG_FILE is validated now, with clear errors, not on first use
     metrics(); // subscribe to the call and renewal events before the first request
-    await getDb();
+    const db = await getDb();
+    await startAppJobs(db); // after the migrations getDb applied
     await startDataPlane();
   } catch (error) {
     // Configuration messages name variables, never their values.

@@ -10,6 +10,15 @@ export default async function SettingsPage() {
     { href: "/settings/members", title: "Members", text: `People of ${actor.orgName} and their roles.` },
     { href: "/settings/tokens", title: "Personal access tokens", text: "Tokens for scripts that call the invoke API." },
     { href: "/settings/oauth-apps", title: "OAuth apps", text: "Client IDs and secrets of the default services that use OAuth." },
+    ...(actor.role === "admin"
+      ? [
+          {
+            href: "/settings/webhooks",
+            title: "Webhooks",
+            text: "Signed notifications to your endpoint when connections change.",
+          },
+        ]
+      : []),
   ];
   return (
     <div className="space-y-6">
