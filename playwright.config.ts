@@ -45,7 +45,7 @@ export default defineConfig({
     // The suite builds and serves production once; tests never share a server with `npm run dev`.
     // Its output is also captured to .data/e2e/server.log: the global teardown fails the run on a secret in it.
     command: capturingServerLog(
-      `node scripts/e2e-database.mjs create && npx next build && npx next start -p ${E2E_PORT} -H 127.0.0.1`,
+      `node scripts/e2e-database.mjs create && npx next build && PORT=${E2E_PORT} HOSTNAME=127.0.0.1 node --import tsx server.ts`,
     ),
     url: `http://127.0.0.1:${E2E_PORT}/sign-in`,
     timeout: 420_000,
