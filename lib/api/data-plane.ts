@@ -51,19 +51,54 @@ function serverTiming(appMs: number, upstreamMs: number | null): string {
   return `app;dur=${appMs}, upstream;dur=${upstreamMs ?? 0}`;
 }
 
-/** Reads the body, refusing past `max` bytes (by Content-Length before reading, else as it arrives). */
-async function readRequestBody(req: IncomingMessage, max: number): Promise<Buffer> {
+/**
+ * Reads a request body, refusing past `max` bytes (by Content-Length before reading, else
+ * as it arrives). Shared by the data plane and the fallback route.
+ */
+export async function readCappedBody(
+  body: AsyncIterable<Uint8Array> | null,
+  declaredLength: string | null | undefined,
+  max: number,
+): Promise<Buffer> {
   const tooBig = () => new DomainError("request_too_large", `The request body is larger than ${max} bytes.`);
-  const declared = Number(req.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > max) throw tooBig();
+  const declared = Number(declaredLength);
+  if (declaredLength && Number.isFinite(declared) && declared > max) throw tooBig();
   const chunks: Buffer[] = [];
   let total = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
+  for await (const chunk of body ?? []) {
     total += chunk.length;
     if (total > max) throw tooBig();
-    chunks.push(chunk);
+    chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
   }
   return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
+}
+
+/**
+ * A call with the browser session (docs/product.md §9) only from our own pages and with a
+ * JSON body: other origins, same-site ones included, could otherwise drive a signed-in browser.
+ */
+export function assertCookieCallAllowed(
+  origin: string | null | undefined,
+  contentType: string | null | undefined,
+  appOrigin: string,
+): void {
+  if (origin !== appOrigin) {
+    throw new Forbidden(
+      "A call with the session cookie must come from this app's own pages (Origin); scripts use a personal access token",
+    );
+  }
+  if (!isJson(contentType ?? undefined)) {
+    throw new DomainError("unsupported_media_type", "Send the request body as JSON with `Content-Type: application/json`");
+  }
+}
+
+/** The request's JSON, or the error that says what the body must be. */
+export function parseInvokeJson(raw: Buffer): unknown {
+  try {
+    return JSON.parse(raw.toString("utf8"));
+  } catch {
+    throw new Invalid("The request body must be JSON: { connection, url, method, parameters?, headers?, body?, detailed? }");
+  }
 }
 
 export function createDataPlane(options: DataPlaneOptions): DataPlane {
@@ -79,21 +114,13 @@ export function createDataPlane(options: DataPlaneOptions): DataPlane {
     }
     const session = sessionTokenFrom(req.headers.cookie);
     if (!session) throw new Unauthenticated("Send a personal access token as `Authorization: Bearer …`, or sign in");
-    // A browser session only from our own pages (docs/product.md §9): other origins could otherwise drive it.
-    if (req.headers.origin !== options.appOrigin) {
-      throw new Forbidden(
-        "A call with the session cookie must come from this app's own pages (Origin); scripts use a personal access token",
-      );
-    }
-    if (!isJson(req.headers["content-type"])) {
-      throw new DomainError("unsupported_media_type", "Send the request body as JSON with `Content-Type: application/json`");
-    }
+    assertCookieCallAllowed(req.headers.origin, req.headers["content-type"], options.appOrigin);
     const actor = await actors.fromSessionToken(db, session);
     if (!actor) throw new Unauthenticated("Your session has ended; sign in again");
     return actor;
   }
 
-  function answerError(res: ServerResponse, error: unknown, startedAt: number, upstreamMs: number | null = null): void {
+  function answerError(res: ServerResponse, error: unknown, startedAt: number): void {
     const { status, body } = errorBody(error);
     if (status === 500) options.onInternalError?.(error);
     if (res.headersSent) {
@@ -106,7 +133,7 @@ export function createDataPlane(options: DataPlaneOptions): DataPlane {
       "content-length": Buffer.byteLength(payload),
       "cache-control": "no-store",
       "x-connections-error": "1",
-      "server-timing": serverTiming(Math.round(performance.now() - startedAt) - (upstreamMs ?? 0), upstreamMs),
+      "server-timing": serverTiming(Math.round(performance.now() - startedAt), null),
     });
     res.end(payload);
   }
@@ -157,13 +184,8 @@ export function createDataPlane(options: DataPlaneOptions): DataPlane {
     try {
       const db = await options.db();
       const actor = await authenticate(db, req);
-      const raw = await readRequestBody(req, options.maxRequestBytes);
-      let input: unknown;
-      try {
-        input = JSON.parse(raw.toString("utf8"));
-      } catch {
-        throw new Invalid("The request body must be JSON: { connection, url, method, parameters?, headers?, body?, detailed? }");
-      }
+      const raw = await readCappedBody(req, req.headers["content-length"], options.maxRequestBytes);
+      const input = parseInvokeJson(raw);
       // Untrusted JSON: the engine parses it with invokeRequestSchema before anything else.
       const call = await engine.open(db, actor, input as InvokeRequestInput, { signal: aborted.signal, startedAt });
       if (call.kind === "detailed") {
