@@ -30,13 +30,6 @@ export async function loadEditableService(db: Pick<Db, "select">, actor: Actor, 
   return row;
 }
 
-/** A service of the actor's organization, whoever created it; NotFound elsewhere. */
-export async function loadServiceInOrg(db: Pick<Db, "select">, actor: Actor, id: string): Promise<ServiceRow> {
-  const [row] = await db.select().from(services).where(serviceInOrg(actor, id)).limit(1);
-  if (!row) throw new NotFound("That custom service does not exist");
-  return row;
-}
-
 export async function countWithCredentials(db: Pick<Db, "select">, actor: OrgScope, serviceId: string): Promise<number> {
   const [{ count }] = await db
     .select({ count: sql<number>`count(distinct ${connections.id})::int` })

@@ -302,6 +302,8 @@ describe.each(databaseKinds)("custom services (%s)", (kind) => {
       const { id } = await create(ada, input);
       await expectError(update(bob, { ...input, id, name: "Bob's now" }), Forbidden);
       await expectError(getCustomServiceForEdit(ctx.db, bob, id), Forbidden);
+      // How many connections use it (others' private ones included) is the editor's to know, not every member's.
+      await expectError(countServiceConnections(ctx.db, bob, id), Forbidden);
       await expectError(update(eve, { ...input, id, name: "Eve's now" }), NotFound);
       await expectError(getCustomServiceForEdit(ctx.db, eve, id), NotFound);
       await expectError(countServiceConnections(ctx.db, eve, id), NotFound);
