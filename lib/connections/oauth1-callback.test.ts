@@ -12,7 +12,7 @@ import { AuthorizationFailed } from "@/lib/errors";
 import { createCustomService } from "@/lib/services/create-custom-service";
 import { createConnectionSchema } from "@/lib/validation/connections";
 import { createServiceSchema } from "@/lib/validation/services";
-import { createAppContext, databaseKinds, setupTestEnv, testRedirectUri, type AppContext } from "@/test/harness";
+import { createAppContext, databaseKinds, rejection, setupTestEnv, testRedirectUri, type AppContext } from "@/test/harness";
 import { startOAuth1Provider, type OAuth1Provider } from "@/test/peers/oauth1-provider";
 import { newBinding } from "./browser-binding";
 import { completeAuthorization, WRONG_SERVICE } from "./complete-authorization";
@@ -44,14 +44,9 @@ async function allow(authorizeUrl: string): Promise<URL> {
 }
 
 async function refusal(p: Promise<unknown>): Promise<AuthorizationFailed> {
-  const error = await p.then(
-    () => {
-      throw new Error("expected a refusal");
-    },
-    (e: unknown) => e,
-  );
+  const error = await rejection(p);
   expect(error).toBeInstanceOf(AuthorizationFailed);
-  return error as AuthorizationFailed;
+  return error as unknown as AuthorizationFailed;
 }
 
 describe.each(databaseKinds)("OAuth 1.0a callbacks, one per service (%s)", (kind) => {
