@@ -80,6 +80,18 @@ test('"Who can use it" and the hosts a credential goes to are shown before Ada g
   await bob.getByLabel("Allowed hosts").fill("127.0.0.1");
   await bob.getByRole("button", { name: "Create Service" }).click();
   await expect(bob.getByRole("heading", { name: "Connection Details" })).toBeVisible();
+  // Bob's own connection of it runs with everyone's own key: no "Who can use it", on Details nor on Edit.
+  await bob.getByLabel("Connection Name").fill("Trust bob shared");
+  await bob.getByLabel("use credentials of login user").check();
+  await expect(bob.getByRole("radiogroup", { name: "Who can use it" })).toHaveCount(0);
+  await bob.getByRole("button", { name: "Create and Connect" }).click();
+  const bobDialog = bob.getByRole("dialog", { name: "User Permissions" });
+  await bobDialog.getByLabel("Your API key").fill("bob-own-key");
+  await bobDialog.getByRole("button", { name: "Connect" }).click();
+  await expect(bob).toHaveURL(/\/connections\/[0-9a-f-]{36}$/);
+  await bob.goto(`${bob.url()}/edit`);
+  await expect(bob.getByLabel("Connection Name")).toHaveValue("Trust bob shared");
+  await expect(bob.getByRole("radiogroup", { name: "Who can use it" })).toHaveCount(0);
 
   // Ada picks it: Connection Details names the hosts and asks who may use the connection, "Only me" first.
   await signIn(page, "ada@acme.test");
