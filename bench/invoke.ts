@@ -15,7 +15,7 @@
  * BENCH_SECONDS (default 8) sets each run's length; BENCH_SKIP_BUILD=1 reuses .next;
  * BENCH_DATABASES=pglite,postgres chooses the databases; BENCH_CPU_PROF=<dir> writes the app's
  * CPU profile there (node --cpu-prof; open it in Chrome DevTools); BENCH_CALL_LOG=off is for comparing
- * with the call log's writer switched off (CONNECTIONS_CALL_LOG=off, where the app has it).
+ * with the call log switched off (CONNECTIONS_CALL_LOG=false).
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -195,7 +195,7 @@ async function main() {
     NEXT_TELEMETRY_DISABLED: "1",
     PORT: String(APP_PORT),
     HOSTNAME: "127.0.0.1",
-    ...(process.env.BENCH_CALL_LOG === "off" ? { CONNECTIONS_CALL_LOG: "off" } : {}),
+    ...(process.env.BENCH_CALL_LOG === "off" ? { CONNECTIONS_CALL_LOG: "false" } : {}),
   };
   delete baseEnv.DATABASE_URL;
 
