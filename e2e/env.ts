@@ -79,6 +79,8 @@ export function e2eEnv(): Record<string, string> {
     CONNECTIONS_ALLOW_PRIVATE_NETWORK: "true",
     CONNECTIONS_CATALOG_FILE: E2E_CATALOG_FILE,
     CONNECTIONS_METRICS_TOKEN: METRICS_TOKEN,
+    // The specs sign in as the demo users: a production start seeds them only when asked to (docs/product.md §8).
+    CONNECTIONS_SEED: "true",
     NEXT_TELEMETRY_DISABLED: "1",
   };
   if (process.env.DATABASE_URL) {

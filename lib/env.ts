@@ -5,11 +5,11 @@ import { z } from "zod";
  * The one place that reads process.env (docs/architecture.md "Configuration"). Parsed once, lazily,
  * so that build steps that never touch the server do not need a configured environment.
  */
-const booleanFlag = (fallback: boolean) =>
+const booleanFlag = <F extends boolean | undefined>(fallback: F) =>
   z
     .enum(["true", "false", "1", "0", ""])
     .optional()
-    .transform((v) => (v === undefined || v === "" ? fallback : v === "true" || v === "1"));
+    .transform((v): boolean | F => (v === undefined || v === "" ? fallback : v === "true" || v === "1"));
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -23,7 +23,8 @@ const envSchema = z.object({
   CONNECTIONS_DATA_DIR: z.string().min(1).default(".data"),
   CONNECTIONS_KEYS: z.string().min(1).optional(),
   CONNECTIONS_ACTIVE_KEY: z.string().min(1).optional(),
-  CONNECTIONS_SEED: booleanFlag(true),
+  /** The demo seed (docs/product.md §8): unset means on in development and tests, off in production. */
+  CONNECTIONS_SEED: booleanFlag(undefined),
   CONNECTIONS_CATALOG_FILE: z.string().min(1).optional(),
   CONNECTIONS_ALLOW_PRIVATE_NETWORK: booleanFlag(false),
   CONNECTIONS_INVOKE_TIMEOUT_MS: z.coerce.number().int().positive().default(40_000),
@@ -49,9 +50,16 @@ const envSchema = z.object({
   CONNECTIONS_JOBS: booleanFlag(true),
   CONNECTIONS_KEEPALIVE_DAYS: z.coerce.number().positive().default(7),
   CONNECTIONS_CALL_LOG_DAYS: z.coerce.number().positive().default(14),
+  /** Invitation and reset emails (docs/product.md §8): an smtp:// or smtps:// URL; unset sends none. */
+  CONNECTIONS_SMTP_URL: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v : undefined))
+    .refine((v) => v === undefined || /^smtps?:\/\//.test(v), "CONNECTIONS_SMTP_URL must start with smtp:// or smtps://"),
+  CONNECTIONS_SMTP_FROM: z.string().min(1).default("Connections <connections@localhost>"),
 });
 
-export type Env = z.infer<typeof envSchema>;
+export type Env = Omit<z.infer<typeof envSchema>, "CONNECTIONS_SEED"> & { CONNECTIONS_SEED: boolean };
 
 let cached: Env | undefined;
 
@@ -62,7 +70,12 @@ export function env(): Env {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new Error(`Invalid environment:\n${lines.join("\n")}`);
   }
-  cached = { ...parsed.data, APP_URL: parsed.data.APP_URL.replace(/\/+$/, "") };
+  const { CONNECTIONS_SEED, ...rest } = parsed.data;
+  cached = {
+    ...rest,
+    APP_URL: rest.APP_URL.replace(/\/+$/, ""),
+    CONNECTIONS_SEED: CONNECTIONS_SEED ?? rest.NODE_ENV !== "production",
+  };
   return cached;
 }
 

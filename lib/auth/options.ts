@@ -8,6 +8,7 @@ import { authSecret } from "./secret";
 import { DUMMY_HASH, verifyPassword } from "@/lib/crypto/password";
 import { errorName, logger } from "@/lib/observe/logger";
 import { findUserByEmail } from "./users";
+import { SESSION_MAX_AGE_SECONDS } from "./session-token";
 
 const credentialsSchema = z.object({
   email: z.string().trim().toLowerCase().pipe(z.email()),
@@ -17,7 +18,7 @@ const credentialsSchema = z.object({
 export function authOptions(): NextAuthOptions {
   return {
     secret: authSecret(),
-    session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
+    session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
     pages: { signIn: "/sign-in", error: "/sign-in" },
     // next-auth's own messages as JSON lines: its code and the error's class, never its metadata (it may hold tokens).
     logger: {
@@ -41,7 +42,14 @@ export function authOptions(): NextAuthOptions {
           // Verify against a dummy hash for unknown emails so the answer takes as long either way.
           const ok = await verifyPassword(parsed.data.password, user?.passwordHash ?? DUMMY_HASH);
           if (!user || !ok) return null;
-          return { id: user.id, email: user.email, name: user.name, orgId: user.orgId, role: user.role };
+          return {
+            id: user.id,
+            email: user.email,
+            name: user.name,
+            orgId: user.orgId,
+            role: user.role,
+            sessionEpoch: user.sessionEpoch,
+          };
         },
       }),
     ],
@@ -60,6 +68,7 @@ export function authOptions(): NextAuthOptions {
           token.sub = user.id;
           token.orgId = user.orgId;
           token.role = user.role;
+          token.epoch = user.sessionEpoch;
         }
         return token;
       },
