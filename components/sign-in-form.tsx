@@ -5,6 +5,18 @@ import { signIn } from "next-auth/react";
 import { Button } from "@/components/ui/button";
 import { FormError, TextField } from "@/components/ui/field";
 
+/** next-auth's error code, in our words; a throttled attempt says when to try again (docs/security.md). */
+function signInError(code: string | null | undefined): string {
+  const [name, at] = (code ?? "").split(":");
+  if (name === "TooManyAttempts") {
+    const when = new Date(Number(at) || Date.now() + 15 * 60_000);
+    const minutes = Math.max(1, Math.ceil((when.getTime() - Date.now()) / 60_000));
+    const clock = when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    return `Too many attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"} (at ${clock}).`;
+  }
+  return "Incorrect email or password.";
+}
+
 export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
   const [error, setError] = useState<string>();
   const [pending, setPending] = useState(false);
@@ -21,7 +33,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
         redirect: false,
       });
       if (!result || result.error) {
-        setError("Incorrect email or password.");
+        setError(signInError(result?.error));
         setPending(false);
         return;
       }

@@ -8,6 +8,7 @@ import { authSecret } from "./secret";
 import { DUMMY_HASH, verifyPassword } from "@/lib/crypto/password";
 import { errorName, logger } from "@/lib/observe/logger";
 import { findUserByEmail } from "./users";
+import { appSignInThrottle, clientAddress, tooManyAttemptsError } from "./sign-in-throttle";
 import { SESSION_MAX_AGE_SECONDS } from "./session-token";
 
 const credentialsSchema = z.object({
@@ -34,14 +35,25 @@ export function authOptions(): NextAuthOptions {
           email: { label: "Email", type: "email" },
           password: { label: "Password", type: "password" },
         },
-        async authorize(raw) {
+        async authorize(raw, req) {
           const parsed = credentialsSchema.safeParse(raw);
           if (!parsed.success) return null;
+          const { email, password } = parsed.data;
+          const address = clientAddress(req?.headers?.["x-forwarded-for"]);
+          const throttle = await appSignInThrottle();
+          // Refused before any password work: a throttled flood costs no scrypt (docs/security.md "Sign-in throttling").
+          const verdict = await throttle.check(email, address);
+          if (!verdict.allowed) throw new Error(tooManyAttemptsError(verdict.retryAfterMs));
           const db = await getDb();
-          const user = await findUserByEmail(db, parsed.data.email);
+          const user = await findUserByEmail(db, email);
           // Verify against a dummy hash for unknown emails so the answer takes as long either way.
-          const ok = await verifyPassword(parsed.data.password, user?.passwordHash ?? DUMMY_HASH);
-          if (!user || !ok) return null;
+          const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
+          if (!user || !ok) {
+            const after = await throttle.failed(email, address);
+            if (!after.allowed) throw new Error(tooManyAttemptsError(after.retryAfterMs));
+            return null;
+          }
+          await throttle.succeeded(email);
           return {
             id: user.id,
             email: user.email,
