@@ -12,6 +12,8 @@ import { signInThrottle } from "@/db/schema";
  * without checking the password at all, so a flood costs no scrypt work.
  */
 export const MAX_FAILURES = 10;
+/** An address may fail more often than one account: an office or a carrier NAT puts many people behind one. */
+export const ADDRESS_MAX_FAILURES = 50;
 export const WINDOW_SECONDS = 15 * 60;
 
 export type ThrottleVerdict = { allowed: true } | { allowed: false; retryAfterMs: number };
@@ -20,44 +22,55 @@ export type ThrottleVerdict = { allowed: true } | { allowed: false; retryAfterMs
 const keyOf = (kind: "account" | "address", value: string) =>
   `${kind}:${createHash("sha256").update(value.trim().toLowerCase()).digest("base64url")}`;
 
+type Counter = { limiter: RateLimiterAbstract; max: number; key: string };
+
 export class SignInThrottle {
-  private readonly limiter: RateLimiterAbstract;
+  private readonly account: RateLimiterAbstract;
+  private readonly address: RateLimiterAbstract;
 
   constructor(store: { kind: "postgres"; db: Db } | { kind: "memory" }, opts: { windowSeconds?: number } = {}) {
-    const common = { points: MAX_FAILURES, duration: opts.windowSeconds ?? WINDOW_SECONDS, keyPrefix: "sign-in" };
-    this.limiter =
-      store.kind === "postgres"
+    const make = (points: number, keyPrefix: string) => {
+      const common = { points, duration: opts.windowSeconds ?? WINDOW_SECONDS, keyPrefix };
+      return store.kind === "postgres"
         ? new RateLimiterDrizzle({ ...common, storeClient: store.db, schema: signInThrottle })
         : new RateLimiterMemory(common);
+    };
+    this.account = make(MAX_FAILURES, "sign-in-account");
+    this.address = make(ADDRESS_MAX_FAILURES, "sign-in-address");
   }
 
-  private keys(email: string, address: string | undefined): string[] {
-    return [keyOf("account", email), ...(address ? [keyOf("address", address)] : [])];
+  private counters(email: string, address: string | undefined): Counter[] {
+    return [
+      { limiter: this.account, max: MAX_FAILURES, key: keyOf("account", email) },
+      ...(address ? [{ limiter: this.address, max: ADDRESS_MAX_FAILURES, key: keyOf("address", address) }] : []),
+    ];
+  }
+
+  private async verdict(
+    counters: Counter[],
+    read: (c: Counter) => Promise<{ consumedPoints: number; msBeforeNext: number } | null>,
+  ) {
+    let retryAfterMs = 0;
+    for (const counter of counters) {
+      const res = await read(counter);
+      if (res && res.consumedPoints >= counter.max) retryAfterMs = Math.max(retryAfterMs, res.msBeforeNext);
+    }
+    return retryAfterMs > 0 ? ({ allowed: false, retryAfterMs } as const) : ({ allowed: true } as const);
   }
 
   /** Whether this account and address may try a password now. */
-  async check(email: string, address: string | undefined): Promise<ThrottleVerdict> {
-    let retryAfterMs = 0;
-    for (const key of this.keys(email, address)) {
-      const res = await this.limiter.get(key);
-      if (res && res.consumedPoints >= MAX_FAILURES) retryAfterMs = Math.max(retryAfterMs, res.msBeforeNext);
-    }
-    return retryAfterMs > 0 ? { allowed: false, retryAfterMs } : { allowed: true };
+  check(email: string, address: string | undefined): Promise<ThrottleVerdict> {
+    return this.verdict(this.counters(email, address), (c) => c.limiter.get(c.key));
   }
 
   /** Counts a failed attempt; the verdict says whether the next one is still allowed. */
-  async failed(email: string, address: string | undefined): Promise<ThrottleVerdict> {
-    let retryAfterMs = 0;
-    for (const key of this.keys(email, address)) {
-      const res = await this.limiter.penalty(key, 1);
-      if (res.consumedPoints >= MAX_FAILURES) retryAfterMs = Math.max(retryAfterMs, res.msBeforeNext);
-    }
-    return retryAfterMs > 0 ? { allowed: false, retryAfterMs } : { allowed: true };
+  failed(email: string, address: string | undefined): Promise<ThrottleVerdict> {
+    return this.verdict(this.counters(email, address), (c) => c.limiter.penalty(c.key, 1));
   }
 
   /** A correct password clears the account's count (not the address's: one good account does not launder a spray). */
   async succeeded(email: string): Promise<void> {
-    await this.limiter.delete(keyOf("account", email));
+    await this.account.delete(keyOf("account", email));
   }
 }
 
