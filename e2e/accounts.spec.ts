@@ -34,8 +34,10 @@ test.describe.serial("accounts", () => {
     const link = (await page.getByLabel("Invitation link").textContent())!.trim();
     expect(link).toMatch(/\/invite\?token=/);
     recordSecret(new URL(link).searchParams.get("token")!);
-    await expect(page.getByRole("button", { name: "Copy invitation link" })).toBeVisible();
-    await expect(page.getByRole("table", { name: "Pending invitations" }).getByRole("cell", { name: CAROL.email })).toBeVisible();
+    await expect(page.getByRole("button", { name: "Copy link" })).toBeVisible();
+    await expect(
+      page.getByRole("table", { name: "Pending invitations" }).getByRole("cell", { name: CAROL.email, exact: true }),
+    ).toBeVisible();
 
     const carol = await newPage(browser);
     await carol.goto(link);
@@ -53,7 +55,9 @@ test.describe.serial("accounts", () => {
     await expect(again.getByRole("heading", { name: "This invitation does not work" })).toBeVisible();
     await page.reload();
     await expect(page.getByText("No pending invitations.")).toBeVisible();
-    await expect(page.getByRole("table", { name: "Members" }).getByRole("cell", { name: CAROL.email })).toBeVisible();
+    await expect(
+      page.getByRole("table", { name: "Members" }).getByRole("cell", { name: CAROL.email, exact: true }),
+    ).toBeVisible();
 
     const fresh = await newPage(browser);
     await signIn(fresh, CAROL.email, CAROL.password);
@@ -141,7 +145,9 @@ test.describe.serial("accounts", () => {
     await dialog.getByRole("radio", { name: "Delete them" }).check();
     await dialog.getByRole("button", { name: "Remove member" }).click();
     await expect(page.getByText(`${CAROL.name} was removed`)).toBeVisible();
-    await expect(page.getByRole("table", { name: "Members" }).getByRole("cell", { name: CAROL.email })).toHaveCount(0);
+    await expect(page.getByRole("table", { name: "Members" }).getByRole("cell", { name: CAROL.email, exact: true })).toHaveCount(
+      0,
+    );
 
     expect((await call()).status()).toBe(401);
     await carol.reload();
@@ -156,9 +162,11 @@ test.describe.serial("accounts", () => {
       await page.getByLabel("Email").fill(email);
       await page.getByLabel("Password").fill(`wrong-password-${i}`);
       await page.getByRole("button", { name: "Sign in" }).click();
-      await expect(page.getByRole("alert")).toHaveText(i < 10 ? "Incorrect email or password." : /Too many attempts/);
+      await expect(page.locator("form").getByRole("alert")).toHaveText(
+        i < 10 ? "Incorrect email or password." : /Too many attempts/,
+      );
     }
-    await expect(page.getByRole("alert")).toHaveText(/Too many attempts\. Try again in 1[45] minutes/);
+    await expect(page.locator("form").getByRole("alert")).toHaveText(/Too many attempts\. Try again in 1[45] minutes/);
 
     // An API client gets 429 with Retry-After.
     const csrf = await (await request.get("/api/auth/csrf")).json();

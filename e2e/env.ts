@@ -7,11 +7,16 @@ export const E2E_PORT = Number(process.env.E2E_PORT ?? 3210);
 export const E2E_IDP_PORT = Number(process.env.E2E_IDP_PORT ?? 3211);
 export const E2E_ECHO_PORT = Number(process.env.E2E_ECHO_PORT ?? 3212);
 export const E2E_OAUTH1_PORT = Number(process.env.E2E_OAUTH1_PORT ?? 3213);
+/** A second server of the same build on an empty database, for the first-run spec (no demo seed). */
+export const E2E_FRESH_PORT = Number(process.env.E2E_FRESH_PORT ?? 3214);
 
 export const E2E_DIR = path.resolve(__dirname, "..", ".data", "e2e");
 /** Same in the main process and the workers: the parent's pid names the run. */
 export const E2E_DATABASE_NAME = `connections_e2e_${process.env.E2E_RUN_ID ?? (process.env.E2E_RUN_ID = String(process.pid))}`;
 export const E2E_CATALOG_FILE = path.join(E2E_DIR, "catalog.json");
+export const E2E_FRESH_DIR = path.join(E2E_DIR, "fresh");
+/** The fresh server's output, where its one-time setup link is printed. */
+export const E2E_FRESH_LOG = path.join(E2E_DIR, "fresh-server.log");
 
 export const IDP_ISSUER = `http://127.0.0.1:${E2E_IDP_PORT}`;
 export const IDP_CLIENT = { client_id: "connections-e2e", client_secret: "e2e-client-secret-1c8f" };
@@ -92,4 +97,20 @@ export function e2eEnv(): Record<string, string> {
     env.E2E_DATABASE_NAME = E2E_DATABASE_NAME;
   }
   return env;
+}
+
+/**
+ * The fresh server: production, nothing seeded, its own embedded PGlite directory, so it
+ * starts on an empty database and prints a setup link (docs/product.md §8).
+ */
+export function e2eFreshEnv(): Record<string, string> {
+  const env = { ...e2eEnv() };
+  for (const name of ["DATABASE_URL", "E2E_ADMIN_DATABASE_URL", "E2E_DATABASE_NAME", "CONNECTIONS_SEED"]) delete env[name];
+  return {
+    ...env,
+    APP_URL: `http://127.0.0.1:${E2E_FRESH_PORT}`,
+    NEXTAUTH_URL: `http://127.0.0.1:${E2E_FRESH_PORT}`,
+    CONNECTIONS_DATA_DIR: E2E_FRESH_DIR,
+    CONNECTIONS_JOBS: "false",
+  };
 }

@@ -88,7 +88,7 @@ export function InviteMember({ invitations }: { invitations: InvitationDto[] }) 
             <code aria-label="Invitation link" className="rounded bg-white px-2 py-1 font-mono text-xs break-all">
               {created.link}
             </code>
-            <CopyButton text={created.link} label="Copy invitation link" />
+            <CopyButton text={created.link} label="Copy link" />
           </div>
         </div>
       ) : null}

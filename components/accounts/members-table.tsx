@@ -121,7 +121,7 @@ export function MembersTable({ members, actorId, isAdmin }: Props) {
           <code aria-label="Password reset link" className="rounded bg-slate-100 px-2 py-1 font-mono text-xs break-all">
             {reset?.link}
           </code>
-          <CopyButton text={reset?.link ?? ""} label="Copy password reset link" />
+          <CopyButton text={reset?.link ?? ""} label="Copy link" />
         </div>
         <div className="mt-4 flex justify-end">
           <Button variant="secondary" onClick={() => setReset(undefined)}>
