@@ -17,9 +17,10 @@ function signInError(code: string | null | undefined): string {
   return "Incorrect email or password.";
 }
 
-export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
-  const [error, setError] = useState<string>();
+export function SignInForm({ callbackUrl, sso, error: initialError }: { callbackUrl: string; sso: boolean; error?: string }) {
+  const [error, setError] = useState<string | undefined>(initialError);
   const [pending, setPending] = useState(false);
+  const [ssoPending, setSsoPending] = useState(false);
 
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -53,6 +54,19 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
       <Button type="submit" pending={pending} className="w-full">
         {pending ? "Signing in…" : "Sign in"}
       </Button>
+      {sso ? (
+        <Button
+          variant="secondary"
+          className="w-full"
+          pending={ssoPending}
+          onClick={() => {
+            setSsoPending(true);
+            void signIn("oidc", { callbackUrl });
+          }}
+        >
+          Sign in with SSO
+        </Button>
+      ) : null}
     </form>
   );
 }

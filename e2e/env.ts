@@ -9,6 +9,12 @@ export const E2E_ECHO_PORT = Number(process.env.E2E_ECHO_PORT ?? 3212);
 export const E2E_OAUTH1_PORT = Number(process.env.E2E_OAUTH1_PORT ?? 3213);
 /** A second server of the same build on an empty database, for the first-run spec (no demo seed). */
 export const E2E_FRESH_PORT = Number(process.env.E2E_FRESH_PORT ?? 3214);
+/** The single sign-on provider of the fresh server (oidc-provider, started by the first-run spec). */
+export const E2E_SSO_PORT = Number(process.env.E2E_SSO_PORT ?? 3215);
+export const SSO_ISSUER = `http://127.0.0.1:${E2E_SSO_PORT}`;
+export const SSO_CLIENT = { client_id: "connections-sso", client_secret: "e2e-sso-secret-5a0f" };
+/** Anyone of this domain (the provider's accounts are `<login>@idp.test`) joins the first-run organization. */
+export const SSO_ORG = "Initech";
 
 export const E2E_DIR = path.resolve(__dirname, "..", ".data", "e2e");
 /** Same in the main process and the workers: the parent's pid names the run. */
@@ -112,5 +118,10 @@ export function e2eFreshEnv(): Record<string, string> {
     NEXTAUTH_URL: `http://127.0.0.1:${E2E_FRESH_PORT}`,
     CONNECTIONS_DATA_DIR: E2E_FRESH_DIR,
     CONNECTIONS_JOBS: "false",
+    CONNECTIONS_OIDC_ISSUER: SSO_ISSUER,
+    CONNECTIONS_OIDC_CLIENT_ID: SSO_CLIENT.client_id,
+    CONNECTIONS_OIDC_CLIENT_SECRET: SSO_CLIENT.client_secret,
+    CONNECTIONS_OIDC_ORG: SSO_ORG,
+    CONNECTIONS_OIDC_DOMAINS: "idp.test",
   };
 }

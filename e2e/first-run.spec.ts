@@ -2,16 +2,31 @@
  * First run (docs/product.md §8), on a second server of the same build started on an empty
  * database with nothing seeded: its log holds a one-time setup link; "Create organization"
  * signs the new admin in; the link then no longer works; the demo accounts do not exist;
- * the admin invites two colleagues who join, and one of them signs in with a password.
+ * the admin invites two colleagues who join, and one of them signs in with a password; then
+ * someone of the SSO domain joins with "Sign in with SSO" (oidc-provider on loopback).
  */
 import fs from "node:fs";
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { E2E_FRESH_LOG, E2E_FRESH_PORT } from "./env";
+import { startIdp, type Idp } from "@/test/peers/idp";
+import { E2E_FRESH_LOG, E2E_FRESH_PORT, E2E_SSO_PORT, SSO_CLIENT, SSO_ORG } from "./env";
 import { recordSecret } from "./secrets";
 
 const BASE = `http://127.0.0.1:${E2E_FRESH_PORT}`;
-const ADMIN = { org: "Initech", name: "Peter Gibbons", email: "peter@initech.test", password: "tps-report-cover-1" };
-recordSecret(ADMIN.password, "milton-stapler-2", "samir-nagheenanajar-3");
+const ADMIN = { org: SSO_ORG, name: "Peter Gibbons", email: "peter@initech.test", password: "tps-report-cover-1" };
+recordSecret(ADMIN.password, "milton-stapler-2", "samir-nagheenanajar-3", SSO_CLIENT.client_secret);
+
+let idp: Idp;
+test.beforeAll(async () => {
+  idp = await startIdp({
+    port: E2E_SSO_PORT,
+    clients: [{ ...SSO_CLIENT, redirect_uris: [`${BASE}/api/auth/callback/oidc`], grant_types: ["authorization_code"] }],
+    scopes: ["email", "profile"],
+    idTokenClaims: true,
+  });
+});
+test.afterAll(async () => {
+  await idp?.close();
+});
 
 function setupLinkFromLog(): string {
   const match = /https?:\/\/\S+\/setup\?token=[A-Za-z0-9_-]+/.exec(fs.readFileSync(E2E_FRESH_LOG, "utf8"));
@@ -39,7 +54,7 @@ test("an empty database is taken from the logged setup link to a team of three",
   await page.goto(`${BASE}/sign-in`);
   await page.getByLabel("Email").fill("ada@acme.test");
   await page.getByLabel("Password").fill("connections");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page.locator("form").getByRole("alert")).toHaveText("Incorrect email or password.");
 
   const link = setupLinkFromLog();
@@ -76,7 +91,20 @@ test("an empty database is taken from the logged setup link to a team of three",
   await again.goto(`${BASE}/sign-in`);
   await again.getByLabel("Email").fill("milton@initech.test");
   await again.getByLabel("Password").fill("milton-stapler-2");
-  await again.getByRole("button", { name: "Sign in" }).click();
+  await again.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(again).toHaveURL(/\/connections$/);
   await expect(again.getByRole("banner").getByText("Milton Waddams")).toBeVisible();
+
+  // Single sign-on: someone of the configured domain joins the organization as a member.
+  const bill = await (await browser.newContext()).newPage();
+  await bill.goto(`${BASE}/sign-in`);
+  await bill.getByRole("button", { name: "Sign in with SSO" }).click();
+  await bill.locator('input[name="login"]').fill("bill");
+  await bill.locator('input[name="password"]').fill("any-password");
+  await bill.locator('button[type="submit"]').click();
+  await bill.getByRole("button", { name: "Continue" }).click();
+  await expect(bill).toHaveURL(/\/connections$/);
+  await expect(bill.getByRole("banner").getByText(SSO_ORG, { exact: true })).toBeVisible();
+  await page.reload();
+  await expect(members.getByRole("cell", { name: "bill@idp.test", exact: true })).toBeVisible();
 });

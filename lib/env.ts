@@ -57,9 +57,26 @@ const envSchema = z.object({
     .transform((v) => (v ? v : undefined))
     .refine((v) => v === undefined || /^smtps?:\/\//.test(v), "CONNECTIONS_SMTP_URL must start with smtp:// or smtps://"),
   CONNECTIONS_SMTP_FROM: z.string().min(1).default("Connections <connections@localhost>"),
+  /** Single sign-on through an OpenID Connect provider (docs/product.md §8): all three, or none. */
+  CONNECTIONS_OIDC_ISSUER: z.url({ message: "CONNECTIONS_OIDC_ISSUER must be the provider's issuer URL" }).optional(),
+  CONNECTIONS_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  CONNECTIONS_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  /** The organization (its name or id) that people of CONNECTIONS_OIDC_DOMAINS join on their first SSO sign-in. */
+  CONNECTIONS_OIDC_ORG: z.string().trim().min(1).optional(),
+  CONNECTIONS_OIDC_DOMAINS: z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? "")
+        .split(",")
+        .map((d) => d.trim().toLowerCase().replace(/^@/, ""))
+        .filter(Boolean),
+    ),
 });
 
 export type Env = Omit<z.infer<typeof envSchema>, "CONNECTIONS_SEED"> & { CONNECTIONS_SEED: boolean };
+
+const OIDC_VARIABLES = ["CONNECTIONS_OIDC_ISSUER", "CONNECTIONS_OIDC_CLIENT_ID", "CONNECTIONS_OIDC_CLIENT_SECRET"] as const;
 
 let cached: Env | undefined;
 
@@ -71,6 +88,10 @@ export function env(): Env {
     throw new Error(`Invalid environment:\n${lines.join("\n")}`);
   }
   const { CONNECTIONS_SEED, ...rest } = parsed.data;
+  const oidcSet = OIDC_VARIABLES.filter((name) => rest[name]);
+  if (oidcSet.length && oidcSet.length < OIDC_VARIABLES.length) {
+    throw new Error(`Invalid environment:\n  ${OIDC_VARIABLES.join(", ")} must be set together (or none of them)`);
+  }
   cached = {
     ...rest,
     APP_URL: rest.APP_URL.replace(/\/+$/, ""),
@@ -98,5 +119,19 @@ export function logSettings(): { level: LogLevel; pretty: boolean } {
   return {
     level: (LOG_LEVELS as readonly string[]).includes(level) ? (level as LogLevel) : "info",
     pretty: (process.env.NODE_ENV ?? "development") === "development",
+  };
+}
+
+/** The single sign-on provider's settings, or undefined when SSO is not configured. */
+export function ssoSettings():
+  { issuer: string; clientId: string; clientSecret: string; org?: string; domains: string[] } | undefined {
+  const e = env();
+  if (!e.CONNECTIONS_OIDC_ISSUER || !e.CONNECTIONS_OIDC_CLIENT_ID || !e.CONNECTIONS_OIDC_CLIENT_SECRET) return undefined;
+  return {
+    issuer: e.CONNECTIONS_OIDC_ISSUER.replace(/\/+$/, ""),
+    clientId: e.CONNECTIONS_OIDC_CLIENT_ID,
+    clientSecret: e.CONNECTIONS_OIDC_CLIENT_SECRET,
+    org: e.CONNECTIONS_OIDC_ORG,
+    domains: e.CONNECTIONS_OIDC_DOMAINS,
   };
 }

@@ -1,12 +1,15 @@
 import "server-only";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
+import type { Provider } from "next-auth/providers/index";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { sameOriginPath } from "@/lib/validation/callback-url";
 import { authSecret } from "./secret";
 import { DUMMY_HASH, verifyPassword } from "@/lib/crypto/password";
 import { errorName, logger } from "@/lib/observe/logger";
+import { ssoSettings } from "@/lib/env";
+import type { SessionSubject } from "./session-cookie";
 import { findUserByEmail } from "./users";
 import { appSignInThrottle, clientAddress, tooManyAttemptsError } from "./sign-in-throttle";
 import { SESSION_MAX_AGE_SECONDS } from "./session-token";
@@ -16,7 +19,38 @@ const credentialsSchema = z.object({
   password: z.string().min(1).max(1024),
 });
 
-export function authOptions(): NextAuthOptions {
+/** The ID token's claims of a single sign-on, and our user they stand for (or why not). */
+export type SsoResolver = (
+  claims: Record<string, unknown>,
+) => Promise<{ ok: true; subject: SessionSubject } | { ok: false; reason: string }>;
+
+/** next-auth's OpenID Connect provider for "Sign in with SSO": discovery, PKCE, state, nonce, `iss` checked. */
+function ssoProvider(sso: NonNullable<ReturnType<typeof ssoSettings>>): Provider {
+  return {
+    id: "oidc",
+    name: "SSO",
+    type: "oauth",
+    wellKnown: `${sso.issuer}/.well-known/openid-configuration`,
+    clientId: sso.clientId,
+    clientSecret: sso.clientSecret,
+    authorization: { params: { scope: "openid email profile" } },
+    idToken: true,
+    checks: ["pkce", "state", "nonce"],
+    // Replaced by our own user in the signIn callback; the provider's subject is never a user id here.
+    profile: (profile: { sub: string; email?: string; name?: string }) =>
+      ({
+        id: profile.sub,
+        email: profile.email ?? "",
+        name: profile.name ?? "",
+        orgId: "",
+        role: "member",
+        sessionEpoch: 0,
+      }) as never,
+  };
+}
+
+export function authOptions(options: { resolveSso?: SsoResolver } = {}): NextAuthOptions {
+  const sso = ssoSettings();
   return {
     secret: authSecret(),
     session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
@@ -29,6 +63,7 @@ export function authOptions(): NextAuthOptions {
       debug: (code) => logger().debug({ code }, "next-auth debug"),
     },
     providers: [
+      ...(sso && options.resolveSso ? [ssoProvider(sso)] : []),
       CredentialsProvider({
         name: "Email and password",
         credentials: {
@@ -66,6 +101,16 @@ export function authOptions(): NextAuthOptions {
       }),
     ],
     callbacks: {
+      // A single sign-on becomes our user, or is refused with a code the sign-in page explains.
+      async signIn({ user, account, profile }) {
+        if (account?.provider !== "oidc") return true;
+        if (!options.resolveSso || !profile) return "/sign-in?error=SsoRefused";
+        const outcome = await options.resolveSso(profile as Record<string, unknown>);
+        if (!outcome.ok) return `/sign-in?error=${outcome.reason === "unverified" ? "SsoUnverified" : "SsoRefused"}`;
+        // next-auth hands this same object to the jwt callback: from here on it is our user.
+        Object.assign(user, outcome.subject);
+        return true;
+      },
       // next-auth's own redirects (after sign-in or sign-out) stay on our origin.
       async redirect({ url, baseUrl }) {
         if (url.startsWith("/")) return `${baseUrl}${sameOriginPath(url, "/")}`;

@@ -64,3 +64,16 @@ export function tokenParam(value: string | string[] | undefined): string | undef
   const raw = Array.isArray(value) ? value[0] : value;
   return raw && raw.length <= 200 ? raw : undefined;
 }
+
+/** What a failed single sign-on came back with (`/sign-in?error=…`), in our words. */
+const SSO_ERRORS: Record<string, string> = {
+  SsoRefused: "Your SSO account is not a member of an organization here. Ask an admin for an invitation.",
+  SsoUnverified: "Your SSO provider did not confirm your email address, so it cannot sign you in here.",
+};
+
+/** The message the sign-in page opens with after a failed single sign-on, if any. */
+export function signInPageError(code: string | string[] | undefined): string | undefined {
+  const value = Array.isArray(code) ? code[0] : code;
+  if (!value || value === "CredentialsSignin" || value.startsWith("TooManyAttempts")) return undefined;
+  return SSO_ERRORS[value] ?? "Single sign-on did not complete. Try again.";
+}
