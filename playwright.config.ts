@@ -57,10 +57,15 @@ export default defineConfig({
       cwd: path.resolve(__dirname),
     },
     {
-      // The same build on an empty database (started after the first, which builds): the first-run spec.
-      command: capturingServerLog(`PORT=${E2E_FRESH_PORT} HOSTNAME=127.0.0.1 node --import tsx server.ts`, E2E_FRESH_LOG),
+      // The same build on an empty database, for the first-run spec. Playwright starts both servers at once:
+      // this one waits for the first, whose command builds the app, so that it never serves an old build.
+      command: capturingServerLog(
+        `node scripts/e2e-wait-for.mjs http://127.0.0.1:${E2E_PORT}/sign-in 420 && ` +
+          `PORT=${E2E_FRESH_PORT} HOSTNAME=127.0.0.1 node --import tsx server.ts`,
+        E2E_FRESH_LOG,
+      ),
       url: `http://127.0.0.1:${E2E_FRESH_PORT}/sign-in`,
-      timeout: 120_000,
+      timeout: 480_000,
       reuseExistingServer: false,
       env: e2eFreshEnv(),
       stdout: "pipe",

@@ -2,6 +2,7 @@ import "server-only";
 import { and, asc, eq, gt, isNull } from "drizzle-orm";
 import type { Db } from "@/db";
 import { accountTokens, organizations, users } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/audit";
 import type { SessionSubject } from "@/lib/auth/session-cookie";
 import { assertAdmin } from "@/lib/auth/session";
 import { findUserByEmail, type Actor } from "@/lib/auth/users";
@@ -54,6 +55,12 @@ export async function inviteMember(
       role: input.role,
       createdBy: actor.id,
     });
+    await recordAudit(tx, {
+      orgId: actor.orgId,
+      actorId: actor.id,
+      action: "member.invited",
+      detail: { email: input.email, role: input.role },
+    });
     return { link: accountLink(appUrl, "/invite", token), invitation: toDto(row) };
   });
 }
@@ -99,6 +106,7 @@ export async function acceptInvitation(db: Db, input: AcceptInvitationInput): Pr
       .onConflictDoNothing()
       .returning();
     if (!user) throw alreadyMember();
+    await recordAudit(tx, { orgId: user.orgId, actorId: user.id, action: "member.joined", detail: { role: user.role } });
     return subjectOf(user);
   });
 }
