@@ -110,10 +110,14 @@ export function e2eEnv(): Record<string, string> {
  * starts on an empty database and prints a setup link (docs/product.md §8).
  */
 export function e2eFreshEnv(): Record<string, string> {
-  const env = { ...e2eEnv() };
-  for (const name of ["DATABASE_URL", "E2E_ADMIN_DATABASE_URL", "E2E_DATABASE_NAME", "CONNECTIONS_SEED"]) delete env[name];
   return {
-    ...env,
+    ...e2eEnv(),
+    // Playwright adds its own environment under these: empty values, so the fresh server never sees the
+    // suite's Postgres (an empty DATABASE_URL means embedded PGlite) nor the demo seed.
+    DATABASE_URL: "",
+    E2E_ADMIN_DATABASE_URL: "",
+    E2E_DATABASE_NAME: "",
+    CONNECTIONS_SEED: "",
     APP_URL: `http://127.0.0.1:${E2E_FRESH_PORT}`,
     NEXTAUTH_URL: `http://127.0.0.1:${E2E_FRESH_PORT}`,
     CONNECTIONS_DATA_DIR: E2E_FRESH_DIR,

@@ -28,10 +28,11 @@ test.afterAll(async () => {
   await idp?.close();
 });
 
-function setupLinkFromLog(): string {
-  const match = /https?:\/\/\S+\/setup\?token=[A-Za-z0-9_-]+/.exec(fs.readFileSync(E2E_FRESH_LOG, "utf8"));
-  if (!match) throw new Error(`no setup link in ${E2E_FRESH_LOG}`);
-  return match[0];
+/** The setup link the fresh server printed at start (its first request starts it, so it may take a moment). */
+async function setupLinkFromLog(): Promise<string> {
+  const find = () => /https?:\/\/\S+\/setup\?token=[A-Za-z0-9_-]+/.exec(fs.readFileSync(E2E_FRESH_LOG, "utf8"))?.[0];
+  await expect.poll(find, { message: `a setup link in ${E2E_FRESH_LOG}`, timeout: 15_000 }).toBeTruthy();
+  return find()!;
 }
 
 async function join(browser: Browser, admin: Page, person: { email: string; name: string; password: string }) {
@@ -57,7 +58,7 @@ test("an empty database is taken from the logged setup link to a team of three",
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page.locator("form").getByRole("alert")).toHaveText("Incorrect email or password.");
 
-  const link = setupLinkFromLog();
+  const link = await setupLinkFromLog();
   expect(link.startsWith(`${BASE}/setup?token=`)).toBe(true);
   await page.goto(link);
   await page.getByLabel("Organization name").fill(ADMIN.org);

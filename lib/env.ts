@@ -19,7 +19,11 @@ const envSchema = z.object({
   APP_URL: z
     .url({ message: "APP_URL must be an absolute URL like https://connections.example.com" })
     .default("http://localhost:3000"),
-  DATABASE_URL: z.string().min(1).optional(),
+  /** An empty value means unset (embedded PGlite), as for the other optional variables. */
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v : undefined)),
   CONNECTIONS_DATA_DIR: z.string().min(1).default(".data"),
   CONNECTIONS_KEYS: z.string().min(1).optional(),
   CONNECTIONS_ACTIVE_KEY: z.string().min(1).optional(),

@@ -11,7 +11,7 @@ import { errorName, logger } from "@/lib/observe/logger";
 import { ssoSettings } from "@/lib/env";
 import type { SessionSubject } from "./session-cookie";
 import { findUserByEmail } from "./users";
-import { appSignInThrottle, clientAddress, tooManyAttemptsError } from "./sign-in-throttle";
+import { appSignInThrottle, clientAddress, SLOW_AFTER_FAILURES, SLOW_DOWN_MS, tooManyAttemptsError } from "./sign-in-throttle";
 import { SESSION_MAX_AGE_SECONDS } from "./session-token";
 
 const credentialsSchema = z.object({
@@ -86,6 +86,7 @@ export function authOptions(options: { resolveSso?: SsoResolver } = {}): NextAut
           if (!user || !ok) {
             const after = await throttle.failed(email, address);
             if (!after.allowed) throw new Error(tooManyAttemptsError(after.retryAfterMs));
+            if ((after.failures ?? 0) >= SLOW_AFTER_FAILURES) await new Promise((r) => setTimeout(r, SLOW_DOWN_MS));
             return null;
           }
           await throttle.succeeded(email);

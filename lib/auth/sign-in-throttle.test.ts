@@ -26,7 +26,7 @@ describe.each(databaseKinds)("the sign-in throttle on %s", (kind) => {
   it("refuses an account after 10 failures from anywhere, and says for how long", async () => {
     const t = throttle();
     for (let i = 1; i < MAX_FAILURES; i += 1) {
-      expect(await t.failed("ada@acme.test", `10.0.0.${i}`)).toEqual({ allowed: true });
+      expect(await t.failed("ada@acme.test", `10.0.0.${i}`)).toEqual({ allowed: true, failures: i });
     }
     const tenth = await t.failed("ada@acme.test", "10.0.0.10");
     expect(tenth.allowed).toBe(false);
@@ -37,17 +37,17 @@ describe.each(databaseKinds)("the sign-in throttle on %s", (kind) => {
       expect(verdict.retryAfterMs).toBeLessThanOrEqual(15 * 60_000);
     }
     // Another account from a fresh address is not affected.
-    expect(await t.check("bob@acme.test", "10.9.9.9")).toEqual({ allowed: true });
+    expect(await t.check("bob@acme.test", "10.9.9.9")).toEqual({ allowed: true, failures: 0 });
   });
 
   it("refuses an address after 50 failures across accounts; a success clears the account's count only", async () => {
     const t = throttle();
     for (let i = 0; i < ADDRESS_MAX_FAILURES - 1; i += 1) {
-      expect(await t.failed(`spray${i}@acme.test`, "192.0.2.7")).toEqual({ allowed: true });
+      expect(await t.failed(`spray${i}@acme.test`, "192.0.2.7")).toEqual({ allowed: true, failures: 1 });
     }
     await t.failed("carol@acme.test", "198.51.100.1");
     await t.succeeded("carol@acme.test");
-    expect(await t.check("carol@acme.test", "198.51.100.1")).toEqual({ allowed: true });
+    expect(await t.check("carol@acme.test", "198.51.100.1")).toEqual({ allowed: true, failures: 0 });
     expect((await t.failed("carol@acme.test", "192.0.2.7")).allowed).toBe(false);
     expect((await t.check("someone@acme.test", "192.0.2.7")).allowed).toBe(false);
   });
@@ -57,7 +57,7 @@ describe.each(databaseKinds)("the sign-in throttle on %s", (kind) => {
     for (let i = 0; i < MAX_FAILURES; i += 1) await t.failed("window@acme.test", undefined);
     expect((await t.check("window@acme.test", undefined)).allowed).toBe(false);
     await new Promise((r) => setTimeout(r, 1_200));
-    expect(await t.check("window@acme.test", undefined)).toEqual({ allowed: true });
+    expect(await t.check("window@acme.test", undefined)).toEqual({ allowed: true, failures: 0 });
   });
 
   if (kind === "postgres") {

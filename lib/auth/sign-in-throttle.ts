@@ -16,7 +16,12 @@ export const MAX_FAILURES = 10;
 export const ADDRESS_MAX_FAILURES = 50;
 export const WINDOW_SECONDS = 15 * 60;
 
-export type ThrottleVerdict = { allowed: true } | { allowed: false; retryAfterMs: number };
+/** `failures`: the account's failures in the window so far (the highest count, on `failed`). */
+export type ThrottleVerdict = { allowed: true; failures?: number } | { allowed: false; retryAfterMs: number };
+
+/** From this many failures of an account on, each further failure is answered a second later ("slowed", docs/product.md §8). */
+export const SLOW_AFTER_FAILURES = 5;
+export const SLOW_DOWN_MS = 1_000;
 
 // Keys are hashed: the table never holds an email or address in clear.
 const keyOf = (kind: "account" | "address", value: string) =>
@@ -51,11 +56,13 @@ export class SignInThrottle {
     read: (c: Counter) => Promise<{ consumedPoints: number; msBeforeNext: number } | null>,
   ) {
     let retryAfterMs = 0;
+    let failures = 0;
     for (const counter of counters) {
       const res = await read(counter);
+      if (counter.limiter === this.account) failures = res?.consumedPoints ?? 0;
       if (res && res.consumedPoints >= counter.max) retryAfterMs = Math.max(retryAfterMs, res.msBeforeNext);
     }
-    return retryAfterMs > 0 ? ({ allowed: false, retryAfterMs } as const) : ({ allowed: true } as const);
+    return retryAfterMs > 0 ? ({ allowed: false, retryAfterMs } as const) : ({ allowed: true, failures } as const);
   }
 
   /** Whether this account and address may try a password now. */
