@@ -189,6 +189,19 @@ describe.each(databaseKinds)("members on %s", (kind) => {
     }
   });
 
+  it("a role change reaches the data plane's cached actor at once, without signing the member out", async () => {
+    const { ada, bob } = people;
+    const cache = new ActorCache({ ttlMs: 60_000 });
+    try {
+      const session = await sessionTokenFor(database.db, bob.id);
+      expect(await cache.fromSessionToken(database.db, session)).toMatchObject({ id: bob.id, role: "member" });
+      await changeRole(database.db, ada, { userId: bob.id, role: "admin" });
+      expect(await cache.fromSessionToken(database.db, session)).toMatchObject({ id: bob.id, role: "admin" });
+    } finally {
+      cache.close();
+    }
+  });
+
   it("a password-reset link is for members of the admin's organization only, and replaces an earlier one", async () => {
     const { ada, bob, eve } = people;
     await expect(createPasswordResetLink(database.db, ada, eve.id, "http://app")).rejects.toThrow(/does not exist/);
