@@ -9,6 +9,7 @@ import fs from "node:fs";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { startIdp, type Idp } from "@/test/peers/idp";
 import { E2E_FRESH_LOG, E2E_FRESH_PORT, E2E_SSO_PORT, SSO_CLIENT, SSO_ORG } from "./env";
+import { expectAccessible } from "./a11y";
 import { recordSecret } from "./secrets";
 
 const BASE = `http://127.0.0.1:${E2E_FRESH_PORT}`;
@@ -61,6 +62,7 @@ test("an empty database is taken from the logged setup link to a team of three",
   const link = await setupLinkFromLog();
   expect(link.startsWith(`${BASE}/setup?token=`)).toBe(true);
   await page.goto(link);
+  await expectAccessible(page, "/setup");
   await page.getByLabel("Organization name").fill(ADMIN.org);
   await page.getByLabel("Your name").fill(ADMIN.name);
   await page.getByLabel("Email").fill(ADMIN.email);
