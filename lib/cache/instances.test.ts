@@ -7,10 +7,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAccessToken, revokeAccessToken } from "@/lib/auth/access-tokens";
 import { connectInstances } from "@/lib/cache/notify";
+import { removeMember } from "@/lib/accounts/members";
+import { signOutEverywhere } from "@/lib/accounts/passwords";
 import { revokeConnection } from "@/lib/connections/revoke-connection";
 import { updateConnection } from "@/lib/connections/update-connection";
 import { startEchoApi, type EchoApi } from "@/test/peers/echo-api";
 import { startInstance, type Instance } from "@/test/harness/instances";
+import { sessionTokenFor } from "@/test/harness/sessions";
+import { sessionCookieName } from "@/lib/auth/session-token";
 import {
   addConnection,
   addCredential,
@@ -18,6 +22,7 @@ import {
   createTestDatabase,
   seedPeople,
   setupTestEnv,
+  TEST_APP_URL,
   type DemoPeople,
   type TestDatabase,
 } from "@/test/harness";
@@ -52,10 +57,13 @@ describe.runIf(Boolean(process.env.DATABASE_URL))("invalidation across two insta
     await echo?.close();
   });
 
+  /** A call with a personal access token, or with a session cookie (`session:<token>`) from the app's origin. */
   const invoke = (instance: Instance, token: string, connection: string) =>
     fetch(`${instance.url}/api/v1/invoke`, {
       method: "POST",
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      headers: token.startsWith("session:")
+        ? { cookie: `${sessionCookieName()}=${token.slice(8)}`, origin: TEST_APP_URL, "content-type": "application/json" }
+        : { authorization: `Bearer ${token}`, "content-type": "application/json" },
       body: JSON.stringify({ connection, url: `${echo.url}/ping`, method: "GET" }),
     }).then(async (answer) => {
       await answer.arrayBuffer();
@@ -115,5 +123,33 @@ describe.runIf(Boolean(process.env.DATABASE_URL))("invalidation across two insta
     await warm(token, "inst_access");
     await updateConnection(database.db, people.ada, { id: connection.id, name: "inst_access", scopes: [], access: "owner" });
     expect(await timeUntilRefused(token, "inst_access")).toBeLessThan(IN_FORCE_WITHIN_MS);
+  });
+
+  async function sharedConnection(linkName: string) {
+    const connection = await addConnection(database.db, people.ada, { service: "t_inst_key", linkName, access: "organization" });
+    await addCredential(database.db, people.ada, connection.id, { type: "api_key", values: { "x-api-key": `k-${linkName}` } });
+  }
+
+  it("'Sign out everywhere' ends the session cookie's calls", async () => {
+    await sharedConnection("inst_session");
+    const session = `session:${await sessionTokenFor(database.db, people.bob.id)}`;
+    await warm(session, "inst_session");
+    await signOutEverywhere(database.db, people.bob);
+    expect(await timeUntilRefused(session, "inst_session")).toBeLessThan(IN_FORCE_WITHIN_MS);
+  });
+
+  it("a removed member's token and session", async () => {
+    await sharedConnection("inst_removed");
+    const { token } = await createAccessToken(database.db, people.bob, { name: "inst" });
+    const session = `session:${await sessionTokenFor(database.db, people.bob.id)}`;
+    await warm(token, "inst_removed");
+    await warm(session, "inst_removed");
+    await removeMember(database.db, people.ada, { userId: people.bob.id, connections: "delete" });
+    const [byToken, bySession] = await Promise.all([
+      timeUntilRefused(token, "inst_removed"),
+      timeUntilRefused(session, "inst_removed"),
+    ]);
+    expect(byToken).toBeLessThan(IN_FORCE_WITHIN_MS);
+    expect(bySession).toBeLessThan(IN_FORCE_WITHIN_MS);
   });
 });
