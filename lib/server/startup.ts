@@ -4,6 +4,7 @@ import { authSecret } from "@/lib/auth/secret";
 import { applyNextAuthDefaults } from "@/lib/env";
 import { errorName, logger } from "@/lib/observe/logger";
 import { metrics } from "@/lib/observe/metrics";
+import { startCallLog } from "@/lib/calls/call-log-writer";
 import { keyRing } from "@/lib/secrets/key-ring";
 import { serviceCatalog } from "@/lib/catalog/runtime";
 import { startDataPlane } from "./data-plane";
@@ -21,6 +22,7 @@ export async function startServer(): Promise<void> {
     serviceCatalog(); // CONNECTIONS_CATALOG_FILE is validated now, with clear errors, not on first use
     metrics(); // subscribe to the call and renewal events before the first request
     const db = await getDb();
+    startCallLog(db); // the call log and token refreshes, written in batches (flushed by the data plane's stop)
     await startAppJobs(db); // after the migrations getDb applied
     await startDataPlane();
   } catch (error) {
