@@ -8,6 +8,7 @@ import { ArrowDown, ArrowUp, ArrowUpDown } from "lucide-react";
 import type { ConnectionListDto, ConnectionRowDto } from "@/lib/connections/dto";
 import { Button } from "@/components/ui/button";
 import { LocalTime } from "@/components/local-time";
+import { Pager } from "@/components/pager";
 import { StatusBadge } from "./status-badge";
 import { useRevokeDelete } from "./connection-actions";
 import { useConnect } from "./use-connect";
@@ -240,29 +241,7 @@ export function ConnectionsTable({
           </tbody>
         </table>
       </div>
-      {pages > 1 ? (
-        <nav aria-label={`${caption} pages`} className="flex items-center justify-end gap-2 text-sm">
-          <Button
-            size="sm"
-            variant="secondary"
-            disabled={data.page <= 1}
-            onClick={() => navigate({ page: String(data.page - 1) })}
-          >
-            Previous
-          </Button>
-          <span>
-            Page {data.page} of {pages}
-          </span>
-          <Button
-            size="sm"
-            variant="secondary"
-            disabled={data.page >= pages}
-            onClick={() => navigate({ page: String(data.page + 1) })}
-          >
-            Next
-          </Button>
-        </nav>
-      ) : null}
+      <Pager label={`${caption} pages`} page={data.page} pages={pages} onPage={(p) => navigate({ page: String(p) })} />
     </div>
   );
 }

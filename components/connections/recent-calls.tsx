@@ -4,8 +4,8 @@ import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useTransition } from "react";
 import type { CallLogPageDto, CallRowDto } from "@/lib/calls/dto";
 import { callOutcomeLabels, callOutcomes, type CallOutcomeFilter } from "@/lib/validation/call-log";
-import { Button } from "@/components/ui/button";
 import { LocalTime } from "@/components/local-time";
+import { Pager } from "@/components/pager";
 
 function statusText(row: CallRowDto): string {
   return row.status !== null ? String(row.status) : (row.errorCode ?? "—");
@@ -105,29 +105,7 @@ export function RecentCalls({ data, outcome }: { data: CallLogPageDto; outcome: 
           </tbody>
         </table>
       </div>
-      {pages > 1 ? (
-        <nav aria-label="Recent calls pages" className="flex items-center justify-end gap-2 text-sm">
-          <Button
-            size="sm"
-            variant="secondary"
-            disabled={data.page <= 1}
-            onClick={() => navigate({ page: String(data.page - 1) })}
-          >
-            Previous
-          </Button>
-          <span>
-            Page {data.page} of {pages}
-          </span>
-          <Button
-            size="sm"
-            variant="secondary"
-            disabled={data.page >= pages}
-            onClick={() => navigate({ page: String(data.page + 1) })}
-          >
-            Next
-          </Button>
-        </nav>
-      ) : null}
+      <Pager label="Recent calls pages" page={data.page} pages={pages} onPage={(p) => navigate({ page: String(p) })} />
     </div>
   );
 }
