@@ -156,6 +156,8 @@ export const credentials = pgTable(
      * id), where the provider gives one: a reconnect to another account is warned about.
      */
     providerAccountId: text("provider_account_id"),
+    /** Whether the app can renew it without the user (a refresh token, or the client credentials grant); rows from before this column count as renewable. */
+    renewable: boolean("renewable").notNull().default(true),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

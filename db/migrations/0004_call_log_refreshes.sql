@@ -9,6 +9,7 @@ CREATE TABLE "token_refreshes" (
 );
 --> statement-breakpoint
 ALTER TABLE "credentials" ADD COLUMN "provider_account_id" text;--> statement-breakpoint
+ALTER TABLE "credentials" ADD COLUMN "renewable" boolean DEFAULT true NOT NULL;--> statement-breakpoint
 ALTER TABLE "token_refreshes" ADD CONSTRAINT "token_refreshes_org_id_organizations_id_fk" FOREIGN KEY ("org_id") REFERENCES "public"."organizations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "token_refreshes" ADD CONSTRAINT "token_refreshes_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "token_refreshes" ADD CONSTRAINT "token_refreshes_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint

@@ -70,7 +70,7 @@ export default async function ConnectionSummaryPage({
         {summary.linkName}
       </code>,
     ],
-    ["Status", <StatusBadge key="s" status={summary.status} />],
+    ["Status", <StatusBadge key="s" health={summary.health} />],
     ["Scopes requested", summary.scopes.length ? summary.scopes.join(", ") : "—"],
     ["Scopes granted", summary.grantedScopes.length ? summary.grantedScopes.join(", ") : "—"],
     ["Owner", `${summary.owner.name} (${summary.owner.email})`],
@@ -108,6 +108,12 @@ export default async function ConnectionSummaryPage({
       {flash.connected ? (
         <p role="status" className="rounded-md border border-green-200 bg-green-50 px-3 py-2 text-sm text-green-800">
           Authorization complete.
+        </p>
+      ) : null}
+      {flash.account_changed ? (
+        <p role="status" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-800">
+          Authorized with a different {summary.service.name} account than before. Calls through this connection now act as that
+          account.
         </p>
       ) : null}
       {failure ? (
