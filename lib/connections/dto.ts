@@ -67,3 +67,14 @@ export type ConnectionSummaryDto = {
   credentialFields: Array<{ name: string; label: string; secret: boolean }>;
   sharedAuthorizedCount: number;
 };
+
+/** A credential of the asking user that needs re-authentication, for the app shell's "Reconnect". */
+export type ReconnectDto = {
+  id: string;
+  name: string;
+  linkName: string;
+  serviceName: string;
+  connectKind: "consent" | "client_credentials" | "credentials";
+  credentialHosts: string[];
+  serviceVersion: number;
+};
