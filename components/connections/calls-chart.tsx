@@ -24,8 +24,8 @@ export function CallsChart({ series }: { series: CallSeriesPointDto[] }) {
             <YAxis allowDecimals={false} fontSize={11} />
             <Tooltip labelFormatter={(label) => `${hourLabel(String(label))} UTC`} />
             <Legend wrapperStyle={{ fontSize: 12 }} />
-            <Bar dataKey="succeeded" name="Succeeded" stackId="calls" fill="#16a34a" isAnimationActive={false} />
-            <Bar dataKey="failed" name="Failed" stackId="calls" fill="#dc2626" isAnimationActive={false} />
+            <Bar dataKey="succeeded" name="Succeeded" stackId="calls" fill="#15803d" isAnimationActive={false} />
+            <Bar dataKey="failed" name="Failed" stackId="calls" fill="#b91c1c" isAnimationActive={false} />
           </BarChart>
         </ResponsiveContainer>
       </div>
