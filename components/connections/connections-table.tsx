@@ -163,7 +163,7 @@ export function ConnectionsTable({
   const pages = Math.max(1, Math.ceil(data.total / data.pageSize));
   const filterId = `${tab}-filter`;
   const healthId = `${tab}-health`;
-  const health = params.get(key("health")) ?? "";
+  const [health, setHealth] = useState(params.get(key("health")) ?? "");
 
   return (
     <div className="space-y-3">
@@ -188,7 +188,10 @@ export function ConnectionsTable({
           <select
             id={healthId}
             value={health}
-            onChange={(e) => navigate({ health: e.target.value || undefined, page: undefined })}
+            onChange={(e) => {
+              setHealth(e.target.value);
+              navigate({ health: e.target.value || undefined, page: undefined });
+            }}
             className="mt-1 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm"
           >
             <option value="">All</option>

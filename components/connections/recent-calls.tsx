@@ -1,7 +1,7 @@
 "use client";
 
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useTransition } from "react";
+import { useState, useTransition } from "react";
 import type { CallLogPageDto, CallRowDto } from "@/lib/calls/dto";
 import { callOutcomeLabels, callOutcomes, type CallOutcomeFilter } from "@/lib/validation/call-log";
 import { LocalTime } from "@/components/local-time";
@@ -31,6 +31,8 @@ export function RecentCalls({ data, outcome }: { data: CallLogPageDto; outcome: 
   const pathname = usePathname();
   const params = useSearchParams();
   const [pending, startTransition] = useTransition();
+  // Checked at once, while the filtered page loads; the page keys this component by outcome, so it starts afresh after.
+  const [selected, setSelected] = useState(outcome);
   const pages = Math.max(1, Math.ceil(data.total / data.pageSize));
 
   function navigate(changes: Record<string, string | undefined>) {
@@ -55,8 +57,11 @@ export function RecentCalls({ data, outcome }: { data: CallLogPageDto; outcome: 
                 type="radio"
                 name="calls-outcome"
                 value={value}
-                checked={outcome === value}
-                onChange={() => navigate({ outcome: value === "all" ? undefined : value, page: undefined })}
+                checked={selected === value}
+                onChange={() => {
+                  setSelected(value);
+                  navigate({ outcome: value === "all" ? undefined : value, page: undefined });
+                }}
               />
               {callOutcomeLabels[value]}
             </label>

@@ -209,7 +209,7 @@ export default async function ConnectionSummaryPage({
           <p className="text-sm text-slate-600">Only your own calls through this connection are shown.</p>
         ) : null}
         <CallsChart series={series} />
-        <RecentCalls data={calls} outcome={callQuery.outcome} />
+        <RecentCalls key={callQuery.outcome} data={calls} outcome={callQuery.outcome} />
       </section>
 
       <section aria-labelledby="refreshes-heading" className="space-y-3">
