@@ -282,9 +282,8 @@ export const callLog = pgTable(
   (t) => [
     index("call_log_connection_idx").on(t.connectionId, t.createdAt),
     index("call_log_created_idx").on(t.createdAt),
-    // A credential's last calls (its "Failing" health) and a caller's own calls.
+    // A credential's last calls (its health); a caller's own calls are read through call_log_connection_idx.
     index("call_log_credential_idx").on(t.connectionId, t.credentialUserId, t.createdAt),
-    index("call_log_caller_idx").on(t.connectionId, t.callerId, t.createdAt),
   ],
 );
 

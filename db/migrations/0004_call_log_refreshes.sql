@@ -15,5 +15,4 @@ ALTER TABLE "token_refreshes" ADD CONSTRAINT "token_refreshes_connection_id_conn
 ALTER TABLE "token_refreshes" ADD CONSTRAINT "token_refreshes_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "token_refreshes_connection_idx" ON "token_refreshes" USING btree ("connection_id","created_at");--> statement-breakpoint
 CREATE INDEX "token_refreshes_created_idx" ON "token_refreshes" USING btree ("created_at");--> statement-breakpoint
-CREATE INDEX "call_log_credential_idx" ON "call_log" USING btree ("connection_id","credential_user_id","created_at");--> statement-breakpoint
-CREATE INDEX "call_log_caller_idx" ON "call_log" USING btree ("connection_id","caller_id","created_at");
+CREATE INDEX "call_log_credential_idx" ON "call_log" USING btree ("connection_id","credential_user_id","created_at");

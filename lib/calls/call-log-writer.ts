@@ -1,5 +1,5 @@
 import "server-only";
-import { inArray } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db";
 import { callLog, connections, tokenRefreshes, users } from "@/db/schema";
 import { onCall, onRefresh, type CallEvent, type RefreshEvent } from "@/lib/observe/events";
@@ -32,64 +32,99 @@ export type CallLogWriter = {
 
 export const CALL_LOG_DEFAULTS = { flushMs: 500, batchSize: 500, maxBuffered: 10_000 } as const;
 
-type CallRow = typeof callLog.$inferInsert;
-type RefreshRow = typeof tokenRefreshes.$inferInsert;
+/** A pending row, keyed by column name: a batch goes to the database as one JSON parameter. */
+type CallRow = {
+  org_id: string;
+  connection_id: string;
+  credential_user_id: string | null;
+  caller_id: string;
+  method: string;
+  host: string;
+  path: string;
+  status: number | null;
+  error_code: string | null;
+  app_ms: number;
+  upstream_ms: number | null;
+  response_bytes: number;
+  created_at: string;
+};
+
+type RefreshRow = {
+  org_id: string;
+  connection_id: string;
+  user_id: string;
+  outcome: RefreshEvent["outcome"];
+  provider_error: string | null;
+  created_at: string;
+};
 
 function callRow(event: CallEvent): CallRow {
   return {
-    orgId: event.orgId,
-    connectionId: event.connectionId,
-    credentialUserId: event.credentialUserId,
-    callerId: event.callerId,
+    org_id: event.orgId,
+    connection_id: event.connectionId,
+    credential_user_id: event.credentialUserId,
+    caller_id: event.callerId,
     method: event.method,
     host: event.host,
     path: event.path,
     status: event.status,
-    errorCode: event.errorCode,
-    appMs: event.appMs,
-    upstreamMs: event.upstreamMs,
-    responseBytes: event.responseBytes,
-    createdAt: event.at,
+    error_code: event.errorCode,
+    app_ms: event.appMs,
+    upstream_ms: event.upstreamMs,
+    response_bytes: event.responseBytes,
+    created_at: event.at.toISOString(),
   };
 }
 
 function refreshRow(event: RefreshEvent): RefreshRow {
   return {
-    orgId: event.orgId,
-    connectionId: event.connectionId,
-    userId: event.userId,
+    org_id: event.orgId,
+    connection_id: event.connectionId,
+    user_id: event.userId,
     outcome: event.outcome,
-    providerError: event.providerError,
-    createdAt: event.at,
+    provider_error: event.providerError,
+    created_at: event.at.toISOString(),
   };
 }
 
+/** The id if that user still exists, else null: a caller deleted since the call must not fail the batch. */
+const liveUser = (column: SQL) => sql`(select ${users.id} from ${users} where ${users.id} = ${column})`;
+/** Rows of connections deleted since their call are left out (their log went with them). */
+const liveConnection = sql`exists (select 1 from ${connections} where ${connections.id} = r.connection_id)`;
+
 /**
- * Keeps the rows whose connection still exists and forgets callers deleted since: a
- * connection deleted between its call and the flush must not fail the whole batch.
+ * One INSERT … SELECT from jsonb_to_recordset per batch: a single parameter whatever the
+ * batch size, so building and sending it costs the app little (docs/architecture.md "Call
+ * log"). `careful`: the retry after a refusal, which leaves out rows of connections deleted
+ * since their call and forgets callers deleted since.
  */
-async function withoutVanished<R extends { connectionId: string }>(db: Db, rows: R[], userKeys: Array<keyof R>): Promise<R[]> {
-  const connectionIds = [...new Set(rows.map((r) => r.connectionId))];
-  const userIds = [...new Set(rows.flatMap((r) => userKeys.map((k) => r[k]).filter((v): v is R[keyof R] & string => !!v)))];
-  const [liveConnections, liveUsers] = await Promise.all([
-    db.select({ id: connections.id }).from(connections).where(inArray(connections.id, connectionIds)),
-    userIds.length ? db.select({ id: users.id }).from(users).where(inArray(users.id, userIds)) : Promise.resolve([]),
-  ]);
-  const connectionSet = new Set(liveConnections.map((r) => r.id));
-  const userSet = new Set(liveUsers.map((r) => r.id));
-  return rows
-    .filter((r) => connectionSet.has(r.connectionId))
-    .map((r) => {
-      const copy = { ...r };
-      for (const k of userKeys) if (copy[k] && !userSet.has(copy[k] as string)) copy[k] = null as R[keyof R];
-      return copy;
-    });
+function insertCalls(db: Db, rows: CallRow[], careful: boolean) {
+  const user = (column: SQL) => (careful ? liveUser(column) : column);
+  return db.execute(sql`insert into ${callLog}
+    (org_id, connection_id, credential_user_id, caller_id, method, host, path, status, error_code,
+     app_ms, upstream_ms, response_bytes, created_at)
+    select r.org_id, r.connection_id, ${user(sql`r.credential_user_id`)}, ${user(sql`r.caller_id`)}, r.method,
+      r.host, r.path, r.status, r.error_code, r.app_ms, r.upstream_ms, r.response_bytes, r.created_at
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(org_id uuid, connection_id uuid, credential_user_id uuid,
+      caller_id uuid, method text, host text, path text, status integer, error_code text, app_ms integer,
+      upstream_ms integer, response_bytes integer, created_at timestamptz)
+    where ${careful ? liveConnection : sql`true`} order by r.created_at`);
+}
+
+function insertRefreshes(db: Db, rows: RefreshRow[], careful: boolean) {
+  return db.execute(sql`insert into ${tokenRefreshes} (org_id, connection_id, user_id, outcome, provider_error, created_at)
+    select r.org_id, r.connection_id, ${careful ? liveUser(sql`r.user_id`) : sql`r.user_id`}, r.outcome, r.provider_error,
+      r.created_at
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(org_id uuid, connection_id uuid, user_id uuid,
+      outcome text, provider_error text, created_at timestamptz)
+    where ${careful ? liveConnection : sql`true`} order by r.created_at`);
 }
 
 export function createCallLogWriter(db: Db, options: CallLogWriterOptions = {}): CallLogWriter {
   const { flushMs, batchSize, maxBuffered } = { ...CALL_LOG_DEFAULTS, ...options };
-  let calls: CallRow[] = [];
-  let refreshes: RefreshRow[] = [];
+  // The events themselves: turned into rows when written, not on the call path.
+  let calls: CallEvent[] = [];
+  let refreshes: RefreshEvent[] = [];
   let dropped = 0;
   let droppedSinceWarning = 0;
   let timer: NodeJS.Timeout | undefined;
@@ -100,23 +135,17 @@ export function createCallLogWriter(db: Db, options: CallLogWriterOptions = {}):
     droppedSinceWarning += count;
   }
 
-  async function insertBatch<R extends { connectionId: string }>(
-    rows: R[],
-    insert: (rows: R[]) => Promise<unknown>,
-    userKeys: Array<keyof R>,
-  ): Promise<void> {
+  async function insertBatch<R>(rows: R[], insert: (rows: R[], careful: boolean) => Promise<unknown>): Promise<void> {
     for (let i = 0; i < rows.length; i += batchSize) {
       const chunk = rows.slice(i, i + batchSize);
       try {
-        await insert(chunk);
+        await insert(chunk, false);
       } catch {
-        // Most likely a connection or user deleted since the call: retry with what still exists.
+        // Most likely a connection or user deleted since the call: once more, with what still exists.
         try {
-          const kept = await withoutVanished(db, chunk, userKeys);
-          drop(chunk.length - kept.length);
-          if (kept.length) await insert(kept);
+          await insert(chunk, true);
         } catch {
-          drop(chunk.length);
+          drop(chunk.length); // the database is down: the calls happened, their rows are lost
         }
       }
     }
@@ -128,10 +157,10 @@ export function createCallLogWriter(db: Db, options: CallLogWriterOptions = {}):
     calls = [];
     refreshes = [];
     if (pendingCalls.length) {
-      await insertBatch(pendingCalls, (rows) => db.insert(callLog).values(rows), ["callerId", "credentialUserId"]);
+      await insertBatch(pendingCalls, (events, careful) => insertCalls(db, events.map(callRow), careful));
     }
     if (pendingRefreshes.length) {
-      await insertBatch(pendingRefreshes, (rows) => db.insert(tokenRefreshes).values(rows), ["userId"]);
+      await insertBatch(pendingRefreshes, (events, careful) => insertRefreshes(db, events.map(refreshRow), careful));
     }
     if (droppedSinceWarning) {
       logger().warn({ dropped: droppedSinceWarning }, "call log: some calls and refreshes were not recorded");
@@ -163,12 +192,12 @@ export function createCallLogWriter(db: Db, options: CallLogWriterOptions = {}):
   return {
     recordCall(event) {
       if (pending() >= maxBuffered) return drop(1);
-      calls.push(callRow(event));
+      calls.push(event);
       scheduled();
     },
     recordRefresh(event) {
       if (pending() >= maxBuffered) return drop(1);
-      refreshes.push(refreshRow(event));
+      refreshes.push(event);
       scheduled();
     },
     flush,
