@@ -135,7 +135,7 @@ test("calls show in Recent calls and the chart; a refused refresh asks to Reconn
   await expect(banner).toContainText("Logged IdP");
   await expect(page.getByRole("row", { name: /Logged IdP/ }).getByText("Needs re-authentication")).toBeVisible();
   // The list filters by health.
-  await page.getByLabel("Filter Own Connections by health").selectOption({ label: "Needs re-authentication" });
+  await page.getByLabel("Health in Own Connections").selectOption({ label: "Needs re-authentication" });
   await expect(page).toHaveURL(/own_health=needs_reauth/);
   const own = page.getByRole("table", { name: "Own Connections" });
   await expect(own).toContainText("Logged IdP");

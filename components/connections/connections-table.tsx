@@ -183,7 +183,7 @@ export function ConnectionsTable({
         </div>
         <div>
           <label htmlFor={healthId} className="block text-xs font-medium text-slate-600">
-            Filter {caption} by health
+            Health in {caption}
           </label>
           <select
             id={healthId}

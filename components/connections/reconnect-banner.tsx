@@ -47,7 +47,9 @@ export function ReconnectBanner({ connections, total }: { connections: Reconnect
     <section aria-label="Needs re-authentication" className="border-b border-amber-200 bg-amber-50 text-sm text-amber-900">
       <div className="mx-auto max-w-6xl px-4 py-2">
         <p className="font-medium">
-          {total === 1 ? "A connection needs re-authentication" : `${total} connections need re-authentication`}
+          {total === 1
+            ? "A connection stopped working: reconnect it to keep using it."
+            : `${total} connections stopped working: reconnect them to keep using them.`}
         </p>
         <ul className="divide-y divide-amber-200">
           {connections.map((c) => (
