@@ -34,10 +34,18 @@ function lastCalls(n: number): SQL {
 
 const networkList = sql.raw(NETWORK_FAILURES.map((c) => `'${c}'`).join(", "));
 
+const notConnected = sql`(${credentials.id} is null or ${credentials.status} = 'revoked' or ${credentials.payloadSealed} is null)`;
+
+/**
+ * Rule 2 alone, for the app shell (lib/connections/list-needs-reauth.ts): it reads no call
+ * log, so it is cheap on every page. Holds exactly when healthSql is 'needs_reauth'.
+ */
+export const needsReauthSql: SQL = sql`(not ${notConnected} and (${credentials.status} = 'needs_reauth'
+  or (not ${credentials.renewable} and ${credentials.expiresAt} <= now())))`;
+
 export const healthSql: SQL<ConnectionHealth> = sql<ConnectionHealth>`(case
-  when ${credentials.id} is null or ${credentials.status} = 'revoked' or ${credentials.payloadSealed} is null then 'not_connected'
-  when ${credentials.status} = 'needs_reauth' then 'needs_reauth'
-  when not ${credentials.renewable} and ${credentials.expiresAt} <= now() then 'needs_reauth'
+  when ${notConnected} then 'not_connected'
+  when ${needsReauthSql} then 'needs_reauth'
   when (select count(*) filter (where l.status = 401) from (${lastCalls(REVOKED_AFTER)}) l) = ${sql.raw(String(REVOKED_AFTER))}
     then 'revoked'
   when (select count(*) filter (where l.status >= 500 or l.error_code in (${networkList})) from (${lastCalls(FAILING_AFTER)}) l)

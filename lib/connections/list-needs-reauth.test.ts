@@ -33,9 +33,22 @@ describe.each(databaseKinds)("credentials to reconnect (%s)", (kind) => {
     await addCredential(db, ada, shared.id, token); // ada's own is healthy
     await refused((await addCredential(db, bob, shared.id, token)).id);
 
+    // A token without a refresh token that has expired cannot renew itself either.
+    const expired = await addConnection(db, ada, { service: "github", linkName: "ada_expired" });
+    await addCredential(
+      db,
+      ada,
+      expired.id,
+      { type: "oauth2", accessToken: "at", tokenType: "bearer" },
+      { expiresAt: new Date(Date.now() - 60_000) },
+    );
+
     const forAda = await listNeedsReauth(db, ada);
-    expect(forAda.total).toBe(1);
-    expect(forAda.rows).toMatchObject([{ id: adaPrivate.id, linkName: "ada_private", connectKind: "consent" }]);
+    expect(forAda.total).toBe(2);
+    expect(forAda.rows).toMatchObject([
+      { id: expired.id, linkName: "ada_expired" },
+      { id: adaPrivate.id, linkName: "ada_private", connectKind: "consent" },
+    ]);
 
     const forBob = await listNeedsReauth(db, bob);
     expect(forBob.rows.map((r) => r.linkName)).toEqual(["shared"]);

@@ -7,7 +7,7 @@ import { connectKindOf, credentialHosts } from "@/lib/services/definition";
 import { resolveService } from "@/lib/services/resolve";
 import { serviceRefOf, visibleTo } from "./access";
 import type { ReconnectDto } from "./dto";
-import { healthSql } from "./health";
+import { needsReauthSql } from "./health";
 
 /** The app shell shows at most this many; the connections list (filtered by health) has the rest. */
 const SHOWN = 5;
@@ -24,7 +24,7 @@ export async function listNeedsReauth(db: Db, actor: Actor): Promise<{ rows: Rec
     })
     .from(connections)
     .innerJoin(credentials, and(eq(credentials.connectionId, connections.id), eq(credentials.userId, actor.id)))
-    .where(and(visibleTo(actor), sql`${healthSql} = 'needs_reauth'`))
+    .where(and(visibleTo(actor), needsReauthSql))
     .orderBy(connections.name, connections.id)
     .limit(SHOWN);
   const resolved = await Promise.all(
