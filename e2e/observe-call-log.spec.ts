@@ -8,6 +8,7 @@ import { startPeers } from "./peers-fixture";
  * docs/product.md §10 in Chromium: calls through a connection land in its "Recent calls"
  * and its chart; a refresh the IdP refuses (invalid_grant) shows in "Token refreshes" and
  * as a Reconnect banner in the app shell; reconnecting clears it.
+ * Named to run after connections.spec.ts, which expects the Test IdP not yet configured.
  */
 
 let peers: Awaited<ReturnType<typeof startPeers>>;
