@@ -37,6 +37,7 @@ describe.each(databaseKinds)("database on %s", (kind) => {
       "organizations",
       "service_apps",
       "services",
+      "token_refreshes",
       "users",
       "webhook_deliveries",
       "webhooks",
