@@ -1,7 +1,7 @@
 import "server-only";
 import { getDb } from "@/db";
 import { authSecret } from "@/lib/auth/secret";
-import { applyNextAuthDefaults } from "@/lib/env";
+import { applyNextAuthDefaults, env } from "@/lib/env";
 import { errorName, logger } from "@/lib/observe/logger";
 import { metrics } from "@/lib/observe/metrics";
 import { startCallLog } from "@/lib/calls/call-log-writer";
@@ -22,7 +22,8 @@ export async function startServer(): Promise<void> {
     serviceCatalog(); // CONNECTIONS_CATALOG_FILE is validated now, with clear errors, not on first use
     metrics(); // subscribe to the call and renewal events before the first request
     const db = await getDb();
-    startCallLog(db); // the call log and token refreshes, written in batches (flushed by the data plane's stop)
+    // The call log and token refreshes, written in batches (flushed by the data plane's stop).
+    if (env().CONNECTIONS_CALL_LOG) startCallLog(db);
     await startAppJobs(db); // after the migrations getDb applied
     await startDataPlane();
   } catch (error) {
