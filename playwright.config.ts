@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { defineConfig } from "@playwright/test";
-import { e2eEnv, E2E_PORT, prepareE2EDir } from "./e2e/env";
+import { e2eEnv, e2eFreshEnv, E2E_FRESH_LOG, E2E_FRESH_PORT, E2E_PORT, prepareE2EDir } from "./e2e/env";
 import { capturingServerLog } from "./e2e/secrets";
 
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -41,18 +41,36 @@ export default defineConfig({
     },
   },
   projects: [{ name: "chromium", use: { browserName: "chromium" } }],
-  webServer: {
-    // The suite builds and serves production once; tests never share a server with `npm run dev`.
-    // Its output is also captured to .data/e2e/server.log: the global teardown fails the run on a secret in it.
-    command: capturingServerLog(
-      `node scripts/e2e-database.mjs create && npx next build && PORT=${E2E_PORT} HOSTNAME=127.0.0.1 node --import tsx server.ts`,
-    ),
-    url: `http://127.0.0.1:${E2E_PORT}/sign-in`,
-    timeout: 420_000,
-    reuseExistingServer: false,
-    env: e2eEnv(),
-    stdout: "pipe",
-    stderr: "pipe",
-    cwd: path.resolve(__dirname),
-  },
+  webServer: [
+    {
+      // The suite builds and serves production once; tests never share a server with `npm run dev`.
+      // Its output is also captured to .data/e2e/server.log: the global teardown fails the run on a secret in it.
+      command: capturingServerLog(
+        `node scripts/e2e-database.mjs create && npx next build && PORT=${E2E_PORT} HOSTNAME=127.0.0.1 node --import tsx server.ts`,
+      ),
+      url: `http://127.0.0.1:${E2E_PORT}/sign-in`,
+      timeout: 420_000,
+      reuseExistingServer: false,
+      env: e2eEnv(),
+      stdout: "pipe",
+      stderr: "pipe",
+      cwd: path.resolve(__dirname),
+    },
+    {
+      // The same build on an empty database, for the first-run spec. Playwright starts both servers at once:
+      // this one waits for the first, whose command builds the app, so that it never serves an old build.
+      command: capturingServerLog(
+        `node scripts/e2e-wait-for.mjs http://127.0.0.1:${E2E_PORT}/sign-in 420 && ` +
+          `PORT=${E2E_FRESH_PORT} HOSTNAME=127.0.0.1 node --import tsx server.ts`,
+        E2E_FRESH_LOG,
+      ),
+      url: `http://127.0.0.1:${E2E_FRESH_PORT}/sign-in`,
+      timeout: 480_000,
+      reuseExistingServer: false,
+      env: e2eFreshEnv(),
+      stdout: "pipe",
+      stderr: "pipe",
+      cwd: path.resolve(__dirname),
+    },
+  ],
 });

@@ -5,8 +5,11 @@ import { env } from "@/lib/env";
 import { REQUEST_ID_HEADER, requestIdFor } from "@/lib/observe/request-id";
 import { contentSecurityPolicy, newNonce, strictTransportSecurity } from "@/lib/server/security-headers";
 
-/** Paths the proxy lets through; their handlers check the session or token themselves. Everything else needs a session. */
-const PUBLIC_PREFIXES = ["/sign-in", "/api/auth/", "/api/v1/", "/api/oauth/"];
+/**
+ * Paths the proxy lets through; their handlers check the session or token themselves (the one-time
+ * link pages: the link's token). Everything else needs a session.
+ */
+const PUBLIC_PREFIXES = ["/sign-in", "/setup", "/invite", "/set-password", "/api/auth/", "/api/v1/", "/api/oauth/"];
 /** The operators' endpoints (docs/architecture.md "Operating it"): probes and scrapers carry no session. */
 const OPERATOR_PATHS = new Set(["/api/health", "/api/ready", "/api/metrics"]);
 /** API routes that answer JSON or a consent page of their own: only the request id is added, no page policy. */

@@ -1,13 +1,21 @@
 /**
  * `npm run bench:invoke`: throughput and latency of calls through a connection, side by side
- * with the two references that bound them, in one run on this machine:
+ * with the two references that bound them, in one run on this machine
+ * (docs/architecture.md "The data plane"):
  *   (a) straight to a loopback upstream,
- *   (b) through a minimal Node forwarding proxy that only adds the auth header (the floor
- *       for doing this job in Node),
- *   (c) through POST /api/v1/invoke of a production build, with an API-key connection and
- *       with an OAuth 2 connection (token decrypted and injected on every call).
- * At 1 and 64 concurrent clients. Needs Postgres: DATABASE_URL, else the local default.
- * BENCH_SECONDS (default 8) sets each run's length; BENCH_SKIP_BUILD=1 reuses .next.
+ *   (b) through a minimal Node forwarding proxy in its own process that only adds the auth
+ *       header (bench/bare-proxy.mjs: the floor for doing this job in Node),
+ *   (c) through POST /api/v1/invoke of a production build served as `npm start` serves it
+ *       (server.ts), with an API-key and an OAuth 2 connection, each called with a personal
+ *       access token and with the session cookie,
+ * at 1 and 64 concurrent clients, on PGlite and on Postgres; then the peak memory (RSS) of the
+ * app and of the proxy while 64 clients each fetch a 10 MiB answer through them.
+ *
+ * Postgres: DATABASE_URL, else the local default (a throwaway database is made and dropped).
+ * BENCH_SECONDS (default 8) sets each run's length; BENCH_SKIP_BUILD=1 reuses .next;
+ * BENCH_DATABASES=pglite,postgres chooses the databases; BENCH_CPU_PROF=<dir> writes the app's
+ * CPU profile there (node --cpu-prof; open it in Chrome DevTools); BENCH_CALL_LOG=off is for comparing
+ * with the call log switched off (CONNECTIONS_CALL_LOG=false).
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -16,257 +24,299 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { createInterface } from "node:readline";
 import autocannon from "autocannon";
 import postgres from "postgres";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const ADMIN_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const APP_PORT = Number(process.env.BENCH_APP_PORT ?? 3290);
+const APP_URL = `http://127.0.0.1:${APP_PORT}`;
+const DATABASES = (process.env.BENCH_DATABASES ?? "pglite,postgres").split(",") as Array<"pglite" | "postgres">;
 const UPSTREAM_TOKEN = "bench-access-token";
 const API_KEY = "bench-api-key";
+const BIG_BYTES = 10 * 1024 * 1024;
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 
 function listen(server: http.Server): Promise<number> {
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port)));
 }
 
-/** The API: answers a small JSON document, 401 without one of the two credentials. */
+/** The API: a small JSON document at any path, 10 MiB at /big; 401 without one of the two credentials. */
 function startUpstream(): Promise<{ url: string; server: http.Server }> {
   const body = JSON.stringify({ ok: true, items: [1, 2, 3], note: "bench upstream" });
+  const chunk = Buffer.alloc(256 * 1024, "x");
   const server = http.createServer((req, res) => {
-    const auth = req.headers.authorization;
-    const ok = auth === `Bearer ${UPSTREAM_TOKEN}` || req.headers["x-api-key"] === API_KEY;
-    res.writeHead(ok ? 200 : 401, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+    const ok = req.headers.authorization === `Bearer ${UPSTREAM_TOKEN}` || req.headers["x-api-key"] === API_KEY;
+    if (ok && req.url?.startsWith("/big")) {
+      res.writeHead(200, { "content-type": "application/octet-stream", "content-length": BIG_BYTES });
+      let sent = 0;
+      const pump = () => {
+        while (sent < BIG_BYTES) {
+          sent += chunk.length;
+          if (!res.write(chunk)) return void res.once("drain", pump);
+        }
+        res.end();
+      };
+      pump();
+      return;
+    }
+    res.writeHead(ok ? 200 : 401, { "content-type": "application/json", "content-length": ok ? Buffer.byteLength(body) : 0 });
     res.end(ok ? body : "");
   });
   server.keepAliveTimeout = 60_000;
   return listen(server).then((port) => ({ url: `http://127.0.0.1:${port}`, server }));
 }
 
-/** Reference (b): forwards each request to the upstream, adding the auth header, streaming the answer back. */
-function startProxy(upstreamUrl: string): Promise<{ url: string; server: http.Server }> {
-  const target = new URL(upstreamUrl);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-  const server = http.createServer((req, res) => {
-    const upstream = http.request(
-      {
-        host: target.hostname,
-        port: target.port,
-        path: req.url,
-        method: req.method,
-        agent,
-        headers: { ...req.headers, host: target.host, authorization: `Bearer ${UPSTREAM_TOKEN}` },
-      },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    upstream.on("error", () => res.writeHead(502).end());
-    req.pipe(upstream);
+/** A child process that prints `{"url": …}` once it listens. */
+function startChild(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "inherit"] });
+  return new Promise((resolve, reject) => {
+    child.once("exit", (code) => reject(new Error(`${args.join(" ")} exited (${code})`)));
+    createInterface({ input: child.stdout! }).on("line", (line) => {
+      try {
+        const message = JSON.parse(line) as { url?: string };
+        if (message.url) resolve({ url: message.url, child });
+      } catch {
+        // not our line
+      }
+    });
   });
-  server.keepAliveTimeout = 60_000;
-  return listen(server).then((port) => ({ url: `http://127.0.0.1:${port}`, server }));
 }
 
-type Row = { target: string; clients: number; rps: number; p50: number; p99: number; mean: number; errors: number };
+type Row = { db: string; target: string; clients: number; rps: number; p50: number; p99: number; errors: number };
 
-async function measure(target: string, clients: number, opts: autocannon.Options): Promise<Row> {
+async function measure(db: string, target: string, clients: number, opts: autocannon.Options): Promise<Row> {
   await autocannon({ ...opts, connections: clients, duration: 2 }); // warm-up
   const r = await autocannon({ ...opts, connections: clients, duration: SECONDS });
-  return {
-    target,
-    clients,
-    rps: r.requests.average,
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-    mean: r.latency.average,
-    errors: r.errors + r.non2xx,
-  };
+  return { db, target, clients, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
 }
 
 async function waitFor(url: string, child: ChildProcess): Promise<void> {
-  for (let i = 0; i < 120; i++) {
+  for (let i = 0; i < 240; i++) {
     if (child.exitCode !== null) throw new Error("the app exited during start-up");
     try {
-      const res = await fetch(url);
-      if (res.status < 500) return;
+      if ((await fetch(url)).status === 200) return;
     } catch {
       // not up yet
     }
-    await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`the app did not answer at ${url}`);
 }
 
+/** Signs ada in through next-auth's own endpoints, as the sign-in page does; returns the Cookie header. */
+async function signIn(): Promise<string> {
+  const csrf = await fetch(`${APP_URL}/api/auth/csrf`);
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const csrfCookie = csrf.headers.getSetCookie().map((c) => c.split(";")[0]);
+  const answer = await fetch(`${APP_URL}/api/auth/callback/credentials`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: csrfCookie.join("; ") },
+    body: new URLSearchParams({ csrfToken, email: "ada@acme.test", password: "connections", json: "true" }),
+  });
+  const session = answer.headers.getSetCookie().find((c) => c.startsWith("next-auth.session-token"));
+  if (!session) throw new Error(`sign-in failed (${answer.status})`);
+  return session.split(";")[0];
+}
+
+function rssKiB(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+}
+
+/** Idle and peak RSS of `pid` while 64 clients fetch 10 MiB answers (3 each). */
+async function burst(pid: number, opts: autocannon.Options): Promise<{ idleMiB: number; peakMiB: number; errors: number }> {
+  const idle = rssKiB(pid);
+  let peak = idle;
+  const timer = setInterval(() => (peak = Math.max(peak, rssKiB(pid))), 20);
+  const r = await autocannon({ ...opts, connections: 64, amount: 64 * 3, timeout: 60 });
+  clearInterval(timer);
+  return { idleMiB: idle / 1024, peakMiB: peak / 1024, errors: r.errors + r.non2xx };
+}
+
+function catalog(upstreamUrl: string) {
+  return [
+    {
+      name: "Bench Key",
+      linkName: "bench_key",
+      category: "Developer",
+      description: "bench upstream, API key",
+      icon: "KeyRound",
+      authType: "api_key",
+      docsUrl: "https://example.com/docs",
+      api: { baseUrl: upstreamUrl, allowedHosts: ["127.0.0.1"] },
+      apiKey: { params: [{ name: "x-api-key", displayName: "API key", paramType: "header" }] },
+    },
+    {
+      name: "Bench OAuth",
+      linkName: "bench_oauth",
+      category: "Developer",
+      description: "bench upstream, OAuth 2",
+      icon: "KeyRound",
+      authType: "oauth2",
+      docsUrl: "https://example.com/docs",
+      api: { baseUrl: upstreamUrl, allowedHosts: ["127.0.0.1"] },
+      oauth2: {
+        authorizeUrl: `${upstreamUrl}/authorize`,
+        tokenUrl: `${upstreamUrl}/token`,
+        scopes: [],
+        pkce: true,
+        tokenAuthMethod: "client_secret_basic",
+      },
+    },
+  ];
+}
+
 async function main() {
-  const dbName = `connections_bench_${process.pid}`;
-  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${dbName}`);
-  const dbUrl = new URL(ADMIN_URL);
-  dbUrl.pathname = `/${dbName}`;
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "connections-bench-"));
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "connections-bench-"));
   const upstream = await startUpstream();
-  const proxy = await startProxy(upstream.url);
-  const catalogFile = path.join(dataDir, "catalog.json");
-  fs.writeFileSync(
-    catalogFile,
-    JSON.stringify([
-      {
-        name: "Bench Key",
-        linkName: "bench_key",
-        category: "Developer",
-        description: "bench upstream, API key",
-        icon: "KeyRound",
-        authType: "api_key",
-        docsUrl: "https://example.com/docs",
-        api: { baseUrl: upstream.url, allowedHosts: ["127.0.0.1"] },
-        apiKey: { params: [{ name: "x-api-key", displayName: "API key", paramType: "header" }] },
-      },
-      {
-        name: "Bench OAuth",
-        linkName: "bench_oauth",
-        category: "Developer",
-        description: "bench upstream, OAuth 2",
-        icon: "KeyRound",
-        authType: "oauth2",
-        docsUrl: "https://example.com/docs",
-        api: { baseUrl: upstream.url, allowedHosts: ["127.0.0.1"] },
-        oauth2: {
-          authorizeUrl: `${upstream.url}/authorize`,
-          tokenUrl: `${upstream.url}/token`,
-          scopes: [],
-          pkce: true,
-          tokenAuthMethod: "client_secret_basic",
-        },
-      },
-    ]),
-  );
-  const env: NodeJS.ProcessEnv = {
+  const proxy = await startChild(process.execPath, [path.join(ROOT, "bench/bare-proxy.mjs")], {
+    ...process.env,
+    UPSTREAM_URL: upstream.url,
+    UPSTREAM_TOKEN,
+  });
+  const catalogFile = path.join(workDir, "catalog.json");
+  fs.writeFileSync(catalogFile, JSON.stringify(catalog(upstream.url)));
+  const baseEnv: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: "production",
-    DATABASE_URL: dbUrl.toString(),
-    APP_URL: `http://127.0.0.1:${APP_PORT}`,
-    NEXTAUTH_URL: `http://127.0.0.1:${APP_PORT}`,
+    APP_URL,
+    NEXTAUTH_URL: APP_URL,
     NEXTAUTH_SECRET: randomBytes(32).toString("base64"),
     CONNECTIONS_KEYS: JSON.stringify({ bench: randomBytes(32).toString("base64") }),
     CONNECTIONS_ACTIVE_KEY: "bench",
-    CONNECTIONS_DATA_DIR: dataDir,
     CONNECTIONS_CATALOG_FILE: catalogFile,
     CONNECTIONS_ALLOW_PRIVATE_NETWORK: "true",
+    CONNECTIONS_SEED: "true",
+    CONNECTIONS_LOG_LEVEL: "warn",
+    CONNECTIONS_INVOKE_MAX_BYTES: String(16 * 1024 * 1024),
     NEXT_TELEMETRY_DISABLED: "1",
+    PORT: String(APP_PORT),
+    HOSTNAME: "127.0.0.1",
+    ...(process.env.BENCH_CALL_LOG === "off" ? { CONNECTIONS_CALL_LOG: "false" } : {}),
   };
-  Object.assign(process.env, env);
-
-  // Seed through the app's own code: connections, sealed credentials, a personal access token.
-  const { getDb } = await import("@/db");
-  const { loadActor, findUserByEmail } = await import("@/lib/auth/users");
-  const { createAccessToken } = await import("@/lib/auth/access-tokens");
-  const { createConnection } = await import("@/lib/connections/create-connection");
-  const { storeCredential } = await import("@/lib/credentials/credentials");
-  const db = await getDb();
-  const ada = (await loadActor(db, (await findUserByEmail(db, "ada@acme.test"))!.id))!;
-  const keyConn = await createConnection(db, ada, {
-    service: { kind: "catalog", linkName: "bench_key" },
-    name: "Bench key",
-    linkName: "bench_key_conn",
-    scopes: [],
-    scopeDelimiter: "comma",
-    useLoginUserCredentials: false,
-  });
-  await storeCredential(db, {
-    orgId: ada.orgId,
-    connectionId: keyConn.id,
-    userId: ada.id,
-    payload: { type: "api_key", values: { "x-api-key": API_KEY } },
-    grantedScopes: [],
-  });
-  const oauthConn = await createConnection(db, ada, {
-    service: { kind: "catalog", linkName: "bench_oauth" },
-    name: "Bench OAuth",
-    linkName: "bench_oauth_conn",
-    scopes: [],
-    scopeDelimiter: "space",
-    useLoginUserCredentials: false,
-  });
-  await storeCredential(db, {
-    orgId: ada.orgId,
-    connectionId: oauthConn.id,
-    userId: ada.id,
-    payload: { type: "oauth2", accessToken: UPSTREAM_TOKEN, refreshToken: "unused", tokenType: "bearer" },
-    grantedScopes: [],
-    expiresAt: new Date(Date.now() + 24 * 3600_000),
-  });
-  const { token } = await createAccessToken(db, ada, { name: "bench" });
+  delete baseEnv.DATABASE_URL;
 
   if (process.env.BENCH_SKIP_BUILD !== "1") {
     console.log("building the app (next build)…");
-    const build = spawnSync("npx", ["next", "build"], { env, stdio: "ignore" });
+    const build = spawnSync("npx", ["next", "build"], { cwd: ROOT, env: { ...baseEnv }, stdio: "ignore" });
     if (build.status !== 0) throw new Error("next build failed");
   }
-  const app = spawn("npx", ["next", "start", "-p", String(APP_PORT), "-H", "127.0.0.1"], {
-    env,
-    stdio: "ignore",
-    detached: true,
-  });
+
   const rows: Row[] = [];
+  const memory: Array<{ target: string; idleMiB: number; peakMiB: number; errors: number }> = [];
+  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
   try {
-    await waitFor(`http://127.0.0.1:${APP_PORT}/sign-in`, app);
-    const invoke = (connection: string): autocannon.Options => ({
-      url: `http://127.0.0.1:${APP_PORT}/api/v1/invoke`,
-      method: "POST",
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-      body: JSON.stringify({ connection, url: `${upstream.url}/items`, method: "GET" }),
-    });
-    const check = await fetch(`http://127.0.0.1:${APP_PORT}/api/v1/invoke`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-      body: JSON.stringify({ connection: "bench_oauth_conn", url: `${upstream.url}/items` }),
-    });
-    if (check.status !== 200) throw new Error(`invoke answered ${check.status}: ${await check.text()}`);
-    for (const clients of [1, 64]) {
-      rows.push(
-        await measure("(a) upstream direct", clients, {
-          url: `${upstream.url}/items`,
-          headers: { authorization: `Bearer ${UPSTREAM_TOKEN}` },
-        }),
-      );
-      rows.push(await measure("(b) Node forwarding proxy", clients, { url: `${proxy.url}/items` }));
-      rows.push(await measure("(c) /api/v1/invoke, API key", clients, invoke("bench_key_conn")));
-      rows.push(await measure("(c) /api/v1/invoke, OAuth 2", clients, invoke("bench_oauth_conn")));
+    for (const kind of DATABASES) {
+      const env: NodeJS.ProcessEnv = { ...baseEnv, CONNECTIONS_DATA_DIR: fs.mkdtempSync(path.join(workDir, `${kind}-`)) };
+      const dbName = `connections_bench_${process.pid}_${kind}`;
+      if (kind === "postgres") {
+        await admin.unsafe(`create database ${dbName}`);
+        const url = new URL(ADMIN_URL);
+        url.pathname = `/${dbName}`;
+        env.DATABASE_URL = url.toString();
+      }
+      const seeded = spawnSync(process.execPath, ["--import", "tsx", "--conditions=react-server", "bench/seed-invoke.ts"], {
+        cwd: ROOT,
+        env: { ...env, BENCH_API_KEY: API_KEY, BENCH_UPSTREAM_TOKEN: UPSTREAM_TOKEN },
+        encoding: "utf8",
+      });
+      if (seeded.status !== 0) throw new Error(`seeding failed: ${seeded.stderr}`);
+      const { token } = JSON.parse(seeded.stdout.trim().split("\n").at(-1)!) as { token: string };
+
+      const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+      const app = spawn(process.execPath, [...profile, "--import", "tsx", "server.ts"], { cwd: ROOT, env, stdio: "ignore" });
+      try {
+        await waitFor(`${APP_URL}/api/health`, app);
+        const cookie = await signIn();
+        const invoke = (connection: string, auth: "token" | "cookie", url = `${upstream.url}/items`): autocannon.Options => ({
+          url: `${APP_URL}/api/v1/invoke`,
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            ...(auth === "token" ? { authorization: `Bearer ${token}` } : { cookie, origin: APP_URL }),
+          },
+          body: JSON.stringify({ connection, url, method: "GET" }),
+        });
+        for (const connection of ["bench_key_conn", "bench_oauth_conn"]) {
+          for (const auth of ["token", "cookie"] as const) {
+            const o = invoke(connection, auth);
+            const check = await fetch(o.url as string, { method: "POST", headers: o.headers, body: o.body as string });
+            if (check.status !== 200)
+              throw new Error(`invoke (${connection}, ${auth}) answered ${check.status}: ${await check.text()}`);
+          }
+        }
+        for (const clients of [1, 64]) {
+          rows.push(
+            await measure(kind, "(a) upstream direct", clients, {
+              url: `${upstream.url}/items`,
+              headers: { authorization: `Bearer ${UPSTREAM_TOKEN}` },
+            }),
+          );
+          rows.push(await measure(kind, "(b) bare Node proxy", clients, { url: `${proxy.url}/items` }));
+          rows.push(await measure(kind, "(c) invoke, API key, token", clients, invoke("bench_key_conn", "token")));
+          rows.push(await measure(kind, "(c) invoke, API key, cookie", clients, invoke("bench_key_conn", "cookie")));
+          rows.push(await measure(kind, "(c) invoke, OAuth 2, token", clients, invoke("bench_oauth_conn", "token")));
+          rows.push(await measure(kind, "(c) invoke, OAuth 2, cookie", clients, invoke("bench_oauth_conn", "cookie")));
+        }
+        if (kind === DATABASES.at(-1)) {
+          memory.push({ target: "(b) bare Node proxy", ...(await burst(proxy.child.pid!, { url: `${proxy.url}/big` })) });
+          memory.push({
+            target: `(c) invoke, API key, token (${kind})`,
+            ...(await burst(app.pid!, invoke("bench_key_conn", "token", `${upstream.url}/big`))),
+          });
+        }
+      } finally {
+        app.kill("SIGTERM");
+        await new Promise((resolve) => (app.exitCode !== null ? resolve(undefined) : app.once("exit", resolve)));
+        if (kind === "postgres") await admin.unsafe(`drop database if exists ${dbName} with (force)`);
+      }
     }
   } finally {
-    try {
-      process.kill(-app.pid!, "SIGTERM");
-    } catch {
-      // already gone
-    }
+    proxy.child.kill("SIGTERM");
     upstream.server.close();
-    proxy.server.close();
-    await admin.unsafe(`drop database if exists ${dbName} with (force)`);
     await admin.end();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.rmSync(workDir, { recursive: true, force: true });
   }
 
   const fmt = (n: number, d = 2) => n.toFixed(d).padStart(9);
   console.log(`\nnode ${process.version}, ${os.cpus().length} cores; ${SECONDS} s per run; load generator on the same cores\n`);
-  console.log("target                          clients    req/s   p50 ms   p99 ms  mean ms  errors");
+  console.log("db        target                          clients    req/s   p50 ms   p99 ms  errors");
   for (const r of rows) {
     console.log(
-      `${r.target.padEnd(32)}${String(r.clients).padStart(7)}${fmt(r.rps, 0)}${fmt(r.p50)}${fmt(r.p99)}${fmt(r.mean)}${String(r.errors).padStart(8)}`,
+      `${r.db.padEnd(10)}${r.target.padEnd(32)}${String(r.clients).padStart(7)}${fmt(r.rps, 0)}${fmt(r.p50)}${fmt(r.p99)}${String(r.errors).padStart(8)}`,
     );
   }
   // autocannon's histogram resolves whole milliseconds; one client sends one request at a
   // time, so 1000 / (req/s) is its exact mean time per call, below a millisecond too.
-  console.log("\nratios against (b), the Node floor (1 client: time per call = 1000 / req/s):");
-  for (const clients of [1, 64]) {
-    const b = rows.find((r) => r.clients === clients && r.target.startsWith("(b)"))!;
-    for (const c of rows.filter((r) => r.clients === clients && r.target.startsWith("(c)"))) {
-      const added =
-        clients === 1
-          ? `${(1000 / c.rps).toFixed(2)} ms per call vs ${(1000 / b.rps).toFixed(2)} ms: +${(1000 / c.rps - 1000 / b.rps).toFixed(2)} ms`
-          : `p50 +${(c.p50 - b.p50).toFixed(0)} ms`;
-      console.log(`  ${clients} client(s), ${c.target.slice(4)}: throughput ${(c.rps / b.rps).toFixed(2)}x of (b); ${added}`);
+  console.log("\nagainst (b), the Node floor (goal: ≥ 0.5x its throughput at 64 clients, ≤ +1 ms per call at 1 client):");
+  for (const kind of DATABASES) {
+    for (const clients of [1, 64]) {
+      const b = rows.find((r) => r.db === kind && r.clients === clients && r.target.startsWith("(b)"))!;
+      for (const c of rows.filter((r) => r.db === kind && r.clients === clients && r.target.startsWith("(c)"))) {
+        const added =
+          clients === 1
+            ? `; ${(1000 / c.rps).toFixed(2)} ms per call vs ${(1000 / b.rps).toFixed(2)} ms: +${(1000 / c.rps - 1000 / b.rps).toFixed(2)} ms`
+            : `; p99 ${c.p99} ms vs ${b.p99} ms`;
+        console.log(
+          `  ${kind.padEnd(9)}${String(clients).padStart(2)} client(s), ${c.target.slice(11).padEnd(17)} ${(c.rps / b.rps).toFixed(2)}x${added}`,
+        );
+      }
     }
+  }
+  if (memory.length) {
+    console.log("\nmemory while 64 clients fetch 10 MiB answers (3 each):");
+    for (const m of memory) {
+      console.log(
+        `  ${m.target.padEnd(40)} idle ${m.idleMiB.toFixed(0).padStart(5)} MiB, peak ${m.peakMiB.toFixed(0).padStart(5)} MiB (+${(m.peakMiB - m.idleMiB).toFixed(0)} MiB), errors ${m.errors}`,
+      );
+    }
+    const [b, c] = memory;
+    console.log(
+      `  peak ratio ${(c.peakMiB / b.peakMiB).toFixed(2)}x; growth during the burst ${((c.peakMiB - c.idleMiB) / Math.max(1, b.peakMiB - b.idleMiB)).toFixed(2)}x of the proxy's`,
+    );
   }
   process.exit(0);
 }

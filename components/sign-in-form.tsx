@@ -5,9 +5,22 @@ import { signIn } from "next-auth/react";
 import { Button } from "@/components/ui/button";
 import { FormError, TextField } from "@/components/ui/field";
 
-export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
-  const [error, setError] = useState<string>();
+/** next-auth's error code, in our words; a throttled attempt says when to try again (docs/security.md). */
+function signInError(code: string | null | undefined): string {
+  const [name, at] = (code ?? "").split(":");
+  if (name === "TooManyAttempts") {
+    const when = new Date(Number(at) || Date.now() + 15 * 60_000);
+    const minutes = Math.max(1, Math.ceil((when.getTime() - Date.now()) / 60_000));
+    const clock = when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    return `Too many attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"} (at ${clock}).`;
+  }
+  return "Incorrect email or password.";
+}
+
+export function SignInForm({ callbackUrl, sso, error: initialError }: { callbackUrl: string; sso: boolean; error?: string }) {
+  const [error, setError] = useState<string | undefined>(initialError);
   const [pending, setPending] = useState(false);
+  const [ssoPending, setSsoPending] = useState(false);
 
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -21,7 +34,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
         redirect: false,
       });
       if (!result || result.error) {
-        setError("Incorrect email or password.");
+        setError(signInError(result?.error));
         setPending(false);
         return;
       }
@@ -41,6 +54,19 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
       <Button type="submit" pending={pending} className="w-full">
         {pending ? "Signing in…" : "Sign in"}
       </Button>
+      {sso ? (
+        <Button
+          variant="secondary"
+          className="w-full"
+          pending={ssoPending}
+          onClick={() => {
+            setSsoPending(true);
+            void signIn("oidc", { callbackUrl });
+          }}
+        >
+          Sign in with SSO
+        </Button>
+      ) : null}
     </form>
   );
 }

@@ -28,6 +28,7 @@ describe.each(databaseKinds)("database on %s", (kind) => {
     ).map((r) => r.table_name);
     expect(tables).toEqual([
       "access_tokens",
+      "account_tokens",
       "audit_events",
       "call_log",
       "connections",
@@ -37,6 +38,7 @@ describe.each(databaseKinds)("database on %s", (kind) => {
       "organizations",
       "service_apps",
       "services",
+      "sign_in_throttle",
       "token_refreshes",
       "users",
       "webhook_deliveries",

@@ -44,6 +44,11 @@ export const users = pgTable(
     name: text("name").notNull(),
     passwordHash: text("password_hash").notNull(),
     role: roleEnum("role").notNull().default("member"),
+    /**
+     * Put into the session at sign-in and compared on every request (docs/security.md "Sessions"):
+     * bumping it (sign out everywhere, password change) ends every session issued before.
+     */
+    sessionEpoch: integer("session_epoch").notNull().default(0),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("users_email_key").on(sql`lower(${t.email})`), index("users_org_idx").on(t.orgId)],
@@ -384,3 +389,43 @@ export const webhookDeliveries = pgTable(
   },
   (t) => [index("webhook_deliveries_webhook_idx").on(t.webhookId, t.createdAt)],
 );
+
+// ── Accounts (docs/product.md §8, docs/security.md "One-time links") ───────────────────
+
+export const accountTokenPurposeEnum = pgEnum("account_token_purpose", ["setup", "invitation", "password_reset", "sign_in"]);
+
+/**
+ * A one-time link: first-run setup, an invitation, a password reset, or a sign-in link of
+ * `npm run admin:create`. Only the SHA-256 of the token is kept; `used_at` is set by the one
+ * statement that consumes it, so a link works once however many requests race for it.
+ */
+export const accountTokens = pgTable(
+  "account_tokens",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    purpose: accountTokenPurposeEnum("purpose").notNull(),
+    tokenHash: text("token_hash").notNull(),
+    /** Null only for setup, which creates the organization. */
+    orgId: uuid("org_id").references(() => organizations.id, { onDelete: "cascade" }),
+    /** The account a reset or sign-in link is for; null for setup and invitations. */
+    userId: uuid("user_id").references(() => users.id, { onDelete: "cascade" }),
+    /** Invitations: who is invited, as what. */
+    email: text("email"),
+    role: roleEnum("role"),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("account_tokens_hash_key").on(t.tokenHash),
+    index("account_tokens_org_purpose_idx").on(t.orgId, t.purpose, t.createdAt),
+  ],
+);
+
+/** Failed sign-in counters of rate-limiter-flexible's RateLimiterDrizzle (docs/security.md "Sign-in throttling"). */
+export const signInThrottle = pgTable("sign_in_throttle", {
+  key: text("key").primaryKey(),
+  points: integer("points").notNull().default(0),
+  expire: timestamp("expire", { withTimezone: true }),
+});

@@ -7,11 +7,22 @@ export const E2E_PORT = Number(process.env.E2E_PORT ?? 3210);
 export const E2E_IDP_PORT = Number(process.env.E2E_IDP_PORT ?? 3211);
 export const E2E_ECHO_PORT = Number(process.env.E2E_ECHO_PORT ?? 3212);
 export const E2E_OAUTH1_PORT = Number(process.env.E2E_OAUTH1_PORT ?? 3213);
+/** A second server of the same build on an empty database, for the first-run spec (no demo seed). */
+export const E2E_FRESH_PORT = Number(process.env.E2E_FRESH_PORT ?? 3214);
+/** The single sign-on provider of the fresh server (oidc-provider, started by the first-run spec). */
+export const E2E_SSO_PORT = Number(process.env.E2E_SSO_PORT ?? 3215);
+export const SSO_ISSUER = `http://127.0.0.1:${E2E_SSO_PORT}`;
+export const SSO_CLIENT = { client_id: "connections-sso", client_secret: "e2e-sso-secret-5a0f" };
+/** Anyone of this domain (the provider's accounts are `<login>@idp.test`) joins the first-run organization. */
+export const SSO_ORG = "Initech";
 
 export const E2E_DIR = path.resolve(__dirname, "..", ".data", "e2e");
 /** Same in the main process and the workers: the parent's pid names the run. */
 export const E2E_DATABASE_NAME = `connections_e2e_${process.env.E2E_RUN_ID ?? (process.env.E2E_RUN_ID = String(process.pid))}`;
 export const E2E_CATALOG_FILE = path.join(E2E_DIR, "catalog.json");
+export const E2E_FRESH_DIR = path.join(E2E_DIR, "fresh");
+/** The fresh server's output, where its one-time setup link is printed. */
+export const E2E_FRESH_LOG = path.join(E2E_DIR, "fresh-server.log");
 
 export const IDP_ISSUER = `http://127.0.0.1:${E2E_IDP_PORT}`;
 export const IDP_CLIENT = { client_id: "connections-e2e", client_secret: "e2e-client-secret-1c8f" };
@@ -79,6 +90,8 @@ export function e2eEnv(): Record<string, string> {
     CONNECTIONS_ALLOW_PRIVATE_NETWORK: "true",
     CONNECTIONS_CATALOG_FILE: E2E_CATALOG_FILE,
     CONNECTIONS_METRICS_TOKEN: METRICS_TOKEN,
+    // The specs sign in as the demo users: a production start seeds them only when asked to (docs/product.md §8).
+    CONNECTIONS_SEED: "true",
     NEXT_TELEMETRY_DISABLED: "1",
   };
   if (process.env.DATABASE_URL) {
@@ -90,4 +103,29 @@ export function e2eEnv(): Record<string, string> {
     env.E2E_DATABASE_NAME = E2E_DATABASE_NAME;
   }
   return env;
+}
+
+/**
+ * The fresh server: production, nothing seeded, its own embedded PGlite directory, so it
+ * starts on an empty database and prints a setup link (docs/product.md §8).
+ */
+export function e2eFreshEnv(): Record<string, string> {
+  return {
+    ...e2eEnv(),
+    // Playwright adds its own environment under these: empty values, so the fresh server never sees the
+    // suite's Postgres (an empty DATABASE_URL means embedded PGlite) nor the demo seed.
+    DATABASE_URL: "",
+    E2E_ADMIN_DATABASE_URL: "",
+    E2E_DATABASE_NAME: "",
+    CONNECTIONS_SEED: "",
+    APP_URL: `http://127.0.0.1:${E2E_FRESH_PORT}`,
+    NEXTAUTH_URL: `http://127.0.0.1:${E2E_FRESH_PORT}`,
+    CONNECTIONS_DATA_DIR: E2E_FRESH_DIR,
+    CONNECTIONS_JOBS: "false",
+    CONNECTIONS_OIDC_ISSUER: SSO_ISSUER,
+    CONNECTIONS_OIDC_CLIENT_ID: SSO_CLIENT.client_id,
+    CONNECTIONS_OIDC_CLIENT_SECRET: SSO_CLIENT.client_secret,
+    CONNECTIONS_OIDC_ORG: SSO_ORG,
+    CONNECTIONS_OIDC_DOMAINS: "idp.test",
+  };
 }

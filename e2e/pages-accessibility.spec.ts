@@ -64,7 +64,14 @@ test("every page passes axe with no serious or critical violation", async ({ pag
   await page.goto("/console");
   await expectAccessible(page, "/console");
 
-  for (const path of ["/settings", "/settings/members", "/settings/oauth-apps", "/settings/tokens", "/settings/webhooks"]) {
+  for (const path of [
+    "/settings",
+    "/settings/account",
+    "/settings/members",
+    "/settings/oauth-apps",
+    "/settings/tokens",
+    "/settings/webhooks",
+  ]) {
     await page.goto(path);
     await expectAccessible(page, path);
   }

@@ -1,10 +1,10 @@
 import { E2E_ECHO_PORT, E2E_IDP_PORT, E2E_OAUTH1_PORT, E2E_PORT, IDP_CC_CLIENT, IDP_CLIENT, OAUTH1_CONSUMER } from "./env";
-import { startEchoApi } from "@/test/peers/echo-api";
+import { startEchoApi, type EchoApi } from "@/test/peers/echo-api";
 import { startIdp, type Idp } from "@/test/peers/idp";
 import { startOAuth1Provider, type OAuth1Provider } from "@/test/peers/oauth1-provider";
 
 /** Starts the IdP, the echo API that checks its tokens, and the OAuth 1.0a provider on their fixed ports for one spec file. */
-export async function startPeers(): Promise<{ idp: Idp; oauth1: OAuth1Provider; close(): Promise<void> }> {
+export async function startPeers(): Promise<{ idp: Idp; echo: EchoApi; oauth1: OAuth1Provider; close(): Promise<void> }> {
   const idp = await startIdp({
     port: E2E_IDP_PORT,
     clients: [
@@ -28,6 +28,7 @@ export async function startPeers(): Promise<{ idp: Idp; oauth1: OAuth1Provider; 
   });
   return {
     idp,
+    echo,
     oauth1,
     async close() {
       await oauth1.close();

@@ -83,7 +83,7 @@ export function findSecretsInLog(log: string, secrets = suiteSecrets()): string[
 }
 
 /** The web server command, with its output also written to SERVER_LOG (whatever the command is). */
-export function capturingServerLog(command: string): string {
+export function capturingServerLog(command: string, logFile = SERVER_LOG): string {
   const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-  return `node scripts/e2e-log-capture.mjs ${quote(SERVER_LOG)} ${quote(command)}`;
+  return `node scripts/e2e-log-capture.mjs ${quote(logFile)} ${quote(command)}`;
 }

@@ -5,11 +5,11 @@ import { z } from "zod";
  * The one place that reads process.env (docs/architecture.md "Configuration"). Parsed once, lazily,
  * so that build steps that never touch the server do not need a configured environment.
  */
-const booleanFlag = (fallback: boolean) =>
+const booleanFlag = <F extends boolean | undefined>(fallback: F) =>
   z
     .enum(["true", "false", "1", "0", ""])
     .optional()
-    .transform((v) => (v === undefined || v === "" ? fallback : v === "true" || v === "1"));
+    .transform((v): boolean | F => (v === undefined || v === "" ? fallback : v === "true" || v === "1"));
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -19,11 +19,16 @@ const envSchema = z.object({
   APP_URL: z
     .url({ message: "APP_URL must be an absolute URL like https://connections.example.com" })
     .default("http://localhost:3000"),
-  DATABASE_URL: z.string().min(1).optional(),
+  /** An empty value means unset (embedded PGlite), as for the other optional variables. */
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v : undefined)),
   CONNECTIONS_DATA_DIR: z.string().min(1).default(".data"),
   CONNECTIONS_KEYS: z.string().min(1).optional(),
   CONNECTIONS_ACTIVE_KEY: z.string().min(1).optional(),
-  CONNECTIONS_SEED: booleanFlag(true),
+  /** The demo seed (docs/product.md §8): unset means on in development and tests, off in production. */
+  CONNECTIONS_SEED: booleanFlag(undefined),
   CONNECTIONS_CATALOG_FILE: z.string().min(1).optional(),
   CONNECTIONS_ALLOW_PRIVATE_NETWORK: booleanFlag(false),
   CONNECTIONS_INVOKE_TIMEOUT_MS: z.coerce.number().int().positive().default(40_000),
@@ -51,9 +56,33 @@ const envSchema = z.object({
   CONNECTIONS_CALL_LOG_DAYS: z.coerce.number().positive().default(14),
   /** `false`: calls and token refreshes are not recorded (a benchmark's baseline); the summary page's log stays empty. */
   CONNECTIONS_CALL_LOG: booleanFlag(true),
+  /** Invitation and reset emails (docs/product.md §8): an smtp:// or smtps:// URL; unset sends none. */
+  CONNECTIONS_SMTP_URL: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v : undefined))
+    .refine((v) => v === undefined || /^smtps?:\/\//.test(v), "CONNECTIONS_SMTP_URL must start with smtp:// or smtps://"),
+  CONNECTIONS_SMTP_FROM: z.string().min(1).default("Connections <connections@localhost>"),
+  /** Single sign-on through an OpenID Connect provider (docs/product.md §8): all three, or none. */
+  CONNECTIONS_OIDC_ISSUER: z.url({ message: "CONNECTIONS_OIDC_ISSUER must be the provider's issuer URL" }).optional(),
+  CONNECTIONS_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  CONNECTIONS_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  /** The organization (its name or id) that people of CONNECTIONS_OIDC_DOMAINS join on their first SSO sign-in. */
+  CONNECTIONS_OIDC_ORG: z.string().trim().min(1).optional(),
+  CONNECTIONS_OIDC_DOMAINS: z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? "")
+        .split(",")
+        .map((d) => d.trim().toLowerCase().replace(/^@/, ""))
+        .filter(Boolean),
+    ),
 });
 
-export type Env = z.infer<typeof envSchema>;
+export type Env = Omit<z.infer<typeof envSchema>, "CONNECTIONS_SEED"> & { CONNECTIONS_SEED: boolean };
+
+const OIDC_VARIABLES = ["CONNECTIONS_OIDC_ISSUER", "CONNECTIONS_OIDC_CLIENT_ID", "CONNECTIONS_OIDC_CLIENT_SECRET"] as const;
 
 let cached: Env | undefined;
 
@@ -64,7 +93,16 @@ export function env(): Env {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new Error(`Invalid environment:\n${lines.join("\n")}`);
   }
-  cached = { ...parsed.data, APP_URL: parsed.data.APP_URL.replace(/\/+$/, "") };
+  const { CONNECTIONS_SEED, ...rest } = parsed.data;
+  const oidcSet = OIDC_VARIABLES.filter((name) => rest[name]);
+  if (oidcSet.length && oidcSet.length < OIDC_VARIABLES.length) {
+    throw new Error(`Invalid environment:\n  ${OIDC_VARIABLES.join(", ")} must be set together (or none of them)`);
+  }
+  cached = {
+    ...rest,
+    APP_URL: rest.APP_URL.replace(/\/+$/, ""),
+    CONNECTIONS_SEED: CONNECTIONS_SEED ?? rest.NODE_ENV !== "production",
+  };
   return cached;
 }
 
@@ -87,5 +125,19 @@ export function logSettings(): { level: LogLevel; pretty: boolean } {
   return {
     level: (LOG_LEVELS as readonly string[]).includes(level) ? (level as LogLevel) : "info",
     pretty: (process.env.NODE_ENV ?? "development") === "development",
+  };
+}
+
+/** The single sign-on provider's settings, or undefined when SSO is not configured. */
+export function ssoSettings():
+  { issuer: string; clientId: string; clientSecret: string; org?: string; domains: string[] } | undefined {
+  const e = env();
+  if (!e.CONNECTIONS_OIDC_ISSUER || !e.CONNECTIONS_OIDC_CLIENT_ID || !e.CONNECTIONS_OIDC_CLIENT_SECRET) return undefined;
+  return {
+    issuer: e.CONNECTIONS_OIDC_ISSUER.replace(/\/+$/, ""),
+    clientId: e.CONNECTIONS_OIDC_CLIENT_ID,
+    clientSecret: e.CONNECTIONS_OIDC_CLIENT_SECRET,
+    org: e.CONNECTIONS_OIDC_ORG,
+    domains: e.CONNECTIONS_OIDC_DOMAINS,
   };
 }

@@ -7,6 +7,10 @@ declare module "autocannon" {
       body?: string;
       connections?: number;
       duration?: number;
+      /** Stop after this many requests in all (instead of after `duration`). */
+      amount?: number;
+      /** Seconds before a request counts as timed out. */
+      timeout?: number;
     }
     interface Histogram {
       average: number;

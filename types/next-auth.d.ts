@@ -5,6 +5,7 @@ declare module "next-auth" {
   interface User {
     orgId: string;
     role: "admin" | "member";
+    sessionEpoch: number;
   }
   interface Session {
     user: { id: string; email: string; name: string; orgId: string; role: "admin" | "member" };
@@ -15,5 +16,7 @@ declare module "next-auth/jwt" {
   interface JWT {
     orgId: string;
     role: "admin" | "member";
+    /** The user's session epoch at sign-in (docs/security.md "Sessions"). */
+    epoch?: number;
   }
 }

@@ -30,23 +30,44 @@ export function action<S extends z.ZodType, T>(
   return async (input) => {
     const actor = await currentActor();
     if (!actor) return { ok: false, message: "Your session has ended. Sign in again." };
-    const parsed = schema.safeParse(input);
-    if (!parsed.success) {
-      const flat = z.flattenError(parsed.error);
-      return {
-        ok: false,
-        message: flat.formErrors[0] ?? "Some fields need attention",
-        fieldErrors: flat.fieldErrors as Record<string, string[]>,
-      };
-    }
-    try {
-      return { ok: true, data: await handler(parsed.data, { actor, db: await getDb() }) };
-    } catch (error) {
-      if (error instanceof DomainError) {
-        return { ok: false, message: error.message, fieldErrors: error.fieldErrors };
-      }
-      (await actionLogger()).error({ error: errorName(error), userId: actor.id }, "action failed");
-      return { ok: false, message: "Something went wrong on our side. Try again." };
-    }
+    return run(schema, input, (parsed, db) => handler(parsed, { actor, db }), actor.id);
   };
+}
+
+/**
+ * The entry of the few actions that run before anyone is signed in: a one-time link
+ * (setup, invitation, password reset, sign-in link) is their only credential, and the
+ * handler checks it. Same parsing and error mapping as `action`.
+ */
+export function linkAction<S extends z.ZodType, T>(
+  schema: S,
+  handler: (input: z.infer<S>, ctx: { db: Db }) => Promise<T>,
+): (input: z.input<S>) => Promise<ActionResult<T>> {
+  return (input) => run(schema, input, (parsed, db) => handler(parsed, { db }), undefined);
+}
+
+async function run<S extends z.ZodType, T>(
+  schema: S,
+  input: unknown,
+  handler: (input: z.infer<S>, db: Db) => Promise<T>,
+  userId: string | undefined,
+): Promise<ActionResult<T>> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const flat = z.flattenError(parsed.error);
+    return {
+      ok: false,
+      message: flat.formErrors[0] ?? "Some fields need attention",
+      fieldErrors: flat.fieldErrors as Record<string, string[]>,
+    };
+  }
+  try {
+    return { ok: true, data: await handler(parsed.data, await getDb()) };
+  } catch (error) {
+    if (error instanceof DomainError) {
+      return { ok: false, message: error.message, fieldErrors: error.fieldErrors };
+    }
+    (await actionLogger()).error({ error: errorName(error), userId }, "action failed");
+    return { ok: false, message: "Something went wrong on our side. Try again." };
+  }
 }

@@ -18,7 +18,12 @@ export type AuditAction =
   | "service.updated"
   | "service_app.updated"
   | "webhook.created"
-  | "webhook.deleted";
+  | "webhook.deleted"
+  | "member.invited"
+  | "member.joined"
+  | "member.role_changed"
+  | "member.removed"
+  | "member.password_reset_issued";
 
 type Executor = Pick<Db, "insert">;
 

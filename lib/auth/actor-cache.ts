@@ -75,7 +75,8 @@ export class ActorCache {
     const generation = this.sessions.generation;
     const claims = await decodeSessionToken(token);
     if (!claims) return undefined;
-    const actor = await loadActor(db, claims.sub);
+    // The epoch is part of the check: a session ended by "Sign out everywhere" or a password change is refused.
+    const actor = await loadActor(db, claims.sub, claims.epoch);
     if (!actor) return undefined;
     this.sessions.setIfCurrent(generation, key, { actor, expiresAt: claims.expiresAt }, claims.expiresAt - now);
     return actor;

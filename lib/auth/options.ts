@@ -1,23 +1,59 @@
 import "server-only";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
+import type { Provider } from "next-auth/providers/index";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { sameOriginPath } from "@/lib/validation/callback-url";
 import { authSecret } from "./secret";
 import { DUMMY_HASH, verifyPassword } from "@/lib/crypto/password";
 import { errorName, logger } from "@/lib/observe/logger";
+import { ssoSettings } from "@/lib/env";
+import type { SessionSubject } from "./session-cookie";
 import { findUserByEmail } from "./users";
+import { appSignInThrottle, clientAddress, SLOW_AFTER_FAILURES, SLOW_DOWN_MS, tooManyAttemptsError } from "./sign-in-throttle";
+import { SESSION_MAX_AGE_SECONDS } from "./session-token";
 
 const credentialsSchema = z.object({
   email: z.string().trim().toLowerCase().pipe(z.email()),
   password: z.string().min(1).max(1024),
 });
 
-export function authOptions(): NextAuthOptions {
+/** The ID token's claims of a single sign-on, and our user they stand for (or why not). */
+export type SsoResolver = (
+  claims: Record<string, unknown>,
+) => Promise<{ ok: true; subject: SessionSubject } | { ok: false; reason: string }>;
+
+/** next-auth's OpenID Connect provider for "Sign in with SSO": discovery, PKCE, state, nonce, `iss` checked. */
+function ssoProvider(sso: NonNullable<ReturnType<typeof ssoSettings>>): Provider {
+  return {
+    id: "oidc",
+    name: "SSO",
+    type: "oauth",
+    wellKnown: `${sso.issuer}/.well-known/openid-configuration`,
+    clientId: sso.clientId,
+    clientSecret: sso.clientSecret,
+    authorization: { params: { scope: "openid email profile" } },
+    idToken: true,
+    checks: ["pkce", "state", "nonce"],
+    // Replaced by our own user in the signIn callback; the provider's subject is never a user id here.
+    profile: (profile: { sub: string; email?: string; name?: string }) =>
+      ({
+        id: profile.sub,
+        email: profile.email ?? "",
+        name: profile.name ?? "",
+        orgId: "",
+        role: "member",
+        sessionEpoch: 0,
+      }) as never,
+  };
+}
+
+export function authOptions(options: { resolveSso?: SsoResolver } = {}): NextAuthOptions {
+  const sso = ssoSettings();
   return {
     secret: authSecret(),
-    session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
+    session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
     pages: { signIn: "/sign-in", error: "/sign-in" },
     // next-auth's own messages as JSON lines: its code and the error's class, never its metadata (it may hold tokens).
     logger: {
@@ -27,25 +63,55 @@ export function authOptions(): NextAuthOptions {
       debug: (code) => logger().debug({ code }, "next-auth debug"),
     },
     providers: [
+      ...(sso && options.resolveSso ? [ssoProvider(sso)] : []),
       CredentialsProvider({
         name: "Email and password",
         credentials: {
           email: { label: "Email", type: "email" },
           password: { label: "Password", type: "password" },
         },
-        async authorize(raw) {
+        async authorize(raw, req) {
           const parsed = credentialsSchema.safeParse(raw);
           if (!parsed.success) return null;
+          const { email, password } = parsed.data;
+          const address = clientAddress(req?.headers?.["x-forwarded-for"]);
+          const throttle = await appSignInThrottle();
+          // Refused before any password work: a throttled flood costs no scrypt (docs/security.md "Sign-in throttling").
+          const verdict = await throttle.check(email, address);
+          if (!verdict.allowed) throw new Error(tooManyAttemptsError(verdict.retryAfterMs));
           const db = await getDb();
-          const user = await findUserByEmail(db, parsed.data.email);
+          const user = await findUserByEmail(db, email);
           // Verify against a dummy hash for unknown emails so the answer takes as long either way.
-          const ok = await verifyPassword(parsed.data.password, user?.passwordHash ?? DUMMY_HASH);
-          if (!user || !ok) return null;
-          return { id: user.id, email: user.email, name: user.name, orgId: user.orgId, role: user.role };
+          const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
+          if (!user || !ok) {
+            const after = await throttle.failed(email, address);
+            if (!after.allowed) throw new Error(tooManyAttemptsError(after.retryAfterMs));
+            if ((after.failures ?? 0) >= SLOW_AFTER_FAILURES) await new Promise((r) => setTimeout(r, SLOW_DOWN_MS));
+            return null;
+          }
+          await throttle.succeeded(email);
+          return {
+            id: user.id,
+            email: user.email,
+            name: user.name,
+            orgId: user.orgId,
+            role: user.role,
+            sessionEpoch: user.sessionEpoch,
+          };
         },
       }),
     ],
     callbacks: {
+      // A single sign-on becomes our user, or is refused with a code the sign-in page explains.
+      async signIn({ user, account, profile }) {
+        if (account?.provider !== "oidc") return true;
+        if (!options.resolveSso || !profile) return "/sign-in?error=SsoRefused";
+        const outcome = await options.resolveSso(profile as Record<string, unknown>);
+        if (!outcome.ok) return `/sign-in?error=${outcome.reason === "unverified" ? "SsoUnverified" : "SsoRefused"}`;
+        // next-auth hands this same object to the jwt callback: from here on it is our user.
+        Object.assign(user, outcome.subject);
+        return true;
+      },
       // next-auth's own redirects (after sign-in or sign-out) stay on our origin.
       async redirect({ url, baseUrl }) {
         if (url.startsWith("/")) return `${baseUrl}${sameOriginPath(url, "/")}`;
@@ -60,6 +126,7 @@ export function authOptions(): NextAuthOptions {
           token.sub = user.id;
           token.orgId = user.orgId;
           token.role = user.role;
+          token.epoch = user.sessionEpoch;
         }
         return token;
       },

@@ -9,5 +9,5 @@ import { loadActor, type Actor } from "./users";
 export async function sessionActor(request: NextRequest): Promise<Actor | undefined> {
   const token = await getToken({ req: request, secret: authSecret() });
   if (!token?.sub) return undefined;
-  return loadActor(await getDb(), token.sub);
+  return loadActor(await getDb(), token.sub, typeof token.epoch === "number" ? token.epoch : 0);
 }

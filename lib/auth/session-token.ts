@@ -42,7 +42,8 @@ export function sessionTokenFrom(cookieHeader: string | undefined): string | und
   return chunks.length ? chunks.join("") : undefined;
 }
 
-export type SessionClaims = { sub: string; issuedAt: number; expiresAt: number };
+/** `epoch`: the user's session epoch at sign-in (docs/security.md "Sessions"); 0 in sessions issued before epochs. */
+export type SessionClaims = { sub: string; issuedAt: number; expiresAt: number; epoch: number };
 
 /** The claims of a session token, or undefined when it is not one of ours or has expired. */
 export async function decodeSessionToken(token: string): Promise<SessionClaims | undefined> {
@@ -52,8 +53,12 @@ export async function decodeSessionToken(token: string): Promise<SessionClaims |
     const exp = typeof claims.exp === "number" ? claims.exp * 1000 : 0;
     if (exp <= Date.now()) return undefined;
     const iat = typeof claims.iat === "number" ? claims.iat * 1000 : 0;
-    return { sub: claims.sub, issuedAt: iat, expiresAt: exp };
+    const epoch = typeof claims.epoch === "number" && Number.isInteger(claims.epoch) ? claims.epoch : 0;
+    return { sub: claims.sub, issuedAt: iat, expiresAt: exp, epoch };
   } catch {
     return undefined;
   }
 }
+
+/** How long a session lasts (docs/security.md "Sessions"). */
+export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;

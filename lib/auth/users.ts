@@ -1,5 +1,5 @@
 import "server-only";
-import { asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { organizations, users } from "@/db/schema";
 
@@ -21,7 +21,7 @@ export type Actor = {
 /** The organization a query is scoped to: an actor, or (for the app's own jobs) a row of the organization. */
 export type OrgScope = Pick<Actor, "orgId">;
 
-export async function findUserByEmail(db: Db, email: string) {
+export async function findUserByEmail(db: Pick<Db, "select">, email: string) {
   const [user] = await db
     .select()
     .from(users)
@@ -30,8 +30,11 @@ export async function findUserByEmail(db: Db, email: string) {
   return user;
 }
 
-/** The actor for a user id, or undefined when the user no longer exists. */
-export async function loadActor(db: Db, userId: string): Promise<Actor | undefined> {
+/**
+ * The actor for a user id, or undefined when the user no longer exists. With `sessionEpoch`
+ * (a session's), also undefined when the user's sessions were ended since it was issued.
+ */
+export async function loadActor(db: Db, userId: string, sessionEpoch?: number): Promise<Actor | undefined> {
   const [row] = await db
     .select({
       id: users.id,
@@ -43,7 +46,7 @@ export async function loadActor(db: Db, userId: string): Promise<Actor | undefin
     })
     .from(users)
     .innerJoin(organizations, eq(organizations.id, users.orgId))
-    .where(eq(users.id, userId))
+    .where(sessionEpoch === undefined ? eq(users.id, userId) : and(eq(users.id, userId), eq(users.sessionEpoch, sessionEpoch)))
     .limit(1);
   return row;
 }

@@ -19,6 +19,7 @@ import {
   setupTestEnv,
   TEST_IDP_CLIENT,
   TEST_IDP_LINK_NAME,
+  TEST_APP_URL,
   TEST_IDP_NAME,
   testIdpClient,
   testRedirectUri,
@@ -27,6 +28,7 @@ import {
 import { databaseKinds } from "@/test/harness";
 import { AuthorizationFailed, type ConsentMode as StartMode } from "@/lib/errors";
 import { completeAuthorization } from "./complete-authorization";
+import { consentResultPage } from "./consent-page";
 import { startAuthorization } from "./start-authorization";
 import { createConnection } from "./create-connection";
 import { openCredential } from "@/lib/credentials/credentials";
@@ -410,6 +412,42 @@ describe.each(databaseKinds)("OAuth 2 consent and callback (%s)", (kind) => {
     );
     expect(failure.connectionId).toBe(connectionId);
     expect(idp.counters.token).toBe(tokenCalls);
+    await expectNoCredential(connectionId);
+  });
+
+  it("a refusal is told in our words with the provider's code: its error_description never reaches the page", async () => {
+    const connectionId = await newConnection();
+    const { binding, callback } = await consent(connectionId);
+    const bait = "Your account is locked, call +1 555 0100";
+    const refusedUrl = new URL(callback);
+    refusedUrl.searchParams.delete("code");
+    refusedUrl.searchParams.set("error", "invalid_scope");
+    refusedUrl.searchParams.set("error_description", bait);
+    const failure = await refused(
+      completeAuthorization(ctx.db, ada, {
+        serviceLinkName: TEST_IDP_LINK_NAME,
+        callbackUrl: refusedUrl,
+        browserBinding: binding,
+      }),
+      /^Test IdP refused the authorization \(invalid_scope\)\. Check the connection's scopes/,
+    );
+    expect(failure.message).not.toContain("555");
+    const page = await consentResultPage({ ok: false, connectionId, message: failure.message }, TEST_APP_URL).text();
+    expect(page).not.toContain("555");
+    // A code that is not a plain token is not shown either.
+    const second = await consent(connectionId);
+    const odd = new URL(second.callback);
+    odd.searchParams.delete("code");
+    odd.searchParams.set("error", "call_555_0100 now");
+    const oddFailure = await refused(
+      completeAuthorization(ctx.db, ada, {
+        serviceLinkName: TEST_IDP_LINK_NAME,
+        callbackUrl: odd,
+        browserBinding: second.binding,
+      }),
+      /^Test IdP refused the authorization \(error\)\./,
+    );
+    expect(oddFailure.message).not.toContain("555");
     await expectNoCredential(connectionId);
   });
 

@@ -1,6 +1,6 @@
 /**
  * Trust between members of one organization (docs/product.md §5, §6): the organization's
- * client-credentials apps stay with their holder, a credential typed into a form that an
+ * client-credentials apps stay with their holder (also once members were let in and then not), a credential typed into a form that an
  * edit of the service overtook is refused, and "Who can use it" is the owner's to change.
  */
 import { eq } from "drizzle-orm";
@@ -14,15 +14,42 @@ import { updateCustomService } from "@/lib/services/update-custom-service";
 import { createConnectionSchema, keyCredentialSchema, updateConnectionSchema } from "@/lib/validation/connections";
 import { serviceAppSchema } from "@/lib/validation/service-apps";
 import { createServiceSchema, updateServiceSchema } from "@/lib/validation/services";
-import { createAppContext, databaseKinds, setupTestEnv, type AppContext } from "@/test/harness";
+import { createAppContext, databaseKinds, oauth2Entry, setupTestEnv, type AppContext } from "@/test/harness";
+import { startTestServer, type TestServer } from "@/test/peers/test-server";
+import { invokeConnection } from "@/lib/invoke/invoke";
+import { connectClientCredentials } from "./connect-client-credentials";
 import { CLIENT_CREDENTIALS_HOLDER_ONLY } from "./authorization-access";
 import { createConnection } from "./create-connection";
 import { getConnectionSummary } from "./get-connection-summary";
 import { saveKeyCredential, SERVICE_CHANGED_WHILE_TYPING } from "./save-key-credential";
 import { updateConnection } from "./update-connection";
 
-beforeAll(() => {
-  setupTestEnv();
+/** A token endpoint (client credentials) and an API on loopback; counts the tokens it gave. */
+let machine: TestServer & { tokens: number };
+
+const MACHINE = "test_machine";
+
+beforeAll(async () => {
+  const server = await startTestServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      res.writeHead(200, { "content-type": "application/json" });
+      if (req.url === "/token") {
+        machine.tokens += 1;
+        res.end(JSON.stringify({ access_token: `org-token-${machine.tokens}`, token_type: "bearer", expires_in: 3600 }));
+      } else res.end(JSON.stringify({ authorization: req.headers.authorization ?? null }));
+    });
+  });
+  machine = Object.assign(server, { tokens: 0 });
+  setupTestEnv({
+    extraEntries: [
+      oauth2Entry({ linkName: MACHINE, baseUrl: machine.url, tokenUrl: `${machine.url}/token`, grantType: "client_credentials" }),
+    ],
+  });
+});
+
+afterAll(async () => {
+  await machine?.close();
 });
 
 async function refusal(p: Promise<unknown>): Promise<DomainError> {
@@ -100,6 +127,37 @@ describe.each(databaseKinds)("trust between members (%s)", (kind) => {
       updateServiceSchema.parse({ ...input, id, clientSecret: "", membersMayConnect: true }),
     );
     await expect(connect(bob, { kind: "custom", id })).resolves.toMatchObject({ id: expect.any(String) });
+  });
+
+  it("an admin who stops letting members use the organization's client stops their tokens at once, not at expiry", async () => {
+    const app = (membersMayConnect: boolean, clientSecret = "") =>
+      setServiceApp(
+        ctx.db,
+        ada,
+        serviceAppSchema.parse({ serviceLinkName: MACHINE, clientId: "loop-client", clientSecret, membersMayConnect }),
+      );
+    await app(true, "loop-secret");
+    const connectAndCall = async (actor: Actor) => {
+      const { id } = await connect(actor, { kind: "catalog", linkName: MACHINE });
+      await connectClientCredentials(ctx.db, actor, id);
+      const { linkName } = await getConnectionSummary(ctx.db, actor, id);
+      const call = () => invokeConnection(ctx.db, actor, { connection: linkName, url: `${machine.url}/api`, method: "GET" });
+      await expect(call()).resolves.toMatchObject({ status: 200 });
+      return { id, call };
+    };
+    const bobs = await connectAndCall(bob);
+    const adas = await connectAndCall(ada);
+
+    await app(false);
+    const tokensBefore = machine.tokens;
+    // Bob's token of the organization's client is gone; connecting again is the holder's alone.
+    expect(await refusal(bobs.call())).toMatchObject({ code: "not_connected" });
+    const again = await refusal(connectClientCredentials(ctx.db, bob, bobs.id));
+    expect(again).toBeInstanceOf(Forbidden);
+    expect(again.message).toBe(CLIENT_CREDENTIALS_HOLDER_ONLY);
+    // The admin's own connection keeps its token.
+    await expect(adas.call()).resolves.toMatchObject({ status: 200 });
+    expect(machine.tokens).toBe(tokensBefore);
   });
 
   it("an API key typed into a form that a service edit overtook is refused; typed again, it is stored", async () => {

@@ -1,9 +1,17 @@
 import "server-only";
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from "node:crypto";
+import { Semaphore } from "./semaphore";
+
+/** Two at a time: libuv's pool has four threads, and outbound DNS lookups need some of them. */
+export const PASSWORD_CONCURRENCY = 2;
+const hashing = new Semaphore(PASSWORD_CONCURRENCY);
 
 const scrypt = (password: string, salt: Buffer, keylen: number, options: ScryptOptions) =>
-  new Promise<Buffer>((resolve, reject) =>
-    scryptCb(password, salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key))),
+  hashing.run(
+    () =>
+      new Promise<Buffer>((resolve, reject) =>
+        scryptCb(password, salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key))),
+      ),
   );
 
 /** N=2^15 costs ~50 ms here: slow for guessing, quick enough for a sign-in. */

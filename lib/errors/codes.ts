@@ -36,6 +36,8 @@ export const ERROR_STATUS = {
   /** The upstream answer is larger than the cap. */
   response_too_large: 502,
   too_many_redirects: 502,
+  /** Too many failed sign-ins for the account or address; the answer says when to try again. */
+  too_many_attempts: 429,
   internal: 500,
 } as const satisfies Record<string, number>;
 

@@ -3,19 +3,22 @@ import { promises as dns, type LookupAddress, type LookupOptions } from "node:dn
 import { isIP, type LookupFunction } from "node:net";
 import { Agent, buildConnector } from "undici";
 import { classifyAddress } from "./address";
+import { cachingResolver, type Resolver } from "./dns-cache";
 import { OutboundBlockedError, OutboundConnectError, OutboundError, OutboundTimeoutError } from "./errors";
 import { isAddressAllowed, type OutboundPolicy } from "./url-policy";
 
-/** Resolves a host name to every address it has, like `dns.lookup(name, { all: true })`. */
-export type Resolver = (hostname: string) => Promise<Array<{ address: string; family: 4 | 6 }>>;
+export type { Resolver };
 
 export const systemResolver: Resolver = async (hostname) => {
   const answers = await dns.lookup(hostname, { all: true });
   return answers.map(({ address, family }) => ({ address, family: family === 6 ? 6 : 4 }));
 };
 
+/** The system resolver behind a short cache (lib/http/dns-cache.ts): the default of every agent. */
+const cachedSystemResolver = cachingResolver(systemResolver);
+
 export interface GuardedDispatcherOptions extends OutboundPolicy {
-  /** Injected DNS for tests; defaults to the system resolver. */
+  /** Injected DNS for tests; defaults to the system resolver, cached for 30 s. */
   resolve?: Resolver;
   /** TCP + TLS handshake limit per connection (undici's default is 10 s). */
   connectTimeoutMs?: number;
@@ -35,7 +38,7 @@ function wantedFamily(options: LookupOptions): 4 | 6 | null {
  * between a check and a connect (DNS rebinding) has no second answer to give.
  * Mixed answers keep their allowed addresses; an answer with none is refused.
  */
-export function createPinnedLookup(policy: OutboundPolicy, resolve: Resolver = systemResolver): LookupFunction {
+export function createPinnedLookup(policy: OutboundPolicy, resolve: Resolver = cachedSystemResolver): LookupFunction {
   return (hostname, options, callback) => {
     resolve(hostname).then(
       (answers) => {

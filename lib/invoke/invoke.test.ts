@@ -11,6 +11,7 @@ import { startEchoApi, type EchoApi, type EchoRecord } from "@/test/peers/echo-a
 import { startOAuth1Provider, type OAuth1Provider } from "@/test/peers/oauth1-provider";
 import { errorBody } from "@/lib/api/error-response";
 import { systemResolver } from "@/lib/http/dispatcher";
+import { onCall, type CallEvent } from "@/lib/observe/events";
 import { buildAuthorizeUrl, fetchAccessToken, fetchRequestToken } from "@/lib/oauth1";
 import type { ParamType } from "@/lib/validation/enums";
 import { createTestDatabase, type TestDatabase } from "@/test/harness";
@@ -307,8 +308,18 @@ describe("who may call, with whose credential (docs/product.md §5)", () => {
       type: "api_key",
       values: { "X-Api-Key": "ada-team-key", Authorization: "t" },
     });
-    const r = await echoed({ connection: "team_key", url: `${echo.url}/who` }, people.bob);
-    expect(r.headers["x-api-key"]).toBe("ada-team-key");
+    const calls: CallEvent[] = [];
+    const stop = onCall((event) => calls.push(event));
+    try {
+      const r = await echoed({ connection: "team_key", url: `${echo.url}/who` }, people.bob);
+      expect(r.headers["x-api-key"]).toBe("ada-team-key");
+    } finally {
+      stop();
+    }
+    // Every call records who made it, apart from whose credential it used (docs/product.md §5).
+    expect(calls).toEqual([
+      expect.objectContaining({ connectionId: c.id, callerId: people.bob.id, credentialUserId: people.ada.id, path: "/who" }),
+    ]);
   });
 
   it('an "Only me" connection of ada, called by bob, answers exactly as a link name that does not exist', async () => {

@@ -1,5 +1,6 @@
 import "server-only";
 import * as oauth from "oauth4webapi";
+import { OutboundTooLargeError } from "@/lib/http/errors";
 import { redactProviderText } from "@/lib/http/redact";
 import type { ScopeDelimiter } from "@/lib/validation/enums";
 import { OAuth2Error } from "./errors";
@@ -115,6 +116,14 @@ function isTimeout(err: unknown): boolean {
   return false;
 }
 
+/** The size bound of the provider fetch (lib/http/outbound.ts), wherever oauth4webapi wrapped it. */
+function tooLargeIn(err: unknown): OutboundTooLargeError | undefined {
+  for (let e: unknown = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth += 1) {
+    if (e instanceof OutboundTooLargeError) return e;
+  }
+  return undefined;
+}
+
 /** A short, secret-free description of a network failure ("ECONNREFUSED", ...). */
 function networkReason(err: unknown, secrets: ReadonlyArray<string | undefined>): string {
   for (let e: unknown = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth += 1) {
@@ -195,6 +204,9 @@ export function toOAuth2Error(
   if (err instanceof oauth.UnsupportedOperationError) {
     return new OAuth2Error(failure, `The provider's ${label} sent an unsupported response: ${err.message}`);
   }
+
+  const tooLarge = tooLargeIn(err);
+  if (tooLarge) return new OAuth2Error(failure, `The provider's ${label} sent too large an answer: ${tooLarge.message}`);
 
   if (isTimeout(err)) {
     return new OAuth2Error(failure, `The provider's ${label} did not answer within ${timeoutMs} ms`);

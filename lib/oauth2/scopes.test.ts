@@ -140,6 +140,31 @@ describe("buildAuthorizationUrl", () => {
     );
   });
 
+  it("a creator cannot bake another flow's parameters into the Authorize URL (mix-up, docs/security.md)", () => {
+    // A member's custom service aims at the organization's real provider with another service's
+    // redirect URI and their own PKCE challenge: every flow parameter is this flow's own.
+    const baked = new URL("https://provider.example/authorize");
+    for (const [key, value] of Object.entries({
+      redirect_uri: "https://app.example/api/oauth/callback/google",
+      code_challenge: "bobs-challenge",
+      code_challenge_method: "plain",
+      client_id: "org-client",
+      response_type: "token",
+      scope: "everything",
+    }))
+      baked.searchParams.append(key, value);
+    const url = buildAuthorizationUrl({ ...base, endpoints: { ...endpoints, authorizeUrl: baked.href }, delimiter: "space" });
+    for (const [key, value] of Object.entries({
+      redirect_uri: base.redirectUri,
+      code_challenge: "challenge-1",
+      code_challenge_method: "S256",
+      client_id: "client id/1",
+      response_type: "code",
+      scope: "read write",
+    }))
+      expect(url.searchParams.getAll(key), key).toEqual([value]);
+  });
+
   it("omits scope when there is none, and PKCE when no challenge is given", () => {
     const url = buildAuthorizationUrl({ ...base, scopes: [], pkceChallenge: undefined, delimiter: "space" });
     expect(url.searchParams.has("scope")).toBe(false);

@@ -1,7 +1,9 @@
 import "server-only";
 import { getDb } from "@/db";
 import { authSecret } from "@/lib/auth/secret";
-import { applyNextAuthDefaults, env } from "@/lib/env";
+import { applyNextAuthDefaults, env, isProduction } from "@/lib/env";
+import { demoAccountsWithDemoPassword, issueSetupLink } from "@/lib/accounts/first-run";
+import type { Db } from "@/db";
 import { errorName, logger } from "@/lib/observe/logger";
 import { metrics } from "@/lib/observe/metrics";
 import { startCallLog } from "@/lib/calls/call-log-writer";
@@ -24,6 +26,7 @@ export async function startServer(): Promise<void> {
     const db = await getDb();
     // The call log and token refreshes, written in batches (flushed by the data plane's stop).
     if (env().CONNECTIONS_CALL_LOG) startCallLog(db);
+    await checkAccounts(db);
     await startAppJobs(db); // after the migrations getDb applied
     await startDataPlane();
   } catch (error) {
@@ -31,4 +34,25 @@ export async function startServer(): Promise<void> {
     logger().fatal({ error: errorName(error) }, `cannot start: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   }
+}
+
+/**
+ * docs/product.md §8: a production start refuses to run while a demo account still has the
+ * public demo password (unless CONNECTIONS_SEED=true asked for the demo), and on a database
+ * without users logs the one-time setup link.
+ */
+export async function checkAccounts(db: Db, log = logger()): Promise<void> {
+  const e = env();
+  if (isProduction() && !e.CONNECTIONS_SEED) {
+    const exposed = await demoAccountsWithDemoPassword(db);
+    if (exposed.length) {
+      throw new Error(
+        `the demo account ${exposed.join(", ")} still has the public demo password; change it (Settings → Account) ` +
+          "or remove the account, or set CONNECTIONS_SEED=true to run the demo on purpose",
+      );
+    }
+  }
+  const link = await issueSetupLink(db, e.APP_URL);
+  if (link)
+    log.warn(`no users yet: open ${link} to create the first organization and its admin (the link works once, for 24 hours)`);
 }

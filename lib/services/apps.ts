@@ -1,7 +1,7 @@
 import "server-only";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, isNotNull, ne, sql } from "drizzle-orm";
 import type { Db } from "@/db";
-import { serviceApps } from "@/db/schema";
+import { connections, credentials, serviceApps, users } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/audit";
 import { assertAdmin } from "@/lib/auth/session";
 import type { Actor, OrgScope } from "@/lib/auth/users";
@@ -9,9 +9,32 @@ import { findCatalogEntry } from "@/lib/catalog";
 import { serviceCatalog } from "@/lib/catalog/runtime";
 import { Invalid, NotFound } from "@/lib/errors";
 import { invalidate } from "@/lib/cache/invalidation";
+import { clearCredential } from "@/lib/credentials/credentials";
 import { sealJson } from "@/lib/secrets";
 import type { z } from "zod";
 import type { serviceAppSchema } from "@/lib/validation/service-apps";
+
+/** Clears the client-credentials tokens members (not admins) hold from this app; returns how many. */
+async function clearMembersTokens(
+  tx: Pick<Db, "select" | "insert" | "update">,
+  app: Pick<typeof serviceApps.$inferSelect, "orgId" | "serviceLinkName">,
+) {
+  const held = await tx
+    .select({ id: credentials.id })
+    .from(credentials)
+    .innerJoin(connections, eq(connections.id, credentials.connectionId))
+    .innerJoin(users, eq(users.id, credentials.userId))
+    .where(
+      and(
+        eq(connections.orgId, app.orgId),
+        eq(connections.catalogLinkName, app.serviceLinkName),
+        ne(users.role, "admin"),
+        isNotNull(credentials.payloadSealed),
+      ),
+    );
+  for (const { id } of held) await clearCredential(tx, id);
+  return held.length;
+}
 
 /** What the settings page may show of an OAuth app: never the secret, only that one is set. */
 export type ServiceAppDto = {
@@ -80,6 +103,8 @@ export async function setServiceApp(db: Db, actor: Actor, input: z.output<typeof
       })
       .where(eq(serviceApps.id, row.id))
       .returning();
+    // Members' tokens of the organization's client stop now, not when they expire (docs/product.md §5).
+    const withdrawn = existing?.membersMayConnect && !saved.membersMayConnect ? await clearMembersTokens(tx, saved) : 0;
     await recordAudit(tx, {
       orgId: actor.orgId,
       actorId: actor.id,
@@ -88,6 +113,7 @@ export async function setServiceApp(db: Db, actor: Actor, input: z.output<typeof
         service: input.serviceLinkName,
         secretChanged: Boolean(input.clientSecret),
         membersMayConnect: saved.membersMayConnect,
+        ...(withdrawn ? { membersTokensRevoked: withdrawn } : {}),
       },
     });
     return saved;

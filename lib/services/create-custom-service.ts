@@ -9,7 +9,7 @@ import { Conflict } from "@/lib/errors";
 import { sealJson } from "@/lib/secrets";
 import { configFromServiceInput } from "@/lib/validation/service-config";
 import type { CreateServiceValues } from "@/lib/validation/services";
-import { assertLinkNameFree, checkUrls, SERVICE_LINK_NAME_TAKEN } from "./custom-service-access";
+import { assertLinkNameFree, checkAllowedHosts, checkUrls, SERVICE_LINK_NAME_TAKEN } from "./custom-service-access";
 
 /** "Create Service": a custom service of the actor's organization, its secret sealed for its row. */
 export async function createCustomService(
@@ -20,6 +20,7 @@ export async function createCustomService(
   await assertLinkNameFree(db, actor, input.linkName);
   const { config, secret, urls } = configFromServiceInput(input);
   checkUrls(urls);
+  checkAllowedHosts(input.allowedHosts);
   const id = randomUUID();
   const secretSealed = secret === undefined ? null : sealJson("service", { id, createdBy: actor.id, orgId: actor.orgId }, secret);
   try {

@@ -1,4 +1,5 @@
 import "server-only";
+import { getPublicSuffix } from "tldts";
 import { and, eq, isNotNull, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { connections, credentials, services } from "@/db/schema";
@@ -30,13 +31,6 @@ export async function loadEditableService(db: Pick<Db, "select">, actor: Actor, 
   return row;
 }
 
-/** A service of the actor's organization, whoever created it; NotFound elsewhere. */
-export async function loadServiceInOrg(db: Pick<Db, "select">, actor: Actor, id: string): Promise<ServiceRow> {
-  const [row] = await db.select().from(services).where(serviceInOrg(actor, id)).limit(1);
-  if (!row) throw new NotFound("That custom service does not exist");
-  return row;
-}
-
 export async function countWithCredentials(db: Pick<Db, "select">, actor: OrgScope, serviceId: string): Promise<number> {
   const [{ count }] = await db
     .select({ count: sql<number>`count(distinct ${connections.id})::int` })
@@ -61,6 +55,22 @@ export function checkUrls(urls: Record<string, string | undefined>): void {
   }
   const [first] = Object.entries(fieldErrors);
   if (first) throw new Invalid(first[1][0], fieldErrors);
+}
+
+/**
+ * A wildcard "Allowed host" must stop short of a public suffix (docs/security.md): "*.github.io"
+ * or "*.co.uk" would let anyone who registers a name there, the service's creator included,
+ * receive the credentials. Checked by the Public Suffix List (tldts), its private section too.
+ */
+export function checkAllowedHosts(allowedHosts: readonly string[] | undefined): void {
+  for (const pattern of allowedHosts ?? []) {
+    if (!pattern.startsWith("*.")) continue;
+    const suffix = pattern.slice(2);
+    if (getPublicSuffix(suffix, { allowPrivateDomains: true }) === suffix) {
+      const message = `Allowed host "${pattern}" covers a public suffix: anyone can register a name under "${suffix}". Name your API's own domain (e.g. "*.api.${suffix}" or "api.example.${suffix}").`;
+      throw new Invalid(message, { allowedHosts: [message] });
+    }
+  }
 }
 
 export async function assertLinkNameFree(db: Db, actor: OrgScope, linkName: string): Promise<void> {

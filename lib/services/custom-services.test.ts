@@ -204,6 +204,18 @@ describe.each(databaseKinds)("custom services (%s)", (kind) => {
       expect(JSON.stringify(parsed.error?.issues)).toContain("List the host(s) of the service's API");
     });
 
+    it("a wildcard allowed host may not cover a public suffix: anyone could register a name there", async () => {
+      for (const host of ["*.github.io", "*.co.uk", "*.herokuapp.com"]) {
+        const error = await expectError(create(ada, { ...apiKeyInput(), allowedHosts: [host] }), Invalid);
+        expect(error.fieldErrors?.allowedHosts?.[0]).toMatch(/covers a public suffix/);
+      }
+      const { id } = await create(ada, { ...apiKeyInput(), allowedHosts: ["*.example.com", "ada.github.io"] });
+      // Nor can an edit widen it so.
+      const { linkName } = await getCustomServiceForEdit(ctx.db, ada, id);
+      const widened = { ...(apiKeyInput() as object), id, linkName, allowedHosts: ["*.github.io"] } as UpdateServiceInput;
+      await expectError(update(ada, widened), Invalid);
+    });
+
     it("API key: name and param types edit, parameters are added and edited, never deleted", async () => {
       const input = apiKeyInput() as Extract<CreateServiceInput, { authType: "api_key" }>;
       const { id } = await create(ada, input);
@@ -302,6 +314,8 @@ describe.each(databaseKinds)("custom services (%s)", (kind) => {
       const { id } = await create(ada, input);
       await expectError(update(bob, { ...input, id, name: "Bob's now" }), Forbidden);
       await expectError(getCustomServiceForEdit(ctx.db, bob, id), Forbidden);
+      // How many connections use it (others' private ones included) is the editor's to know, not every member's.
+      await expectError(countServiceConnections(ctx.db, bob, id), Forbidden);
       await expectError(update(eve, { ...input, id, name: "Eve's now" }), NotFound);
       await expectError(getCustomServiceForEdit(ctx.db, eve, id), NotFound);
       await expectError(countServiceConnections(ctx.db, eve, id), NotFound);

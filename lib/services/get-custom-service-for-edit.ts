@@ -3,7 +3,7 @@ import type { Db } from "@/db";
 import type { Actor } from "@/lib/auth/users";
 import type { AuthType } from "@/lib/validation/enums";
 import { customServiceConfigSchema, type CustomServiceConfig } from "@/lib/validation/service-config";
-import { countWithCredentials, loadEditableService, loadServiceInOrg } from "./custom-service-access";
+import { countWithCredentials, loadEditableService } from "./custom-service-access";
 
 /** What the editor may see of a custom service: no secret field at all, only whether one is set. */
 export type CustomServiceEditDto = {
@@ -18,9 +18,12 @@ export type CustomServiceEditDto = {
   connectionCount: number;
 };
 
-/** Connections of the service that hold a stored credential: the ones an edit revokes. */
+/**
+ * Connections of the service that hold a stored credential: the ones an edit revokes. Only
+ * the creator, who alone may edit, is told: the count spans other members' private connections.
+ */
 export async function countServiceConnections(db: Db, actor: Actor, id: string): Promise<number> {
-  await loadServiceInOrg(db, actor, id);
+  await loadEditableService(db, actor, id);
   return countWithCredentials(db, actor, id);
 }
 

@@ -17,7 +17,31 @@ export function providerErrorCode(error: unknown): string {
   return error instanceof OAuth2Error || error instanceof OAuth1Error ? error.code : "error";
 }
 
-/** A consent or client-credentials flow that failed, in words the user can act on. */
+/** lib/oauth2's own codes: their messages are our words (timeouts, sizes, iss and state checks). */
+const OUR_OAUTH2_CODES = new Set([
+  "invalid_state",
+  "invalid_issuer",
+  "invalid_response",
+  "token_endpoint_error",
+  "revocation_endpoint_error",
+  "discovery_error",
+  "insecure_endpoint",
+  "invalid_configuration",
+]);
+
+const CHECK_AND_RETRY = "Check the connection's scopes and the service's settings, then try again.";
+
+/** A provider's error code as we show it: a plain token, or "error". */
+function safeCode(code: string): string {
+  return /^[A-Za-z0-9_.-]{1,40}$/.test(code) ? code : "error";
+}
+
+/**
+ * A consent or client-credentials flow that failed, in words the user can act on. What a
+ * provider wrote (its error_description, a body excerpt) is never among them: the service's
+ * creator controls that text, and it would show on our pages (docs/security.md); the
+ * provider's error code is kept, and recorded in the audit log.
+ */
 export function authorizationFailure(
   service: Pick<ServiceDefinition, "name">,
   error: unknown,
@@ -33,11 +57,17 @@ export function authorizationFailure(
     const denied = error.code === "access_denied";
     const text = denied
       ? `Access was denied at ${service.name}. Nothing was stored.`
-      : `${service.name} refused the authorization (${error.code}): ${error.message}`;
+      : OUR_OAUTH2_CODES.has(error.code)
+        ? `${service.name} refused the authorization (${error.code}): ${error.message}`
+        : `${service.name} refused the authorization (${safeCode(error.code)}). ${CHECK_AND_RETRY}`;
     return new AuthorizationFailed(text, connectionId, mode, denied ? "denied" : "refused");
   }
   if (error instanceof OAuth1Error) {
-    return new AuthorizationFailed(`${service.name}: ${error.message}`, connectionId, mode, "refused");
+    const text =
+      error.code === "network_error"
+        ? `${service.name}: ${error.message}`
+        : `${service.name} refused the authorization (${error.code}${error.status ? `, HTTP ${error.status}` : ""}). ${CHECK_AND_RETRY}`;
+    return new AuthorizationFailed(text, connectionId, mode, "refused");
   }
   if (error instanceof DomainError) {
     return new AuthorizationFailed(

@@ -9,7 +9,7 @@ import { Conflict, Invalid } from "@/lib/errors";
 import { sealJson } from "@/lib/secrets";
 import { configFromServiceInput, customServiceConfigSchema, type CustomServiceConfig } from "@/lib/validation/service-config";
 import { serviceEditMessages, type CreateServiceValues, type UpdateServiceValues } from "@/lib/validation/services";
-import { checkUrls, loadEditableService, type ServiceRow } from "./custom-service-access";
+import { checkAllowedHosts, checkUrls, loadEditableService, type ServiceRow } from "./custom-service-access";
 import { definitionFromCustom } from "./resolve";
 import { revokeAtProvider } from "./revoke-at-provider";
 
@@ -62,6 +62,7 @@ export async function updateCustomService(
   ) as CreateServiceValues;
   const { config, secret, urls } = configFromServiceInput(merged);
   checkUrls(urls);
+  checkAllowedHosts(input.allowedHosts);
   const secretSealed = secret === undefined ? row.secretSealed : sealJson("service", row, secret);
 
   // Tell providers first, with the settings the tokens were issued under.

@@ -4,3 +4,4 @@ export * from "./db";
 export * from "./env";
 export * from "./fixtures";
 export * from "./legacy-seal";
+export * from "./sessions";

@@ -24,6 +24,8 @@ export interface EchoApi {
   url: string;
   close(): Promise<void>;
   requests: EchoRecord[];
+  /** Lets every request held at `/hold` finish its body. */
+  release(): void;
 }
 
 function paramsToObject(params: URLSearchParams): Record<string, string | string[]> {
@@ -120,7 +122,21 @@ async function introspect(token: string, endpoint: NonNullable<EchoApiOptions["i
   return (await answer.json()) as Record<string, unknown>;
 }
 
-async function handle(request: IncomingMessage, response: ServerResponse, options: EchoApiOptions, requests: EchoRecord[]) {
+type Hold = { released: Promise<void>; release(): void };
+
+function newHold(): Hold {
+  let release = () => {};
+  const released = new Promise<void>((resolve) => (release = resolve));
+  return { released, release };
+}
+
+async function handle(
+  request: IncomingMessage,
+  response: ServerResponse,
+  options: EchoApiOptions,
+  requests: EchoRecord[],
+  hold: () => Hold,
+) {
   const url = new URL(request.url ?? "/", "http://echo.invalid");
   const record = await readRecord(request, url);
   requests.push(record);
@@ -147,6 +163,14 @@ async function handle(request: IncomingMessage, response: ServerResponse, option
     if (!response.destroyed) sendJson(response, 200, record);
     return;
   }
+  if (url.pathname === "/hold") {
+    // The first line at once, the rest only after release(): shows whether a proxy streams.
+    response.writeHead(200, { "content-type": "text/plain" });
+    response.write("first\n");
+    await hold().released;
+    response.end("rest\n");
+    return;
+  }
   if (url.pathname === "/cookie") {
     return sendJson(response, 200, record, { "set-cookie": ["upstream_session=s3ss10n; HttpOnly", "tracker=t1"] });
   }
@@ -170,13 +194,15 @@ async function handle(request: IncomingMessage, response: ServerResponse, option
  * A loopback HTTP API that answers every request with what it received, for
  * checking what the invoke engine really sent. Special paths:
  * `/status/<code>`, `/redirect?to=<url>&status=<3xx>` (a loop without `to`), `/slow?ms=<n>`,
- * `/bytes?n=<n>[&length=1]` (with Content-Length when `length=1`), `/cookie` (sets two cookies) and
+ * `/bytes?n=<n>[&length=1]` (with Content-Length when `length=1`), `/hold` (one line, the rest after
+ * `release()`), `/cookie` (sets two cookies) and
  * `/oauth/protected` (Bearer token, checked by introspection when configured).
  */
 export async function startEchoApi(options: EchoApiOptions = {}): Promise<EchoApi> {
   const requests: EchoRecord[] = [];
+  let current = newHold();
   const server = createServer((request, response) => {
-    handle(request, response, options, requests).catch((error: unknown) => {
+    handle(request, response, options, requests, () => current).catch((error: unknown) => {
       if (!response.headersSent) sendJson(response, 500, { error: "echo_failed", message: String(error) });
       else response.destroy();
     });
@@ -189,6 +215,10 @@ export async function startEchoApi(options: EchoApiOptions = {}): Promise<EchoAp
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    release() {
+      current.release();
+      current = newHold();
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

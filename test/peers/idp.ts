@@ -48,6 +48,11 @@ export type StartIdpOptions = {
    * `access_denied`, and a client-credentials token is issued without any scope.
    */
   strictScopes?: boolean;
+  /**
+   * Put the user's claims (email, email_verified, name) in the ID token, as sign-in providers
+   * do, rather than only at the userinfo endpoint (oidc-provider's conformIdTokenClaims).
+   */
+  idTokenClaims?: boolean;
 };
 
 export type IdpCounters = {
@@ -138,6 +143,7 @@ export async function startIdp(opts: StartIdpOptions): Promise<Idp> {
     })),
     scopes: ["openid", "offline_access", ...apiScopes],
     claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"] },
+    ...(opts.idTokenClaims ? { conformIdTokenClaims: false } : {}),
     features: {
       devInteractions: { enabled: true },
       clientCredentials: { enabled: true },

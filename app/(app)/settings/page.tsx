@@ -7,7 +7,8 @@ export const metadata: Metadata = { title: "Settings" };
 export default async function SettingsPage() {
   const actor = await requireActor();
   const sections = [
-    { href: "/settings/members", title: "Members", text: `People of ${actor.orgName} and their roles.` },
+    { href: "/settings/account", title: "Account", text: "Your password and your sessions." },
+    { href: "/settings/members", title: "Members", text: `People of ${actor.orgName}, their roles and invitations.` },
     { href: "/settings/tokens", title: "Personal access tokens", text: "Tokens for scripts that call the invoke API." },
     { href: "/settings/oauth-apps", title: "OAuth apps", text: "Client IDs and secrets of the default services that use OAuth." },
     ...(actor.role === "admin"

@@ -3,6 +3,8 @@ import { redirect } from "next/navigation";
 import { currentActor } from "@/lib/auth/session";
 import { sameOriginPath } from "@/lib/validation/callback-url";
 import { SignInForm } from "@/components/sign-in-form";
+import { signInPageError } from "@/lib/validation/accounts";
+import { ssoSettings } from "@/lib/env";
 
 export const metadata: Metadata = { title: "Sign in" };
 
@@ -22,7 +24,7 @@ export default async function SignInPage({
       <div className="w-full max-w-sm rounded-xl border border-slate-200 bg-white p-8 shadow-sm">
         <h1 className="text-xl font-semibold">Sign in to Connections</h1>
         <p className="mt-1 text-sm text-slate-600">Use the account your organization gave you.</p>
-        <SignInForm callbackUrl={callbackUrl} />
+        <SignInForm callbackUrl={callbackUrl} sso={Boolean(ssoSettings())} error={signInPageError(params.error)} />
       </div>
     </main>
   );

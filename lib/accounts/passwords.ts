@@ -1,0 +1,68 @@
+import "server-only";
+import { and, eq, sql } from "drizzle-orm";
+import type { Db } from "@/db";
+import { users } from "@/db/schema";
+import type { SessionSubject } from "@/lib/auth/session-cookie";
+import { announceUserChanged, bumpSessionEpoch } from "@/lib/auth/session-epoch";
+import type { Actor } from "@/lib/auth/users";
+import { hashPassword, verifyPassword } from "@/lib/crypto/password";
+import { Invalid, NotFound } from "@/lib/errors";
+import type { ChangePasswordInput, SetPasswordInput } from "@/lib/validation/accounts";
+import { subjectOf } from "./first-run";
+import { consumeAccountToken, peekAccountToken } from "./one-time-tokens";
+
+/**
+ * Settings → Account: a new password, given the current one. Every other session of the
+ * user ends (the epoch moves on); the caller re-signs the current browser with the subject
+ * returned, so it stays signed in.
+ */
+export async function changePassword(db: Db, actor: Actor, input: ChangePasswordInput): Promise<SessionSubject> {
+  const [user] = await db
+    .select()
+    .from(users)
+    .where(and(eq(users.id, actor.id), eq(users.orgId, actor.orgId)));
+  if (!user) throw new NotFound("Your account no longer exists");
+  if (!(await verifyPassword(input.currentPassword, user.passwordHash))) {
+    throw new Invalid("The current password is not correct", { currentPassword: ["The current password is not correct"] });
+  }
+  const passwordHash = await hashPassword(input.newPassword);
+  const [updated] = await db
+    .update(users)
+    .set({ passwordHash, sessionEpoch: sql`${users.sessionEpoch} + 1` })
+    .where(eq(users.id, user.id))
+    .returning();
+  announceUserChanged(actor.orgId, actor.id);
+  return subjectOf(updated);
+}
+
+/** "Sign out everywhere": every session of the user, this one included, ends on the next request. */
+export async function signOutEverywhere(db: Db, actor: Actor): Promise<void> {
+  await bumpSessionEpoch(db, actor.orgId, actor.id);
+  announceUserChanged(actor.orgId, actor.id);
+}
+
+/** What the reset page shows, or undefined for a used, expired or unknown link. */
+export async function passwordResetFor(db: Db, token: string): Promise<{ email: string } | undefined> {
+  const row = await peekAccountToken(db, "password_reset", token);
+  if (!row?.userId) return undefined;
+  const [user] = await db.select({ email: users.email }).from(users).where(eq(users.id, row.userId));
+  return user;
+}
+
+/** `/set-password`: the link's user gets the new password; their other sessions end; the link is used up. */
+export async function setPasswordWithLink(db: Db, input: SetPasswordInput): Promise<SessionSubject> {
+  const passwordHash = await hashPassword(input.password);
+  const subject = await db.transaction(async (tx) => {
+    const used = await consumeAccountToken(tx, "password_reset", input.token);
+    if (!used?.userId) throw new Invalid("This link has expired or was already used. Ask your admin for a new one.");
+    const [user] = await tx
+      .update(users)
+      .set({ passwordHash, sessionEpoch: sql`${users.sessionEpoch} + 1` })
+      .where(and(eq(users.id, used.userId), used.orgId ? eq(users.orgId, used.orgId) : undefined))
+      .returning();
+    if (!user) throw new Invalid("This link has expired or was already used. Ask your admin for a new one.");
+    return subjectOf(user);
+  });
+  announceUserChanged(subject.orgId, subject.id);
+  return subject;
+}

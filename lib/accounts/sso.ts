@@ -1,0 +1,78 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import type { Db } from "@/db";
+import { accountTokens, organizations, users } from "@/db/schema";
+import type { SessionSubject } from "@/lib/auth/session-cookie";
+import { findUserByEmail } from "@/lib/auth/users";
+import { hashPassword } from "@/lib/crypto/password";
+import { subjectOf } from "./first-run";
+
+/** What the provider says about the person (the ID token's claims). */
+export type SsoClaims = { email?: unknown; email_verified?: unknown; name?: unknown };
+export type SsoPolicy = { org?: string; domains: string[] };
+export type SsoOutcome = { ok: true; subject: SessionSubject } | { ok: false; reason: "unverified" | "not_allowed" };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+async function organizationOf(db: Db, ref: string): Promise<string | undefined> {
+  const rows = await db
+    .select({ id: organizations.id })
+    .from(organizations)
+    .where(UUID.test(ref) ? eq(organizations.id, ref) : eq(organizations.name, ref))
+    .limit(2);
+  return rows.length === 1 ? rows[0].id : undefined; // an ambiguous name joins nobody
+}
+
+/**
+ * Who a single sign-on is (docs/product.md §8), by the provider's verified email only: an
+ * existing member; or someone with a pending invitation (it is used up and they join as
+ * invited); or, with CONNECTIONS_OIDC_ORG and CONNECTIONS_OIDC_DOMAINS, anyone of those
+ * domains, who joins that organization as a member. Anyone else is refused.
+ */
+export async function resolveSsoSignIn(db: Db, claims: SsoClaims, policy: SsoPolicy): Promise<SsoOutcome> {
+  if (typeof claims.email !== "string" || claims.email_verified !== true) return { ok: false, reason: "unverified" };
+  const email = claims.email.trim().toLowerCase();
+  const name = typeof claims.name === "string" && claims.name.trim() ? claims.name.trim().slice(0, 100) : email;
+  const existing = await findUserByEmail(db, email);
+  if (existing) return { ok: true, subject: subjectOf(existing) };
+
+  const [invitation] = await db
+    .select()
+    .from(accountTokens)
+    .where(
+      and(
+        eq(accountTokens.purpose, "invitation"),
+        eq(accountTokens.email, email),
+        isNull(accountTokens.usedAt),
+        gt(accountTokens.expiresAt, new Date()),
+      ),
+    )
+    .limit(1);
+  const domain = email.split("@").at(-1) ?? "";
+  const orgId =
+    invitation?.orgId ?? (policy.org && policy.domains.includes(domain) ? await organizationOf(db, policy.org) : undefined);
+  if (!orgId) return { ok: false, reason: "not_allowed" };
+
+  // They sign in with SSO; a password nobody knows until they set one with a reset link.
+  const passwordHash = await hashPassword(randomBytes(32).toString("base64url"));
+  const created = await db.transaction(async (tx) => {
+    if (invitation) {
+      const used = await tx
+        .update(accountTokens)
+        .set({ usedAt: new Date() })
+        .where(and(eq(accountTokens.id, invitation.id), sql`${accountTokens.usedAt} is null`))
+        .returning();
+      if (!used.length) return undefined;
+    }
+    const [user] = await tx
+      .insert(users)
+      .values({ orgId, email, name, role: invitation?.role ?? "member", passwordHash })
+      .onConflictDoNothing()
+      .returning();
+    return user;
+  });
+  // A concurrent first sign-in of the same person may have created the account first.
+  const user = created ?? (await findUserByEmail(db, email));
+  return user ? { ok: true, subject: subjectOf(user) } : { ok: false, reason: "not_allowed" };
+}

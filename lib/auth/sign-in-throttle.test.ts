@@ -1,0 +1,101 @@
+/**
+ * Sign-in throttling (docs/security.md "Sign-in throttling"): on Postgres the counts live in
+ * the database (RateLimiterDrizzle), shared by every instance; on PGlite in memory. Ten
+ * failures in the window refuse the account, or the address, until the window ends.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, databaseKinds, setupTestEnv, type TestDatabase } from "@/test/harness";
+import { Semaphore } from "@/lib/crypto/semaphore";
+import { ADDRESS_MAX_FAILURES, clientAddress, MAX_FAILURES, SignInThrottle } from "./sign-in-throttle";
+
+setupTestEnv();
+
+describe.each(databaseKinds)("the sign-in throttle on %s", (kind) => {
+  let database: TestDatabase;
+  const throttle = (windowSeconds?: number) =>
+    kind === "postgres"
+      ? new SignInThrottle({ kind: "postgres", db: database.db }, { windowSeconds })
+      : new SignInThrottle({ kind: "memory" }, { windowSeconds });
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  it("refuses an account after 10 failures from anywhere, and says for how long", async () => {
+    const t = throttle();
+    for (let i = 1; i < MAX_FAILURES; i += 1) {
+      expect(await t.failed("ada@acme.test", `10.0.0.${i}`)).toEqual({ allowed: true, failures: i });
+    }
+    const tenth = await t.failed("ada@acme.test", "10.0.0.10");
+    expect(tenth.allowed).toBe(false);
+    const verdict = await t.check("ADA@acme.test", "10.9.9.9");
+    expect(verdict.allowed).toBe(false);
+    if (!verdict.allowed) {
+      expect(verdict.retryAfterMs).toBeGreaterThan(14 * 60_000);
+      expect(verdict.retryAfterMs).toBeLessThanOrEqual(15 * 60_000);
+    }
+    // Another account from a fresh address is not affected.
+    expect(await t.check("bob@acme.test", "10.9.9.9")).toEqual({ allowed: true, failures: 0 });
+  });
+
+  it("refuses an address after 50 failures across accounts; a success clears the account's count only", async () => {
+    const t = throttle();
+    for (let i = 0; i < ADDRESS_MAX_FAILURES - 1; i += 1) {
+      expect(await t.failed(`spray${i}@acme.test`, "192.0.2.7")).toEqual({ allowed: true, failures: 1 });
+    }
+    await t.failed("carol@acme.test", "198.51.100.1");
+    await t.succeeded("carol@acme.test");
+    expect(await t.check("carol@acme.test", "198.51.100.1")).toEqual({ allowed: true, failures: 0 });
+    expect((await t.failed("carol@acme.test", "192.0.2.7")).allowed).toBe(false);
+    expect((await t.check("someone@acme.test", "192.0.2.7")).allowed).toBe(false);
+  });
+
+  it("forgets the failures when the window ends", async () => {
+    const t = throttle(1);
+    for (let i = 0; i < MAX_FAILURES; i += 1) await t.failed("window@acme.test", undefined);
+    expect((await t.check("window@acme.test", undefined)).allowed).toBe(false);
+    await new Promise((r) => setTimeout(r, 1_200));
+    expect(await t.check("window@acme.test", undefined)).toEqual({ allowed: true, failures: 0 });
+  });
+
+  if (kind === "postgres") {
+    it("shares the counts between instances (two throttles on one database)", async () => {
+      const one = throttle();
+      const two = throttle();
+      for (let i = 0; i < MAX_FAILURES; i += 1) await (i % 2 ? one : two).failed("shared@acme.test", undefined);
+      expect((await one.check("shared@acme.test", undefined)).allowed).toBe(false);
+      expect((await two.check("shared@acme.test", undefined)).allowed).toBe(false);
+    });
+  }
+});
+
+describe("client address and password concurrency", () => {
+  it("takes the rightmost X-Forwarded-For entry, the one the nearest proxy wrote", () => {
+    expect(clientAddress("203.0.113.9, 10.0.0.2")).toBe("10.0.0.2");
+    expect(clientAddress(["1.1.1.1", "2.2.2.2"])).toBe("2.2.2.2");
+    expect(clientAddress(undefined)).toBeUndefined();
+    expect(clientAddress("")).toBeUndefined();
+  });
+
+  it("runs at most the limit at once, the rest in order", async () => {
+    const gate = new Semaphore(2);
+    let active = 0;
+    let peak = 0;
+    const order: number[] = [];
+    await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        gate.run(async () => {
+          active += 1;
+          peak = Math.max(peak, active);
+          await new Promise((r) => setTimeout(r, 10));
+          order.push(i);
+          active -= 1;
+        }),
+      ),
+    );
+    expect(peak).toBe(2);
+    expect(order).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+});
