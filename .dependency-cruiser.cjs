@@ -2,7 +2,7 @@
  * The one-way layers of docs/architecture.md "Layers", checked by `npm run lint`.
  *
  *   app/ → components/ → lib/actions, lib/api, lib/server (edges)
- *     → feature modules (lib/console → lib/invoke, lib/accounts → lib/connections → lib/services
+ *     → feature modules (lib/console → lib/invoke, lib/calls, lib/accounts → lib/connections → lib/services
  *        → lib/credentials, lib/catalog, lib/audit → lib/auth)
  *     → protocol (lib/oauth1, lib/oauth2, lib/deluge)
  *     → infrastructure (lib/http, lib/crypto, lib/secrets, lib/errors, lib/env.ts, db/)
@@ -10,7 +10,7 @@
  * lib/validation and lib/sdk run in the browser and in scripts too: they import nothing of
  * the server. Test support (test/, e2e/, bench/) is never imported by production code.
  */
-const FEATURE = "^lib/(console|invoke|accounts|connections|services|webhooks|credentials|catalog|audit|auth)/";
+const FEATURE = "^lib/(console|invoke|calls|accounts|connections|services|webhooks|credentials|catalog|audit|auth)/";
 const PROTOCOL = "^lib/(oauth1|oauth2|deluge)/";
 const EDGE = "^lib/(actions|api|server)/";
 const INFRA = "^(lib/(http|crypto|secrets|errors|cache|observe|jobs)/|lib/env\\.ts$|db/)";
@@ -21,7 +21,7 @@ const PRODUCTION = "^(app|components|lib|db|scripts)/|^(server|proxy|instrumenta
 /** Feature modules, each allowed to import only those after it in this list. */
 const featureOrder = [
   ["console"],
-  ["invoke", "accounts"],
+  ["invoke", "calls", "accounts"],
   ["connections"],
   ["services"],
   ["webhooks"],

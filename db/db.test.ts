@@ -39,6 +39,7 @@ describe.each(databaseKinds)("database on %s", (kind) => {
       "service_apps",
       "services",
       "sign_in_throttle",
+      "token_refreshes",
       "users",
       "webhook_deliveries",
       "webhooks",

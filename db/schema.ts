@@ -156,6 +156,13 @@ export const credentials = pgTable(
     authorizedAt: timestamp("authorized_at", { withTimezone: true }),
     lastRefreshedAt: timestamp("last_refreshed_at", { withTimezone: true }),
     lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+    /**
+     * The provider's id of the account that consented (the ID token's `sub`, or the userinfo
+     * id), where the provider gives one: a reconnect to another account is warned about.
+     */
+    providerAccountId: text("provider_account_id"),
+    /** Whether the app can renew it without the user (a refresh token, or the client credentials grant); rows from before this column count as renewable. */
+    renewable: boolean("renewable").notNull().default(true),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -277,7 +284,40 @@ export const callLog = pgTable(
     responseBytes: integer("response_bytes").notNull().default(0),
     createdAt: createdAt(),
   },
-  (t) => [index("call_log_connection_idx").on(t.connectionId, t.createdAt), index("call_log_created_idx").on(t.createdAt)],
+  (t) => [
+    index("call_log_connection_idx").on(t.connectionId, t.createdAt),
+    index("call_log_created_idx").on(t.createdAt),
+    // A credential's last calls (its health); a caller's own calls are read through call_log_connection_idx.
+    index("call_log_credential_idx").on(t.connectionId, t.credentialUserId, t.createdAt),
+  ],
+);
+
+/**
+ * One row per token renewal attempt (docs/product.md §10 "Token refreshes"): whose
+ * credential, the outcome and the provider's OAuth error code. Written in batches with the
+ * call log and purged with it.
+ */
+export const tokenRefreshes = pgTable(
+  "token_refreshes",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    connectionId: uuid("connection_id")
+      .notNull()
+      .references(() => connections.id, { onDelete: "cascade" }),
+    /** Whose credential was renewed. */
+    userId: uuid("user_id").references(() => users.id, { onDelete: "set null" }),
+    outcome: text("outcome", { enum: ["refreshed", "failed", "needs_reauth"] }).notNull(),
+    /** The provider's OAuth error code (e.g. invalid_grant); never its description. */
+    providerError: text("provider_error"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("token_refreshes_connection_idx").on(t.connectionId, t.createdAt),
+    index("token_refreshes_created_idx").on(t.createdAt),
+  ],
 );
 
 /**

@@ -54,6 +54,8 @@ const envSchema = z.object({
   CONNECTIONS_JOBS: booleanFlag(true),
   CONNECTIONS_KEEPALIVE_DAYS: z.coerce.number().positive().default(7),
   CONNECTIONS_CALL_LOG_DAYS: z.coerce.number().positive().default(14),
+  /** `false`: calls and token refreshes are not recorded (a benchmark's baseline); the summary page's log stays empty. */
+  CONNECTIONS_CALL_LOG: booleanFlag(true),
   /** Invitation and reset emails (docs/product.md §8): an smtp:// or smtps:// URL; unset sends none. */
   CONNECTIONS_SMTP_URL: z
     .string()

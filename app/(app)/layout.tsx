@@ -1,10 +1,14 @@
 import Link from "next/link";
+import { getDb } from "@/db";
 import { requireActor } from "@/lib/auth/session";
+import { listNeedsReauth } from "@/lib/connections/list-needs-reauth";
+import { ReconnectBanner } from "@/components/connections/reconnect-banner";
 import { MainNav } from "@/components/main-nav";
 import { SignOutButton } from "@/components/sign-out-button";
 
 export default async function AppLayout({ children }: { children: React.ReactNode }) {
   const actor = await requireActor();
+  const reconnect = await listNeedsReauth(await getDb(), actor);
   return (
     <div className="min-h-screen">
       <header className="border-b border-slate-200 bg-white">
@@ -24,6 +28,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
           </div>
         </div>
       </header>
+      <ReconnectBanner connections={reconnect.rows} total={reconnect.total} />
       <main className="mx-auto max-w-6xl px-4 py-8">{children}</main>
     </div>
   );

@@ -6,8 +6,10 @@ import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { flexRender, getCoreRowModel, useReactTable, type ColumnDef, type SortingState } from "@tanstack/react-table";
 import { ArrowDown, ArrowUp, ArrowUpDown } from "lucide-react";
 import type { ConnectionListDto, ConnectionRowDto } from "@/lib/connections/dto";
+import { connectionHealthLabels, connectionHealths } from "@/lib/validation/connections";
 import { Button } from "@/components/ui/button";
 import { LocalTime } from "@/components/local-time";
+import { Pager } from "@/components/pager";
 import { StatusBadge } from "./status-badge";
 import { useRevokeDelete } from "./connection-actions";
 import { useConnect } from "./use-connect";
@@ -129,7 +131,7 @@ export function ConnectionsTable({
       ...(tab === "own"
         ? []
         : [{ id: "owner", header: "Owner", cell: ({ row }) => row.original.ownerName } as ColumnDef<ConnectionRowDto>]),
-      { id: "status", header: "Status", cell: ({ row }) => <StatusBadge status={row.original.status} /> },
+      { id: "status", header: "Status", cell: ({ row }) => <StatusBadge health={row.original.health} /> },
       {
         id: "lastUsedAt",
         header: "Last used",
@@ -160,6 +162,8 @@ export function ConnectionsTable({
   });
   const pages = Math.max(1, Math.ceil(data.total / data.pageSize));
   const filterId = `${tab}-filter`;
+  const healthId = `${tab}-health`;
+  const [health, setHealth] = useState(params.get(key("health")) ?? "");
 
   return (
     <div className="space-y-3">
@@ -176,6 +180,27 @@ export function ConnectionsTable({
             placeholder="Name, link name or service"
             className="mt-1 w-64 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm"
           />
+        </div>
+        <div>
+          <label htmlFor={healthId} className="block text-xs font-medium text-slate-600">
+            Health in {caption}
+          </label>
+          <select
+            id={healthId}
+            value={health}
+            onChange={(e) => {
+              setHealth(e.target.value);
+              navigate({ health: e.target.value || undefined, page: undefined });
+            }}
+            className="mt-1 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm"
+          >
+            <option value="">All</option>
+            {connectionHealths.map((h) => (
+              <option key={h} value={h}>
+                {connectionHealthLabels[h]}
+              </option>
+            ))}
+          </select>
         </div>
         <p className="text-xs text-slate-500" aria-live="polite">
           {data.total} connection{data.total === 1 ? "" : "s"}
@@ -223,7 +248,7 @@ export function ConnectionsTable({
             {table.getRowModel().rows.length === 0 ? (
               <tr>
                 <td colSpan={columns.length} className="px-4 py-6 text-center text-slate-600">
-                  {filter ? `No connection matches “${filter}”.` : emptyText}
+                  {filter ? `No connection matches “${filter}”.` : health ? "No connection has that health." : emptyText}
                 </td>
               </tr>
             ) : (
@@ -240,29 +265,7 @@ export function ConnectionsTable({
           </tbody>
         </table>
       </div>
-      {pages > 1 ? (
-        <nav aria-label={`${caption} pages`} className="flex items-center justify-end gap-2 text-sm">
-          <Button
-            size="sm"
-            variant="secondary"
-            disabled={data.page <= 1}
-            onClick={() => navigate({ page: String(data.page - 1) })}
-          >
-            Previous
-          </Button>
-          <span>
-            Page {data.page} of {pages}
-          </span>
-          <Button
-            size="sm"
-            variant="secondary"
-            disabled={data.page >= pages}
-            onClick={() => navigate({ page: String(data.page + 1) })}
-          >
-            Next
-          </Button>
-        </nav>
-      ) : null}
+      <Pager label={`${caption} pages`} page={data.page} pages={pages} onPage={(p) => navigate({ page: String(p) })} />
     </div>
   );
 }

@@ -52,7 +52,12 @@ export function useConnect(options: {
       setPending(true);
       const outcome = await runConsent(connectionId, popup);
       setPending(false);
-      if (outcome.ok) finishedOk(connectionId);
+      if (outcome.ok && outcome.accountChanged) {
+        // Still authorized, but calls now act as someone else: say so until dismissed.
+        toast.warning(outcome.message ?? "Authorized with a different account than before.", { duration: Infinity });
+        router.push(`/connections/${connectionId}`);
+        router.refresh();
+      } else if (outcome.ok) finishedOk(connectionId);
       else failed(connectionId, outcome.message);
       return;
     }

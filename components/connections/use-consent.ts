@@ -1,6 +1,7 @@
 "use client";
 
-export type ConsentOutcome = { ok: true } | { ok: false; message: string };
+/** accountChanged: the provider says another account consented than before (a reconnect to warn about). */
+export type ConsentOutcome = { ok: true; accountChanged?: boolean; message?: string } | { ok: false; message: string };
 
 const CHANNEL = "connections-oauth";
 
@@ -56,10 +57,14 @@ export function runConsent(connectionId: string, popup: Window): Promise<Consent
       resolve(outcome);
     };
     const handle = (data: unknown) => {
-      const msg = data as { type?: string; ok?: boolean; connectionId?: string; message?: string };
+      const msg = data as { type?: string; ok?: boolean; connectionId?: string; message?: string; accountChanged?: boolean };
       if (msg?.type !== "connections:oauth") return;
       if (msg.connectionId && msg.connectionId !== connectionId) return;
-      finish(msg.ok ? { ok: true } : { ok: false, message: msg.message ?? "The authorization failed." });
+      finish(
+        msg.ok
+          ? { ok: true, accountChanged: msg.accountChanged === true, message: msg.message }
+          : { ok: false, message: msg.message ?? "The authorization failed." },
+      );
     };
     const onMessage = (event: MessageEvent) => {
       if (event.origin !== window.location.origin) return; // only our own callback page may report

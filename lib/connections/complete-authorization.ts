@@ -37,7 +37,7 @@ export async function completeAuthorization(
   db: Db,
   actor: Actor,
   input: { callbackUrl: URL; browserBinding: string | undefined; serviceLinkName: string },
-): Promise<{ connectionId: string; mode: ConsentMode }> {
+): Promise<{ connectionId: string; mode: ConsentMode; accountChanged: boolean }> {
   const params = input.callbackUrl.searchParams;
   const isOAuth1 = params.has("oauth_token") && !params.has("state");
   const key = isOAuth1 ? `oauth1:${params.get("oauth_token")}` : `oauth2:${params.get("state") ?? ""}`;
@@ -79,6 +79,7 @@ export async function completeAuthorization(
   }
   const { connection, service } = await loadForAuthorization(db, actor, tx.connectionId);
   const secret = openJson<{ verifier?: string | null; tokenSecret?: string }>("oauthTransaction", tx, tx.secretSealed);
+  let accountChanged = false;
   try {
     const client = await loadServiceClient(db, actor, service);
     if (service.linkName !== tx.serviceLinkName)
@@ -97,13 +98,13 @@ export async function completeAuthorization(
         delimiter: connection.scopeDelimiter,
         transport: oauthTransport(),
       });
-      await saveOAuth2Tokens(db, actor, {
+      ({ accountChanged } = await saveOAuth2Tokens(db, actor, {
         connection,
         service,
         serviceVersion: tx.serviceVersion,
         tokens,
         requested: tx.requestedScopes,
-      });
+      }));
     } else {
       if (params.has("denied")) {
         throw new AuthorizationFailed(`Access was denied at ${service.name}. Nothing was stored.`, connection.id, mode, "denied");
@@ -152,5 +153,5 @@ export async function completeAuthorization(
     });
     throw failure;
   }
-  return { connectionId: connection.id, mode };
+  return { connectionId: connection.id, mode, accountChanged };
 }

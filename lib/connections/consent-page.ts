@@ -1,7 +1,10 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 
-export type ConsentResult = { ok: boolean; connectionId?: string; message: string };
+/** Set when a reconnect consented with another provider account than before (docs/product.md §10). */
+export type ConsentResult = { ok: boolean; connectionId?: string; message: string; accountChanged?: boolean };
+
+export const ACCOUNT_CHANGED_HINT = "Calls through this connection now act as that account.";
 
 /** JSON inside a <script>: "<" escaped so no value can close the tag. */
 function scriptJson(value: unknown): string {

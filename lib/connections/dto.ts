@@ -1,14 +1,8 @@
-import type { ConnectionAccess } from "@/lib/validation/connections";
+import type { ConnectionAccess, ConnectionHealth } from "@/lib/validation/connections";
 import type { AuthType, ScopeDelimiter } from "@/lib/validation/enums";
 
 /** What a user sees of a connection's state for them: no credential yet counts as not connected. */
 export type ConnectionStatus = "connected" | "not_connected" | "needs_reauth";
-
-export const connectionStatusLabels: Record<ConnectionStatus, string> = {
-  connected: "Connected",
-  not_connected: "Not connected",
-  needs_reauth: "Needs re-authentication",
-};
 
 export type ConnectionRowDto = {
   id: string;
@@ -20,6 +14,8 @@ export type ConnectionRowDto = {
   credentialHosts: string[];
   serviceVersion: number;
   status: ConnectionStatus;
+  /** The asking user's credential's health (lib/connections/health.ts); what the Status column shows. */
+  health: ConnectionHealth;
   lastUsedAt: string | null;
   createdAt: string;
   ownerName: string;
@@ -57,6 +53,7 @@ export type ConnectionSummaryDto = {
   isOwner: boolean;
   /** The asking user's credential (their own, or the owner's when not shared and they are the owner). */
   status: ConnectionStatus;
+  health: ConnectionHealth;
   grantedScopes: string[];
   authorizedAt: string | null;
   expiresAt: string | null;
@@ -69,4 +66,15 @@ export type ConnectionSummaryDto = {
   /** For API key and Basic: the fields the User Permissions dialog asks for. */
   credentialFields: Array<{ name: string; label: string; secret: boolean }>;
   sharedAuthorizedCount: number;
+};
+
+/** A credential of the asking user that needs re-authentication, for the app shell's "Reconnect". */
+export type ReconnectDto = {
+  id: string;
+  name: string;
+  linkName: string;
+  serviceName: string;
+  connectKind: "consent" | "client_credentials" | "credentials";
+  credentialHosts: string[];
+  serviceVersion: number;
 };

@@ -1,13 +1,14 @@
 import "server-only";
 import { and, eq, isNotNull, ne, sql } from "drizzle-orm";
 import type { Db } from "@/db";
-import { credentials, users } from "@/db/schema";
+import { connections, credentials, users } from "@/db/schema";
 import type { Actor } from "@/lib/auth/users";
 import { connectKindOf, credentialHosts, usesConsentPopup, type ServiceDefinition } from "@/lib/services/definition";
 import { hasServiceClient, resolveService } from "@/lib/services/resolve";
 import { loadVisibleConnection, serviceRefOf } from "./access";
 import { findCredential } from "@/lib/credentials/credentials";
 import type { ConnectionStatus, ConnectionSummaryDto } from "./dto";
+import { healthSql } from "./health";
 
 export function credentialFields(service: ServiceDefinition): ConnectionSummaryDto["credentialFields"] {
   if (service.authType === "api_key") {
@@ -26,7 +27,7 @@ export function credentialFields(service: ServiceDefinition): ConnectionSummaryD
 export async function getConnectionSummary(db: Db, actor: Actor, id: string): Promise<ConnectionSummaryDto> {
   const row = await loadVisibleConnection(db, actor, id);
   const service = await resolveService(db, actor, serviceRefOf(row));
-  const [credential, [owner], [{ shared }], configured] = await Promise.all([
+  const [credential, [owner], [{ shared }], configured, [{ health }]] = await Promise.all([
     // Visible means own or shared, so the credential that counts for this page is always the actor's.
     findCredential(db, row.id, actor.id),
     db.select({ id: users.id, name: users.name, email: users.email }).from(users).where(eq(users.id, row.ownerId)),
@@ -37,6 +38,11 @@ export async function getConnectionSummary(db: Db, actor: Actor, id: string): Pr
         and(eq(credentials.connectionId, row.id), ne(credentials.userId, row.ownerId), isNotNull(credentials.payloadSealed)),
       ),
     hasServiceClient(db, actor, service),
+    db
+      .select({ health: healthSql })
+      .from(connections)
+      .leftJoin(credentials, and(eq(credentials.connectionId, connections.id), eq(credentials.userId, actor.id)))
+      .where(eq(connections.id, row.id)),
   ]);
   const status: ConnectionStatus =
     credential?.status === "connected" ? "connected" : credential?.status === "needs_reauth" ? "needs_reauth" : "not_connected";
@@ -63,6 +69,7 @@ export async function getConnectionSummary(db: Db, actor: Actor, id: string): Pr
     owner,
     isOwner: row.ownerId === actor.id,
     status,
+    health,
     grantedScopes: status === "connected" ? (credential?.grantedScopes ?? []) : [],
     authorizedAt: credential?.authorizedAt?.toISOString() ?? null,
     expiresAt: status === "connected" ? (credential?.expiresAt?.toISOString() ?? null) : null,

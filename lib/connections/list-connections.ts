@@ -9,6 +9,7 @@ import { connectKindOf, credentialHosts, definitionFromCatalog, type ServiceDefi
 import { definitionFromCustom } from "@/lib/services/resolve";
 import type { ConnectionListDto, ConnectionStatus } from "./dto";
 import { ownConnections, sharedWith } from "./access";
+import { healthSql } from "./health";
 import { credentialFields } from "./get-connection-summary";
 
 export type ListTab = "own" | "shared" | "available";
@@ -51,6 +52,7 @@ export async function listConnections(db: Db, actor: Actor, tab: ListTab, query:
       ),
     );
   }
+  if (query.health) filters.push(sql`${healthSql} = ${query.health}`);
   const where = and(...filters);
   const order = query.dir === "asc" ? asc : desc;
   const sortColumn = {
@@ -80,6 +82,7 @@ export async function listConnections(db: Db, actor: Actor, tab: ListTab, query:
           version: services.version,
         },
         status: statusExpr,
+        health: healthSql,
         lastUsedAt: sql<Date | null>`coalesce(${credentials.lastUsedAt}, ${connections.lastUsedAt})`,
         createdAt: connections.createdAt,
         ownerName: users.name,
@@ -126,6 +129,7 @@ export async function listConnections(db: Db, actor: Actor, tab: ListTab, query:
         credentialHosts: def ? credentialHosts(def) : [],
         serviceVersion: def?.version ?? 0,
         status: r.status,
+        health: r.health,
         lastUsedAt: r.lastUsedAt ? new Date(r.lastUsedAt).toISOString() : null,
         createdAt: r.createdAt.toISOString(),
         ownerName: r.ownerName,

@@ -156,7 +156,7 @@ describe.each(databaseKinds)("mix-up between two authorization servers (%s)", (k
         browserBinding: adaBinding,
         serviceLinkName: TEST_IDP_LINK_NAME,
       }),
-    ).resolves.toEqual({ connectionId: real, mode: "popup" });
+    ).resolves.toEqual({ connectionId: real, mode: "popup", accountChanged: false });
     const stored = await ctx.db.select().from(credentials).where(eq(credentials.userId, ada.id));
     expect(stored.map((c) => c.connectionId)).toEqual([real]);
   });

@@ -186,7 +186,7 @@ describe.each(databaseKinds)("OAuth 2 consent and callback (%s)", (kind) => {
       callbackUrl: callback,
       browserBinding: binding,
     });
-    expect(result).toEqual({ connectionId, mode: "popup" });
+    expect(result).toEqual({ connectionId, mode: "popup", accountChanged: false });
     expect(await transactionsOf(connectionId)).toEqual([]); // consumed
 
     const [credential] = await credentialsOf(connectionId);
@@ -244,9 +244,27 @@ describe.each(databaseKinds)("OAuth 2 consent and callback (%s)", (kind) => {
     ).resolves.toEqual({
       connectionId,
       mode: "redirect",
+      accountChanged: false,
     });
     const [credential] = await credentialsOf(connectionId);
     expect(credential.grantedScopes).toEqual(["read"]);
+  });
+
+  it("remembers the consenting account (the ID token's sub) and says when a reconnect used another", async () => {
+    const connectionId = await newConnection(ada);
+    const complete = (c: { binding: string; callback: URL }) =>
+      completeAuthorization(ctx.db, ada, {
+        serviceLinkName: TEST_IDP_LINK_NAME,
+        callbackUrl: c.callback,
+        browserBinding: c.binding,
+      });
+    expect((await complete(await consent(connectionId, { login: "ada-at-idp" }))).accountChanged).toBe(false);
+    expect((await credentialsOf(connectionId))[0]).toMatchObject({ providerAccountId: "ada-at-idp", renewable: true });
+    // Reconnecting as the same account: no warning.
+    expect((await complete(await consent(connectionId, { login: "ada-at-idp" }))).accountChanged).toBe(false);
+    // As another account: warned, and the new account is remembered.
+    expect((await complete(await consent(connectionId, { login: "someone-else" }))).accountChanged).toBe(true);
+    expect((await credentialsOf(connectionId))[0].providerAccountId).toBe("someone-else");
   });
 
   it("refuses a tampered state, without calling the token endpoint", async () => {

@@ -118,6 +118,7 @@ describe.each(databaseKinds)("OAuth 1.0a callbacks, one per service (%s)", (kind
     ).resolves.toEqual({
       connectionId: id,
       mode: "popup",
+      accountChanged: false,
     });
     expect((await stored(id)).map((c) => c.userId)).toEqual([ada.id]);
   });

@@ -42,6 +42,10 @@ export async function storeCredential(
     payload: CredentialPayload;
     grantedScopes: string[];
     expiresAt?: Date | null;
+    /** Renewable without the user; by default whether an OAuth 2 payload carries a refresh token. */
+    renewable?: boolean;
+    /** The provider's id of the consenting account, where it gives one. */
+    providerAccountId?: string | null;
   },
 ): Promise<CredentialRow> {
   // The payload is sealed for the row id, so make sure the row exists first.
@@ -59,6 +63,8 @@ export async function storeCredential(
       payloadSealed: sealJson("credential", row, input.payload),
       grantedScopes: input.grantedScopes,
       expiresAt: input.expiresAt ?? null,
+      renewable: input.renewable ?? (input.payload.type === "oauth2" && !!input.payload.refreshToken),
+      providerAccountId: input.providerAccountId ?? null,
       version: sql`${credentials.version} + 1`,
       authorizedAt: now,
       lastRefreshedAt: null,

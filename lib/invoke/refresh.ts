@@ -373,6 +373,7 @@ export class TokenManager {
           payload: next,
           grantedScopes: tokens.scope ?? connection.scopes,
           expiresAt: tokens.expiresAt ?? null,
+          renewable,
         }),
       );
       await recordAudit(db, {
@@ -397,6 +398,7 @@ export class TokenManager {
         payloadSealed: sealJson("credential", row, next),
         grantedScopes: tokens.scope ?? row.grantedScopes,
         expiresAt: tokens.expiresAt ?? null,
+        renewable,
         version: row.version + 1,
         lastRefreshedAt: new Date(),
         updatedAt: new Date(),

@@ -1,6 +1,6 @@
 /** The call-log retention purge on both databases: rows older than the retention go, newer ones stay. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { callLog } from "@/db/schema";
+import { callLog, tokenRefreshes } from "@/db/schema";
 import { addConnection, createTestDatabase, databaseKinds, seedPeople, setupTestEnv, type TestDatabase } from "@/test/harness";
 import { purgeCallLog } from "./call-log-retention";
 
@@ -42,5 +42,24 @@ describe.each(databaseKinds)("call-log retention (%s)", (kind) => {
     const left = await database.db.select({ path: callLog.path }).from(callLog);
     expect(left.map((r) => r.path).sort()).toEqual(["/now", "/recent"]);
     expect(await purgeCallLog(database.db, { now: new Date(now) })).toBe(0);
+  });
+
+  it("purges token refreshes past the retention too", async () => {
+    const people = await seedPeople(database.db);
+    const connection = await addConnection(database.db, people.ada, { service: "github", linkName: "refreshed" });
+    const now = Date.now();
+    const row = (ageMs: number, providerError: string) => ({
+      orgId: people.ada.orgId,
+      connectionId: connection.id,
+      userId: people.ada.id,
+      outcome: "failed" as const,
+      providerError,
+      createdAt: new Date(now - ageMs),
+    });
+    await database.db.insert(tokenRefreshes).values([row(15 * DAY, "old"), row(DAY, "recent")]);
+
+    expect(await purgeCallLog(database.db, { now: new Date(now) })).toBe(1);
+    const left = await database.db.select({ providerError: tokenRefreshes.providerError }).from(tokenRefreshes);
+    expect(left.map((r) => r.providerError)).toEqual(["recent"]);
   });
 });

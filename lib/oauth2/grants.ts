@@ -59,7 +59,10 @@ export async function exchangeAuthorizationCode(input: ExchangeAuthorizationCode
       client,
       await normalizeTokenResponse(response, issuerKnown, secrets),
     );
-    return toTokenSet(json, input.requestedScopes, input.delimiter);
+    const tokens = toTokenSet(json, input.requestedScopes, input.delimiter);
+    const claims = tokens.idToken ? oauth.getValidatedIdTokenClaims(json) : undefined;
+    if (typeof claims?.sub === "string" && claims.sub) tokens.subject = claims.sub;
+    return tokens;
   } catch (err) {
     throw redacted(toOAuth2Error(err, "token", timeoutMs, secrets), secrets);
   }

@@ -50,6 +50,8 @@ export type TokenSet = {
   scope?: string[];
   /** A validated ID token; only ever set when the issuer is known. */
   idToken?: string;
+  /** The validated ID token's `sub`: the provider's id of the account that consented (OpenID Connect Core §2). */
+  subject?: string;
 };
 
 export const DEFAULT_TIMEOUT_MS = 15_000;

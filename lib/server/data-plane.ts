@@ -5,6 +5,7 @@ import { ActorCache } from "@/lib/auth/actor-cache";
 import { connectInstances } from "@/lib/cache/notify";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/observe/logger";
+import { stopCallLog } from "@/lib/calls/call-log-writer";
 import { defaultInvokeEngine } from "@/lib/invoke/invoke";
 
 /**
@@ -37,6 +38,7 @@ export async function startDataPlane(): Promise<void> {
       await disconnect?.();
       actors.close();
       await engine.close();
+      await stopCallLog(); // after the last call: its row is written before the process exits
     },
   };
 }

@@ -6,6 +6,7 @@ import { demoAccountsWithDemoPassword, issueSetupLink } from "@/lib/accounts/fir
 import type { Db } from "@/db";
 import { errorName, logger } from "@/lib/observe/logger";
 import { metrics } from "@/lib/observe/metrics";
+import { startCallLog } from "@/lib/calls/call-log-writer";
 import { keyRing } from "@/lib/secrets/key-ring";
 import { serviceCatalog } from "@/lib/catalog/runtime";
 import { startDataPlane } from "./data-plane";
@@ -23,6 +24,8 @@ export async function startServer(): Promise<void> {
     serviceCatalog(); // CONNECTIONS_CATALOG_FILE is validated now, with clear errors, not on first use
     metrics(); // subscribe to the call and renewal events before the first request
     const db = await getDb();
+    // The call log and token refreshes, written in batches (flushed by the data plane's stop).
+    if (env().CONNECTIONS_CALL_LOG) startCallLog(db);
     await checkAccounts(db);
     await startAppJobs(db); // after the migrations getDb applied
     await startDataPlane();

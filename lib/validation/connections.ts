@@ -56,6 +56,19 @@ export const keyCredentialSchema = z.object({
 });
 export type KeyCredentialInput = z.input<typeof keyCredentialSchema>;
 
+/** A credential's health as lists show it (docs/product.md §10); "not_connected" when the user has none. */
+export const connectionHealths = ["connected", "expires_soon", "needs_reauth", "failing", "revoked", "not_connected"] as const;
+export type ConnectionHealth = (typeof connectionHealths)[number];
+
+export const connectionHealthLabels: Record<ConnectionHealth, string> = {
+  connected: "Connected",
+  expires_soon: "Expires soon",
+  needs_reauth: "Needs re-authentication",
+  failing: "Failing",
+  revoked: "Revoked",
+  not_connected: "Not connected",
+};
+
 export const listSortColumns = ["name", "linkName", "status", "lastUsedAt", "createdAt"] as const;
 export const listQuerySchema = z.object({
   page: z.coerce.number().int().min(1).default(1),
@@ -63,5 +76,7 @@ export const listQuerySchema = z.object({
   sort: z.enum(listSortColumns).default("createdAt"),
   dir: z.enum(["asc", "desc"]).default("desc"),
   q: z.string().trim().max(100).default(""),
+  /** Only rows of this health; absent: every row. */
+  health: z.enum(connectionHealths).optional(),
 });
 export type ListQuery = z.infer<typeof listQuerySchema>;

@@ -80,6 +80,8 @@ export type Idp = {
   counters: IdpCounters;
   /** Resets all counters to zero. */
   resetCounters(): void;
+  /** While on, every refresh_token request is answered `invalid_grant`, as a provider that revoked the grant does. */
+  refuseRefreshes(refuse: boolean): void;
   close(): Promise<void>;
 };
 
@@ -180,6 +182,7 @@ export async function startIdp(opts: StartIdpOptions): Promise<Idp> {
   const knownScopes = new Set(["openid", "offline_access", ...apiScopes]);
   const unknownScopes = (scope: string) => scope.split(" ").filter((s) => s !== "" && !knownScopes.has(s));
   const strict = opts.strictScopes ?? true;
+  let refusingRefreshes = false;
 
   provider.use(async (ctx, next) => {
     let grantType: string | undefined;
@@ -190,6 +193,12 @@ export async function startIdp(opts: StartIdpOptions): Promise<Idp> {
         ctx.req.body = raw;
         const form = new URLSearchParams(raw);
         grantType = form.get("grant_type") ?? undefined;
+        if (refusingRefreshes && grantType === "refresh_token") {
+          ctx.status = 400;
+          ctx.set("cache-control", "no-store");
+          ctx.body = { error: "invalid_grant", error_description: "grant request is invalid" };
+          return;
+        }
         const scope = form.get("scope");
         if (strict && scope !== null && unknownScopes(scope).length) {
           ctx.status = 400;
@@ -261,6 +270,9 @@ export async function startIdp(opts: StartIdpOptions): Promise<Idp> {
       counters.token = 0;
       counters.revocation = 0;
       counters.byGrant = {};
+    },
+    refuseRefreshes(refuse) {
+      refusingRefreshes = refuse;
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

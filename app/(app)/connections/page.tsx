@@ -16,7 +16,13 @@ function queryFor(tab: ListTab, search: Search) {
     const v = search[`${tab}_${name}`];
     return Array.isArray(v) ? v[0] : v;
   };
-  const parsed = listQuerySchema.safeParse({ page: pick("page"), sort: pick("sort"), dir: pick("dir"), q: pick("q") });
+  const parsed = listQuerySchema.safeParse({
+    page: pick("page"),
+    sort: pick("sort"),
+    dir: pick("dir"),
+    q: pick("q"),
+    health: pick("health") || undefined,
+  });
   return parsed.success ? parsed.data : listQuerySchema.parse({});
 }
 

@@ -15,6 +15,11 @@ import { connectionAccessLabels } from "@/lib/validation/connections";
 import { authTypeLabels } from "@/lib/validation/enums";
 import { ConnectionActions } from "@/components/connections/connection-actions";
 import { StatusBadge } from "@/components/connections/status-badge";
+import { callSeries, listCallLog, listTokenRefreshes } from "@/lib/calls/list-call-log";
+import { callLogQuerySchema } from "@/lib/validation/call-log";
+import { CallsChart } from "@/components/connections/calls-chart";
+import { RecentCalls } from "@/components/connections/recent-calls";
+import { TokenRefreshes } from "@/components/connections/token-refreshes";
 import { CopyButton } from "@/components/copy-button";
 import { LocalTime } from "@/components/local-time";
 
@@ -37,7 +42,15 @@ export default async function ConnectionSummaryPage({
     if (error instanceof NotFound) notFound();
     throw error;
   });
-  const events = await listConnectionAudit(db, actor, { connectionId: summary.id, limit: 10 });
+  const parsedCalls = callLogQuerySchema.safeParse({ page: flash.calls_page, outcome: flash.calls_outcome });
+  const callQuery = parsedCalls.success ? parsedCalls.data : callLogQuerySchema.parse({});
+  // Each read applies the call log's own access rule (lib/calls/call-log-access.ts), not only this page's.
+  const [events, calls, series, refreshes] = await Promise.all([
+    listConnectionAudit(db, actor, { connectionId: summary.id, limit: 10 }),
+    listCallLog(db, actor, summary.id, callQuery),
+    callSeries(db, actor, summary.id),
+    listTokenRefreshes(db, actor, summary.id),
+  ]);
   const entry = summary.service.kind === "catalog" ? findCatalogEntry(serviceCatalog(), summary.service.linkName) : undefined;
   const snippets = connectionSnippets({
     appUrl: env().APP_URL,
@@ -57,7 +70,7 @@ export default async function ConnectionSummaryPage({
         {summary.linkName}
       </code>,
     ],
-    ["Status", <StatusBadge key="s" status={summary.status} />],
+    ["Status", <StatusBadge key="s" health={summary.health} />],
     ["Scopes requested", summary.scopes.length ? summary.scopes.join(", ") : "—"],
     ["Scopes granted", summary.grantedScopes.length ? summary.grantedScopes.join(", ") : "—"],
     ["Owner", `${summary.owner.name} (${summary.owner.email})`],
@@ -95,6 +108,12 @@ export default async function ConnectionSummaryPage({
       {flash.connected ? (
         <p role="status" className="rounded-md border border-green-200 bg-green-50 px-3 py-2 text-sm text-green-800">
           Authorization complete.
+        </p>
+      ) : null}
+      {flash.account_changed ? (
+        <p role="status" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-800">
+          Authorized with a different {summary.service.name} account than before. Calls through this connection now act as that
+          account.
         </p>
       ) : null}
       {failure ? (
@@ -180,6 +199,24 @@ export default async function ConnectionSummaryPage({
           </Link>{" "}
           in <code>CONNECTIONS_TOKEN</code>.
         </p>
+      </section>
+
+      <section aria-labelledby="calls-heading" className="space-y-3">
+        <h2 id="calls-heading" className="text-lg font-semibold">
+          Recent calls
+        </h2>
+        {calls.onlyOwnCalls ? (
+          <p className="text-sm text-slate-600">Only your own calls through this connection are shown.</p>
+        ) : null}
+        <CallsChart series={series} />
+        <RecentCalls key={callQuery.outcome} data={calls} outcome={callQuery.outcome} />
+      </section>
+
+      <section aria-labelledby="refreshes-heading" className="space-y-3">
+        <h2 id="refreshes-heading" className="text-lg font-semibold">
+          Token refreshes
+        </h2>
+        <TokenRefreshes refreshes={refreshes} />
       </section>
 
       <section aria-labelledby="activity-heading" className="space-y-3">

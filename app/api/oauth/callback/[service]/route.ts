@@ -3,7 +3,7 @@ import { getDb } from "@/db";
 import { sessionActor } from "@/lib/auth/request-actor";
 import { BINDING_COOKIE } from "@/lib/connections/browser-binding";
 import { completeAuthorization } from "@/lib/connections/complete-authorization";
-import { consentResultPage } from "@/lib/connections/consent-page";
+import { ACCOUNT_CHANGED_HINT, consentResultPage } from "@/lib/connections/consent-page";
 import { env } from "@/lib/env";
 import { AuthorizationFailed } from "@/lib/errors";
 import { errorName, requestLogger } from "@/lib/observe/logger";
@@ -29,14 +29,24 @@ export async function GET(request: NextRequest, context: { params: Promise<{ ser
   // The URL as the provider sent it, on our public origin (a proxy in front may rewrite the host).
   const callbackUrl = new URL(`${origin}/api/oauth/callback/${service}${request.nextUrl.search}`);
   try {
-    const { connectionId, mode } = await completeAuthorization(await getDb(), actor, {
+    const { connectionId, mode, accountChanged } = await completeAuthorization(await getDb(), actor, {
       callbackUrl,
       browserBinding: request.cookies.get(BINDING_COOKIE)?.value,
       serviceLinkName: service,
     });
-    if (mode === "redirect") return NextResponse.redirect(new URL(`/connections/${connectionId}?connected=1`, origin), 303);
+    if (mode === "redirect") {
+      const back = `/connections/${connectionId}?connected=1${accountChanged ? "&account_changed=1" : ""}`;
+      return NextResponse.redirect(new URL(back, origin), 303);
+    }
     return consentResultPage(
-      { ok: true, connectionId, message: "The connection is authorized. You can close this window." },
+      {
+        ok: true,
+        connectionId,
+        accountChanged,
+        message: accountChanged
+          ? `The connection is authorized, but with a different account than before. ${ACCOUNT_CHANGED_HINT}`
+          : "The connection is authorized. You can close this window.",
+      },
       origin,
     );
   } catch (error) {

@@ -1,0 +1,40 @@
+import { refreshOutcomeLabels, type TokenRefreshDto } from "@/lib/calls/dto";
+import { LocalTime } from "@/components/local-time";
+
+/** "Token refreshes" of a connection (docs/product.md §10): when, the outcome, the provider's error code. */
+export function TokenRefreshes({ refreshes }: { refreshes: TokenRefreshDto[] }) {
+  if (refreshes.length === 0) return <p className="text-sm text-slate-600">No token refreshes yet.</p>;
+  return (
+    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+      <table className="w-full text-sm">
+        <caption className="sr-only">Token refreshes</caption>
+        <thead className="bg-slate-50 text-left text-slate-600">
+          <tr>
+            <th scope="col" className="px-4 py-2 font-medium">
+              Time
+            </th>
+            <th scope="col" className="px-4 py-2 font-medium">
+              Outcome
+            </th>
+            <th scope="col" className="px-4 py-2 font-medium">
+              Provider error
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {refreshes.map((r) => (
+            <tr key={r.id} className="border-t border-slate-100">
+              <td className="px-4 py-2">
+                <LocalTime iso={r.at} />
+              </td>
+              <td className={`px-4 py-2 ${r.outcome === "refreshed" ? "text-green-800" : "text-red-700"}`}>
+                {refreshOutcomeLabels[r.outcome]}
+              </td>
+              <td className="px-4 py-2 font-mono text-xs">{r.providerError ?? "—"}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,48 @@
+import "server-only";
+import { and, eq, or } from "drizzle-orm";
+import type { Db } from "@/db";
+import { connections } from "@/db/schema";
+import type { Actor } from "@/lib/auth/users";
+import { connectionsInOrg, credentialUserFor, type ConnectionRow } from "@/lib/connections/access";
+import { NotFound } from "@/lib/errors";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Whose part of a connection's call log the actor may read (docs/product.md §10, §5):
+ * - the owner: every call and every renewal;
+ * - anyone else who may call it (a "use credentials of login user" connection, or an
+ *   "Everyone in my organization" one): only their own calls, and only the renewals of
+ *   the credential their calls use.
+ * Anything else ("Only me" connections of others, other organizations) is NotFound, as
+ * the connection itself is.
+ */
+export type CallLogScope = {
+  connection: ConnectionRow;
+  /** Set when the actor sees only the calls they made. */
+  callerId: string | null;
+  /** Set when the actor sees only the renewals of this user's credential. */
+  credentialUserId: string | null;
+};
+
+export async function callLogScope(db: Db, actor: Actor, connectionId: string): Promise<CallLogScope> {
+  if (!UUID.test(connectionId)) throw new NotFound("That connection does not exist");
+  const [row] = await db
+    .select()
+    .from(connections)
+    .where(
+      and(
+        eq(connections.id, connectionId),
+        connectionsInOrg(actor),
+        or(
+          eq(connections.ownerId, actor.id),
+          eq(connections.useLoginUserCredentials, true),
+          eq(connections.access, "organization"),
+        ),
+      ),
+    )
+    .limit(1);
+  if (!row) throw new NotFound("That connection does not exist");
+  if (row.ownerId === actor.id) return { connection: row, callerId: null, credentialUserId: null };
+  return { connection: row, callerId: actor.id, credentialUserId: credentialUserFor(row, actor.id) };
+}

@@ -1,0 +1,181 @@
+/**
+ * The call-log writer on both databases: real calls through the invoke engine against the
+ * echo API land as `call_log` rows (masked, batched), renewals as `token_refreshes` rows,
+ * the buffer is bounded, and a connection deleted before the flush does not lose the batch.
+ */
+import { eq } from "drizzle-orm";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { callLog, connections, tokenRefreshes } from "@/db/schema";
+import { createInvokeEngine, type InvokeEngine } from "@/lib/invoke/invoke";
+import { emitCall, emitRefresh, type CallEvent } from "@/lib/observe/events";
+import { startEchoApi, type EchoApi } from "@/test/peers/echo-api";
+import {
+  addConnection,
+  addCredential,
+  apiKeyEntry,
+  createTestDatabase,
+  databaseKinds,
+  seedPeople,
+  setupTestEnv,
+  type DemoPeople,
+  type TestDatabase,
+} from "@/test/harness";
+import { createCallLogWriter, startCallLog } from "./call-log-writer";
+
+const SECRET = "ada-secret-key-9f3b";
+let echo: EchoApi;
+
+beforeAll(async () => {
+  echo = await startEchoApi();
+  setupTestEnv({
+    extraEntries: [
+      apiKeyEntry({ linkName: "t_key_query", baseUrl: echo.url, params: [{ name: "api_key", paramType: "query" }] }),
+    ],
+  });
+});
+afterAll(async () => {
+  await echo?.close();
+});
+
+function event(overrides: Partial<CallEvent> & Pick<CallEvent, "orgId" | "connectionId" | "callerId">): CallEvent {
+  return {
+    at: new Date(),
+    service: "t_key_query",
+    credentialUserId: overrides.callerId,
+    method: "GET",
+    host: "api.example.test",
+    path: "/x",
+    status: 200,
+    errorCode: null,
+    appMs: 1,
+    upstreamMs: 2,
+    responseBytes: 3,
+    ...overrides,
+  };
+}
+
+describe.each(databaseKinds)("call-log writer (%s)", (kind) => {
+  let database: TestDatabase;
+  let people: DemoPeople;
+  let engine: InvokeEngine;
+  let stop: (() => Promise<void>) | undefined;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    people = await seedPeople(database.db);
+    engine = createInvokeEngine();
+  });
+  afterEach(async () => {
+    await stop?.();
+    stop = undefined;
+  });
+  afterAll(async () => {
+    await engine?.close();
+    await database?.drop();
+  });
+
+  it("records each call made through the engine, with the credential's query value masked", async () => {
+    const { db } = database;
+    const connection = await addConnection(db, people.ada, { service: "t_key_query", linkName: `logged_${kind}` });
+    await addCredential(db, people.ada, connection.id, { type: "api_key", values: { api_key: SECRET } });
+    stop = startCallLog(db, { flushMs: 20 });
+
+    await engine.invoke(db, people.ada, {
+      connection: connection.linkName,
+      url: `${echo.url}/items?api_key=${SECRET}&page=2`,
+      method: "GET",
+    });
+    await engine.invoke(db, people.ada, { connection: connection.linkName, url: `${echo.url}/status/503`, method: "POST" });
+    // Written off the call path: nothing yet, or soon.
+    await stop();
+    stop = undefined;
+
+    const rows = await db.select().from(callLog).where(eq(callLog.connectionId, connection.id)).orderBy(callLog.id);
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatchObject({
+      orgId: people.ada.orgId,
+      callerId: people.ada.id,
+      credentialUserId: people.ada.id,
+      method: "GET",
+      host: new URL(echo.url).host,
+      path: "/items?api_key=…&page=2",
+      status: 200,
+      errorCode: null,
+    });
+    expect(rows[0].upstreamMs).not.toBeNull();
+    expect(rows[1]).toMatchObject({ method: "POST", path: "/status/503" });
+    expect(JSON.stringify(rows)).not.toContain(SECRET);
+  });
+
+  it("records token renewals with their outcome and the provider's error code", async () => {
+    const { db } = database;
+    const connection = await addConnection(db, people.bob, { service: "github", linkName: `renewed_${kind}` });
+    stop = startCallLog(db, { flushMs: 20 });
+    const base = { orgId: people.bob.orgId, connectionId: connection.id, service: "github", userId: people.bob.id };
+    emitRefresh({ ...base, at: new Date(Date.now() - 1000), outcome: "refreshed", providerError: null });
+    emitRefresh({ ...base, at: new Date(), outcome: "needs_reauth", providerError: "invalid_grant" });
+    await expect
+      .poll(async () => (await db.select().from(tokenRefreshes).where(eq(tokenRefreshes.connectionId, connection.id))).length)
+      .toBe(2);
+
+    const rows = await db
+      .select()
+      .from(tokenRefreshes)
+      .where(eq(tokenRefreshes.connectionId, connection.id))
+      .orderBy(tokenRefreshes.id);
+    expect(rows.map((r) => [r.outcome, r.providerError, r.userId])).toEqual([
+      ["refreshed", null, people.bob.id],
+      ["needs_reauth", "invalid_grant", people.bob.id],
+    ]);
+  });
+
+  it("drops what does not fit in the bounded buffer and counts it", async () => {
+    const { db } = database;
+    const connection = await addConnection(db, people.ada, { service: "github", linkName: `bounded_${kind}` });
+    const writer = createCallLogWriter(db, { flushMs: 60_000, batchSize: 1_000, maxBuffered: 3 });
+    for (let i = 0; i < 5; i++) {
+      writer.recordCall(event({ orgId: people.ada.orgId, connectionId: connection.id, callerId: people.ada.id, path: `/${i}` }));
+    }
+    expect(writer.dropped).toBe(2);
+    await writer.flush();
+    const rows = await db.select({ path: callLog.path }).from(callLog).where(eq(callLog.connectionId, connection.id));
+    expect(rows.map((r) => r.path).sort()).toEqual(["/0", "/1", "/2"]);
+  });
+
+  it("writes a full batch at once, without waiting for the timer", async () => {
+    const { db } = database;
+    const connection = await addConnection(db, people.ada, { service: "github", linkName: `batch_${kind}` });
+    const writer = createCallLogWriter(db, { flushMs: 60_000, batchSize: 4 });
+    for (let i = 0; i < 4; i++) {
+      writer.recordCall(event({ orgId: people.ada.orgId, connectionId: connection.id, callerId: people.ada.id }));
+    }
+    await expect
+      .poll(async () => (await db.select().from(callLog).where(eq(callLog.connectionId, connection.id))).length)
+      .toBe(4);
+  });
+
+  it("keeps the rest of a batch when one connection was deleted before the flush", async () => {
+    const { db } = database;
+    const kept = await addConnection(db, people.ada, { service: "github", linkName: `kept_${kind}` });
+    const gone = await addConnection(db, people.ada, { service: "github", linkName: `gone_${kind}` });
+    const writer = createCallLogWriter(db, { flushMs: 60_000 });
+    const ada = { orgId: people.ada.orgId, callerId: people.ada.id };
+    writer.recordCall(event({ ...ada, connectionId: kept.id, path: "/kept" }));
+    writer.recordCall(event({ ...ada, connectionId: gone.id, path: "/gone" }));
+    await db.delete(connections).where(eq(connections.id, gone.id));
+    await writer.flush();
+    const rows = await db.select({ path: callLog.path }).from(callLog).where(eq(callLog.connectionId, kept.id));
+    expect(rows.map((r) => r.path)).toEqual(["/kept"]);
+  });
+
+  it("stops recording once stopped", async () => {
+    const { db } = database;
+    const connection = await addConnection(db, people.ada, { service: "github", linkName: `stopped_${kind}` });
+    const stopNow = startCallLog(db, { flushMs: 20 });
+    await stopNow();
+    emitCall(event({ orgId: people.ada.orgId, connectionId: connection.id, callerId: people.ada.id }));
+    const writer = startCallLog(db, { flushMs: 20 });
+    await writer();
+    expect(await db.select().from(callLog).where(eq(callLog.connectionId, connection.id))).toHaveLength(0);
+  });
+});

@@ -1,0 +1,238 @@
+import "server-only";
+import { sql, type SQL } from "drizzle-orm";
+import type { Db } from "@/db";
+import { callLog, connections, tokenRefreshes, users } from "@/db/schema";
+import { onCall, onRefresh, type CallEvent, type RefreshEvent } from "@/lib/observe/events";
+import { logger } from "@/lib/observe/logger";
+
+/**
+ * The call log's writer (docs/architecture.md "Call log"): it subscribes to the call and
+ * renewal events and writes `call_log` and `token_refreshes` rows in batches, off the call
+ * path. Recording an event only pushes it on an array: nothing is awaited per call. The
+ * buffer is bounded; past the bound events are dropped and counted in one warning per
+ * flush, so a database that stalls costs log rows, never memory or call latency.
+ */
+export type CallLogWriterOptions = {
+  /** Pending rows are written at least this often. */
+  flushMs?: number;
+  /** This many pending rows start a write at once. */
+  batchSize?: number;
+  /** At most this many rows wait; newer ones are dropped while the buffer is full. */
+  maxBuffered?: number;
+};
+
+export type CallLogWriter = {
+  recordCall(event: CallEvent): void;
+  recordRefresh(event: RefreshEvent): void;
+  /** Writes everything pending now (tests, shutdown); resolves when it is written or dropped. */
+  flush(): Promise<void>;
+  /** Events dropped since start because the buffer was full or a write failed. */
+  readonly dropped: number;
+};
+
+export const CALL_LOG_DEFAULTS = { flushMs: 500, batchSize: 500, maxBuffered: 10_000 } as const;
+
+/** A pending row, keyed by column name: a batch goes to the database as one JSON parameter. */
+type CallRow = {
+  org_id: string;
+  connection_id: string;
+  credential_user_id: string | null;
+  caller_id: string;
+  method: string;
+  host: string;
+  path: string;
+  status: number | null;
+  error_code: string | null;
+  app_ms: number;
+  upstream_ms: number | null;
+  response_bytes: number;
+  created_at: string;
+};
+
+type RefreshRow = {
+  org_id: string;
+  connection_id: string;
+  user_id: string;
+  outcome: RefreshEvent["outcome"];
+  provider_error: string | null;
+  created_at: string;
+};
+
+function callRow(event: CallEvent): CallRow {
+  return {
+    org_id: event.orgId,
+    connection_id: event.connectionId,
+    credential_user_id: event.credentialUserId,
+    caller_id: event.callerId,
+    method: event.method,
+    host: event.host,
+    path: event.path,
+    status: event.status,
+    error_code: event.errorCode,
+    app_ms: event.appMs,
+    upstream_ms: event.upstreamMs,
+    response_bytes: event.responseBytes,
+    created_at: event.at.toISOString(),
+  };
+}
+
+function refreshRow(event: RefreshEvent): RefreshRow {
+  return {
+    org_id: event.orgId,
+    connection_id: event.connectionId,
+    user_id: event.userId,
+    outcome: event.outcome,
+    provider_error: event.providerError,
+    created_at: event.at.toISOString(),
+  };
+}
+
+/** The id if that user still exists, else null: a caller deleted since the call must not fail the batch. */
+const liveUser = (column: SQL) => sql`(select ${users.id} from ${users} where ${users.id} = ${column})`;
+/** Rows of connections deleted since their call are left out (their log went with them). */
+const liveConnection = sql`exists (select 1 from ${connections} where ${connections.id} = r.connection_id)`;
+
+/**
+ * One INSERT … SELECT from jsonb_to_recordset per batch: a single parameter whatever the
+ * batch size, so building and sending it costs the app little (docs/architecture.md "Call
+ * log"). `careful`: the retry after a refusal, which leaves out rows of connections deleted
+ * since their call and forgets callers deleted since.
+ */
+function insertCalls(db: Db, rows: CallRow[], careful: boolean) {
+  const user = (column: SQL) => (careful ? liveUser(column) : column);
+  return db.execute(sql`insert into ${callLog}
+    (org_id, connection_id, credential_user_id, caller_id, method, host, path, status, error_code,
+     app_ms, upstream_ms, response_bytes, created_at)
+    select r.org_id, r.connection_id, ${user(sql`r.credential_user_id`)}, ${user(sql`r.caller_id`)}, r.method,
+      r.host, r.path, r.status, r.error_code, r.app_ms, r.upstream_ms, r.response_bytes, r.created_at
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(org_id uuid, connection_id uuid, credential_user_id uuid,
+      caller_id uuid, method text, host text, path text, status integer, error_code text, app_ms integer,
+      upstream_ms integer, response_bytes integer, created_at timestamptz)
+    where ${careful ? liveConnection : sql`true`} order by r.created_at`);
+}
+
+function insertRefreshes(db: Db, rows: RefreshRow[], careful: boolean) {
+  return db.execute(sql`insert into ${tokenRefreshes} (org_id, connection_id, user_id, outcome, provider_error, created_at)
+    select r.org_id, r.connection_id, ${careful ? liveUser(sql`r.user_id`) : sql`r.user_id`}, r.outcome, r.provider_error,
+      r.created_at
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(org_id uuid, connection_id uuid, user_id uuid,
+      outcome text, provider_error text, created_at timestamptz)
+    where ${careful ? liveConnection : sql`true`} order by r.created_at`);
+}
+
+export function createCallLogWriter(db: Db, options: CallLogWriterOptions = {}): CallLogWriter {
+  const { flushMs, batchSize, maxBuffered } = { ...CALL_LOG_DEFAULTS, ...options };
+  // The events themselves: turned into rows when written, not on the call path.
+  let calls: CallEvent[] = [];
+  let refreshes: RefreshEvent[] = [];
+  let dropped = 0;
+  let droppedSinceWarning = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let writing: Promise<void> = Promise.resolve();
+
+  function drop(count: number): void {
+    dropped += count;
+    droppedSinceWarning += count;
+  }
+
+  async function insertBatch<R>(rows: R[], insert: (rows: R[], careful: boolean) => Promise<unknown>): Promise<void> {
+    for (let i = 0; i < rows.length; i += batchSize) {
+      const chunk = rows.slice(i, i + batchSize);
+      try {
+        await insert(chunk, false);
+      } catch {
+        // Most likely a connection or user deleted since the call: once more, with what still exists.
+        try {
+          await insert(chunk, true);
+        } catch {
+          drop(chunk.length); // the database is down: the calls happened, their rows are lost
+        }
+      }
+    }
+  }
+
+  async function write(): Promise<void> {
+    const pendingCalls = calls;
+    const pendingRefreshes = refreshes;
+    calls = [];
+    refreshes = [];
+    if (pendingCalls.length) {
+      await insertBatch(pendingCalls, (events, careful) => insertCalls(db, events.map(callRow), careful));
+    }
+    if (pendingRefreshes.length) {
+      await insertBatch(pendingRefreshes, (events, careful) => insertRefreshes(db, events.map(refreshRow), careful));
+    }
+    if (droppedSinceWarning) {
+      logger().warn({ dropped: droppedSinceWarning }, "call log: some calls and refreshes were not recorded");
+      droppedSinceWarning = 0;
+    }
+  }
+
+  /** One write at a time, in order: a flush asked for during a write runs after it. */
+  function flush(): Promise<void> {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    writing = writing.then(write, write);
+    return writing;
+  }
+
+  function pending(): number {
+    return calls.length + refreshes.length;
+  }
+
+  function scheduled(): void {
+    if (pending() >= batchSize) {
+      void flush();
+    } else if (!timer) {
+      timer = setTimeout(() => void flush(), flushMs);
+      timer.unref();
+    }
+  }
+
+  return {
+    recordCall(event) {
+      if (pending() >= maxBuffered) return drop(1);
+      calls.push(event);
+      scheduled();
+    },
+    recordRefresh(event) {
+      if (pending() >= maxBuffered) return drop(1);
+      refreshes.push(event);
+      scheduled();
+    },
+    flush,
+    get dropped() {
+      return dropped;
+    },
+  };
+}
+
+type Running = { writer: CallLogWriter; stop: () => Promise<void> };
+const KEY = Symbol.for("connections.calls.writer");
+const holder = globalThis as unknown as Record<symbol, Running | undefined>;
+
+/**
+ * Starts the process's call-log writer (once; the custom server and Next's bundle share it
+ * through globalThis) and subscribes it to the events. Returns the function that
+ * unsubscribes and writes what is pending.
+ */
+export function startCallLog(db: Db, options?: CallLogWriterOptions): () => Promise<void> {
+  const running = holder[KEY];
+  if (running) return running.stop;
+  const writer = createCallLogWriter(db, options);
+  const offCall = onCall((event) => writer.recordCall(event));
+  const offRefresh = onRefresh((event) => writer.recordRefresh(event));
+  const stop = async () => {
+    offCall();
+    offRefresh();
+    if (holder[KEY]?.writer === writer) holder[KEY] = undefined;
+    await writer.flush();
+  };
+  holder[KEY] = { writer, stop };
+  return stop;
+}
+
+/** Writes what is pending and stops recording (shutdown). */
+export async function stopCallLog(): Promise<void> {
+  await holder[KEY]?.stop();
+}

@@ -1,0 +1,38 @@
+/** What the summary page shows of a connection's call log (docs/product.md §10): never a header, body or secret. */
+export type CallRowDto = {
+  id: number;
+  at: string;
+  callerName: string;
+  method: string;
+  /** Host and path, the credential's own query values already replaced by "…". */
+  url: string;
+  status: number | null;
+  errorCode: string | null;
+  appMs: number;
+  upstreamMs: number | null;
+};
+
+export type CallLogPageDto = {
+  rows: CallRowDto[];
+  total: number;
+  page: number;
+  pageSize: number;
+  /** True when the asking user sees only their own calls (not the connection's owner). */
+  onlyOwnCalls: boolean;
+};
+
+export type TokenRefreshDto = {
+  id: number;
+  at: string;
+  outcome: "refreshed" | "failed" | "needs_reauth";
+  providerError: string | null;
+};
+
+/** Calls per hour by outcome, oldest first. */
+export type CallSeriesPointDto = { hour: string; succeeded: number; failed: number };
+
+export const refreshOutcomeLabels: Record<TokenRefreshDto["outcome"], string> = {
+  refreshed: "Refreshed",
+  failed: "Failed (will retry)",
+  needs_reauth: "Refused: needs re-authentication",
+};
