@@ -99,9 +99,28 @@ export function env(): Env {
   cached = {
     ...rest,
     APP_URL: rest.APP_URL.replace(/\/+$/, ""),
-    CONNECTIONS_SEED: CONNECTIONS_SEED ?? rest.NODE_ENV !== "production",
+    CONNECTIONS_SEED: CONNECTIONS_SEED ?? demoSeedByDefault(process.env.NODE_ENV),
   };
   return cached;
+}
+
+/**
+ * Whether the demo is seeded when CONNECTIONS_SEED is unset: only when NODE_ENV says, in so
+ * many words, development or test. An unset NODE_ENV (a script, a hand-started server) is
+ * treated as production: a real database never gets the demo by accident.
+ */
+export function demoSeedByDefault(nodeEnv: string | undefined): boolean {
+  return nodeEnv === "development" || nodeEnv === "test";
+}
+
+/**
+ * Shell scripts (`npm run admin:create`, `keys:rotate`) call this first: they never seed the
+ * demo into the database they open unless CONNECTIONS_SEED=true says so, whatever NODE_ENV is.
+ */
+export function configureForScript(): void {
+  const asked = process.env.CONNECTIONS_SEED?.trim();
+  if (asked !== "true" && asked !== "1") process.env.CONNECTIONS_SEED = "false";
+  cached = undefined;
 }
 
 /** The production server refuses to start on development defaults. */

@@ -7,7 +7,7 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { createOrganizationFromShell } from "@/lib/accounts/first-run";
-import { env } from "@/lib/env";
+import { configureForScript, env } from "@/lib/env";
 
 const argsSchema = z.object({
   org: z.string({ error: "--org is required" }).trim().min(1, "--org is required").max(100),
@@ -16,6 +16,7 @@ const argsSchema = z.object({
 });
 
 async function main() {
+  configureForScript(); // a script never seeds the demo unless CONNECTIONS_SEED=true
   const { values } = parseArgs({
     options: { org: { type: "string" }, email: { type: "string" }, name: { type: "string" } },
     strict: true,
