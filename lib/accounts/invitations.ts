@@ -10,7 +10,7 @@ import { hashPassword } from "@/lib/crypto/password";
 import { Conflict, Invalid, NotFound } from "@/lib/errors";
 import type { AcceptInvitationInput, InviteMemberInput } from "@/lib/validation/accounts";
 import { subjectOf } from "./first-run";
-import { accountLink, consumeAccountToken, issueAccountToken, peekAccountToken } from "./one-time-tokens";
+import { accountLink, consumeAccountToken, issueAccountToken, issuerStillAdmin, peekAccountToken } from "./one-time-tokens";
 
 /** A pending invitation as Settings → Members lists it; the link itself is shown only once, at creation. */
 export type InvitationDto = { id: string; email: string; role: "admin" | "member"; expiresAt: string; createdAt: string };
@@ -87,7 +87,7 @@ export async function invitationForToken(
   token: string,
 ): Promise<{ email: string; orgName: string; role: "admin" | "member" } | undefined> {
   const row = await peekAccountToken(db, "invitation", token);
-  if (!row?.orgId || !row.email) return undefined;
+  if (!row?.orgId || !row.email || !(await issuerStillAdmin(db, row))) return undefined;
   const [org] = await db.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, row.orgId));
   return org ? { email: row.email, orgName: org.name, role: row.role ?? "member" } : undefined;
 }
@@ -97,7 +97,7 @@ export async function acceptInvitation(db: Db, input: AcceptInvitationInput): Pr
   const passwordHash = await hashPassword(input.password);
   return db.transaction(async (tx) => {
     const used = await consumeAccountToken(tx, "invitation", input.token);
-    if (!used?.orgId || !used.email)
+    if (!used?.orgId || !used.email || !(await issuerStillAdmin(tx, used)))
       throw new Invalid("This invitation has expired or was already used. Ask your admin for a new one.");
     if (await findUserByEmail(tx, used.email)) throw alreadyMember();
     const [user] = await tx

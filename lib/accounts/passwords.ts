@@ -9,7 +9,7 @@ import { hashPassword, verifyPassword } from "@/lib/crypto/password";
 import { Invalid, NotFound } from "@/lib/errors";
 import type { ChangePasswordInput, SetPasswordInput } from "@/lib/validation/accounts";
 import { subjectOf } from "./first-run";
-import { consumeAccountToken, peekAccountToken } from "./one-time-tokens";
+import { consumeAccountToken, issuerStillAdmin, peekAccountToken } from "./one-time-tokens";
 
 /**
  * Settings → Account: a new password, given the current one. Every other session of the
@@ -44,7 +44,7 @@ export async function signOutEverywhere(db: Db, actor: Actor): Promise<void> {
 /** What the reset page shows, or undefined for a used, expired or unknown link. */
 export async function passwordResetFor(db: Db, token: string): Promise<{ email: string } | undefined> {
   const row = await peekAccountToken(db, "password_reset", token);
-  if (!row?.userId) return undefined;
+  if (!row?.userId || !(await issuerStillAdmin(db, row))) return undefined;
   const [user] = await db.select({ email: users.email }).from(users).where(eq(users.id, row.userId));
   return user;
 }
@@ -54,7 +54,8 @@ export async function setPasswordWithLink(db: Db, input: SetPasswordInput): Prom
   const passwordHash = await hashPassword(input.password);
   const subject = await db.transaction(async (tx) => {
     const used = await consumeAccountToken(tx, "password_reset", input.token);
-    if (!used?.userId) throw new Invalid("This link has expired or was already used. Ask your admin for a new one.");
+    if (!used?.userId || !(await issuerStillAdmin(tx, used)))
+      throw new Invalid("This link has expired or was already used. Ask your admin for a new one.");
     const [user] = await tx
       .update(users)
       .set({ passwordHash, sessionEpoch: sql`${users.sessionEpoch} + 1` })
