@@ -12,6 +12,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import next from "next";
 import { serverNodeEnv } from "./lib/server/mode";
+import { clientAddressOf, trustedProxyHops } from "./lib/server/forwarded";
 
 type DataPlane = {
   handles(req: IncomingMessage): boolean;
@@ -28,6 +29,8 @@ const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOSTNAME ?? "0.0.0.0";
 
 async function main(): Promise<void> {
+  // Read first, so that a bad value stops the start with its rule.
+  const proxyHops = trustedProxyHops(process.env.CONNECTIONS_TRUSTED_PROXIES);
   const app = next({ dev, hostname, port });
   const handleWithNext = app.getRequestHandler();
   // Runs instrumentation's register(): configuration checks, migrations, and the data plane.
@@ -35,6 +38,10 @@ async function main(): Promise<void> {
   const holder = () => (globalThis as { __connectionsDataPlane?: Holder }).__connectionsDataPlane;
 
   const server = createServer((req, res) => {
+    // The client address is ours to say, not the client's: Next keeps an X-Forwarded-For it finds.
+    const address = clientAddressOf(req.socket.remoteAddress, req.headers["x-forwarded-for"], proxyHops);
+    if (address) req.headers["x-forwarded-for"] = address;
+    else delete req.headers["x-forwarded-for"];
     const plane = holder()?.dataPlane;
     if (plane?.handles(req)) {
       plane.handle(req, res).catch(() => res.destroy());

@@ -76,6 +76,14 @@ describe("client address and password concurrency", () => {
     expect(clientAddress("")).toBeUndefined();
   });
 
+  it("counts an IPv6 client by its /64 and an IPv4-mapped address as IPv4", () => {
+    expect(clientAddress("2001:db8:1:2:aaaa::1")).toBe("2001:db8:1:2::/64");
+    expect(clientAddress("2001:0db8:0001:0002:ffff:ffff:ffff:ffff")).toBe("2001:db8:1:2::/64");
+    expect(clientAddress("2001:db8:1:3::1")).toBe("2001:db8:1:3::/64");
+    expect(clientAddress("::ffff:192.0.2.1")).toBe("192.0.2.1");
+    expect(clientAddress("192.0.2.1")).toBe("192.0.2.1");
+  });
+
   it("runs at most the limit at once, the rest in order", async () => {
     const gate = new Semaphore(2);
     let active = 0;

@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { RateLimiterDrizzle, RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { getDatabaseHandle, type Db } from "@/db";
 import { signInThrottle } from "@/db/schema";
+import { parseV6 } from "@/lib/http/address";
 
 /**
  * Sign-in attempts, counted per account and per client address (docs/security.md "Sign-in
@@ -102,12 +103,27 @@ export const tooManyAttemptsError = (retryAfterMs: number) => `${TOO_MANY_ATTEMP
 
 /**
  * The client address of a request for the per-address count: the rightmost X-Forwarded-For
- * entry, the one the nearest proxy (or Next's own server, from the socket) wrote.
+ * entry, which server.ts always writes itself (the socket's peer, or the entry of the
+ * outermost trusted proxy, CONNECTIONS_TRUSTED_PROXIES). An IPv6 client counts by its /64,
+ * the block one subscriber gets, so rotating through its own addresses does not help;
+ * an IPv4-mapped IPv6 address counts as its IPv4 address.
  */
 export function clientAddress(forwardedFor: string | string[] | null | undefined): string | undefined {
   const header = Array.isArray(forwardedFor) ? forwardedFor.join(",") : forwardedFor;
   const last = header?.split(",").at(-1)?.trim();
-  return last || undefined;
+  return last ? addressKey(last) : undefined;
+}
+
+function addressKey(address: string): string {
+  const groups = parseV6(address.replace(/^\[|\]$/g, "").replace(/%.*$/, ""));
+  if (!groups) return address;
+  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
+    return [groups[6] >> 8, groups[6] & 0xff, groups[7] >> 8, groups[7] & 0xff].join(".");
+  }
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.toString(16))
+    .join(":")}::/64`;
 }
 
 const holder = globalThis as typeof globalThis & { __connectionsSignInThrottle?: Promise<SignInThrottle> };
