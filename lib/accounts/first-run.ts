@@ -73,12 +73,17 @@ async function insertOrganization(
  * (two instances started together) cannot make two first organizations.
  */
 export async function completeSetup(db: Db, input: SetupInput): Promise<SessionSubject> {
+  // A cheap read first: a wrong or dead link costs no password hashing (docs/security.md "One-time links").
+  const setUp = () => new Invalid("This Connections is already set up. Sign in instead.");
+  const dead = () => new Invalid("This setup link has expired or was already used. Restart the server for a new one.");
+  if ((await countUsers(db)) > 0) throw setUp();
+  if (!(await peekAccountToken(db, "setup", input.token))) throw dead();
   const passwordHash = await hashPassword(input.password);
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${SETUP_LOCK_KEY})`);
-    if ((await countUsers(tx)) > 0) throw new Invalid("This Connections is already set up. Sign in instead.");
+    if ((await countUsers(tx)) > 0) throw setUp();
     const used = await consumeAccountToken(tx, "setup", input.token);
-    if (!used) throw new Invalid("This setup link has expired or was already used. Restart the server for a new one.");
+    if (!used) throw dead();
     return insertOrganization(tx, { ...input, passwordHash });
   });
 }

@@ -94,11 +94,13 @@ export async function invitationForToken(
 
 /** The invitee chooses a name and password: their account is created and the link used up. */
 export async function acceptInvitation(db: Db, input: AcceptInvitationInput): Promise<SessionSubject> {
+  const dead = () => new Invalid("This invitation has expired or was already used. Ask your admin for a new one.");
+  // A cheap read first: a wrong or dead link costs no password hashing (docs/security.md "One-time links").
+  if (!(await invitationForToken(db, input.token))) throw dead();
   const passwordHash = await hashPassword(input.password);
   return db.transaction(async (tx) => {
     const used = await consumeAccountToken(tx, "invitation", input.token);
-    if (!used?.orgId || !used.email || !(await issuerStillAdmin(tx, used)))
-      throw new Invalid("This invitation has expired or was already used. Ask your admin for a new one.");
+    if (!used?.orgId || !used.email || !(await issuerStillAdmin(tx, used))) throw dead();
     if (await findUserByEmail(tx, used.email)) throw alreadyMember();
     const [user] = await tx
       .insert(users)

@@ -51,11 +51,13 @@ export async function passwordResetFor(db: Db, token: string): Promise<{ email: 
 
 /** `/set-password`: the link's user gets the new password; their other sessions end; the link is used up. */
 export async function setPasswordWithLink(db: Db, input: SetPasswordInput): Promise<SessionSubject> {
+  const dead = () => new Invalid("This link has expired or was already used. Ask your admin for a new one.");
+  // A cheap read first: a wrong or dead link costs no password hashing (docs/security.md "One-time links").
+  if (!(await passwordResetFor(db, input.token))) throw dead();
   const passwordHash = await hashPassword(input.password);
   const subject = await db.transaction(async (tx) => {
     const used = await consumeAccountToken(tx, "password_reset", input.token);
-    if (!used?.userId || !(await issuerStillAdmin(tx, used)))
-      throw new Invalid("This link has expired or was already used. Ask your admin for a new one.");
+    if (!used?.userId || !(await issuerStillAdmin(tx, used))) throw dead();
     const [user] = await tx
       .update(users)
       .set({ passwordHash, sessionEpoch: sql`${users.sessionEpoch} + 1` })

@@ -4,6 +4,10 @@ import { DUMMY_HASH, verifyPassword } from "@/lib/crypto/password";
 import type { SessionSubject } from "./session-cookie";
 import { SLOW_AFTER_FAILURES, SLOW_DOWN_MS, tooManyAttemptsError, type SignInThrottle } from "./sign-in-throttle";
 import { findUserByEmail } from "./users";
+import { Busy } from "@/lib/errors";
+
+/** The error authorize() throws when password hashing is saturated: the sign-in page says "busy, try again". */
+export const SERVER_BUSY = "ServerBusy";
 
 export type PasswordAttempt = { email: string; password: string; address: string | undefined };
 
@@ -23,7 +27,10 @@ export async function signInWithPassword(
   if (!verdict.allowed) throw new Error(tooManyAttemptsError(verdict.retryAfterMs));
   const user = await findUserByEmail(db, attempt.email);
   // Verify against a dummy hash for unknown emails so the answer takes as long either way.
-  const ok = await verify(attempt.password, user?.passwordHash ?? DUMMY_HASH);
+  const ok = await verify(attempt.password, user?.passwordHash ?? DUMMY_HASH).catch((error: unknown) => {
+    if (error instanceof Busy) throw new Error(SERVER_BUSY);
+    throw error;
+  });
   if (!user || !ok) {
     if (verdict.last) throw new Error(tooManyAttemptsError(verdict.retryAfterMs));
     if (verdict.failures >= SLOW_AFTER_FAILURES) await new Promise((r) => setTimeout(r, SLOW_DOWN_MS));

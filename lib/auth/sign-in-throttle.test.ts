@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, databaseKinds, setupTestEnv, type TestDatabase } from "@/test/harness";
 import { Semaphore } from "@/lib/crypto/semaphore";
+import { statusOf } from "@/lib/errors";
 import { ADDRESS_MAX_FAILURES, clientAddress, MAX_FAILURES, SignInThrottle } from "./sign-in-throttle";
 
 setupTestEnv();
@@ -102,5 +103,19 @@ describe("client address and password concurrency", () => {
     );
     expect(peak).toBe(2);
     expect(order).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it("refuses at once with Busy when the queue is full, instead of queueing without bound", async () => {
+    const gate = new Semaphore(1, 2);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const running = [gate.run(() => held), gate.run(async () => "second"), gate.run(async () => "third")];
+    expect(gate.pending).toBe(2);
+    await expect(gate.run(async () => "fourth")).rejects.toMatchObject({ code: "busy", message: /busy\. Try again/ });
+    expect(statusOf("busy")).toBe(429);
+    release();
+    await expect(Promise.all(running)).resolves.toEqual([undefined, "second", "third"]);
+    // Room again once the queue drained.
+    await expect(gate.run(async () => "later")).resolves.toBe("later");
   });
 });

@@ -4,7 +4,9 @@ import { Semaphore } from "./semaphore";
 
 /** Two at a time: libuv's pool has four threads, and outbound DNS lookups need some of them. */
 export const PASSWORD_CONCURRENCY = 2;
-const hashing = new Semaphore(PASSWORD_CONCURRENCY);
+/** At most this many hashes wait their turn; beyond, a request is refused with Busy (429). */
+export const PASSWORD_QUEUE_LIMIT = 32;
+const hashing = new Semaphore(PASSWORD_CONCURRENCY, PASSWORD_QUEUE_LIMIT);
 
 const scrypt = (password: string, salt: Buffer, keylen: number, options: ScryptOptions) =>
   hashing.run(
