@@ -80,7 +80,9 @@ export function AccountSettings() {
         <h2 id="sessions-heading" className="text-lg font-semibold">
           Sessions
         </h2>
-        <p className="text-sm text-slate-600">Signs you out in every browser, this one included.</p>
+        <p className="text-sm text-slate-600">
+          Signs you out in every browser, this one included, and revokes your personal access tokens.
+        </p>
         <Button variant="secondary" onClick={() => setConfirming(true)}>
           Sign out everywhere
         </Button>
@@ -89,7 +91,7 @@ export function AccountSettings() {
         open={confirming}
         onOpenChange={setConfirming}
         title="Sign out everywhere?"
-        description="Every browser signed in as you is signed out, this one included. Personal access tokens keep working."
+        description="Every browser signed in as you is signed out, this one included, and your personal access tokens are revoked."
         confirmLabel="Sign out everywhere"
         pending={signingOut}
         onConfirm={signOutEverywhere}
