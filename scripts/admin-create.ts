@@ -1,7 +1,7 @@
 /**
  * `npm run admin:create -- --org <name> --email <email> --name <name>`: a new organization
  * and its admin from a shell (docs/product.md §8), for the first one or any later one.
- * Prints a one-time sign-in link (1 hour); the admin then chooses a password in Settings → Account.
+ * Prints a one-time link that sets the admin's password (24 hours) and one that signs them in (1 hour).
  */
 import { parseArgs } from "node:util";
 import { z } from "zod";
@@ -28,13 +28,14 @@ async function main() {
     process.exit(2);
   }
   const db = await getDb();
-  const { link, admin } = await createOrganizationFromShell(
+  const { link, setPasswordLink, admin } = await createOrganizationFromShell(
     db,
     { orgName: parsed.data.org, name: parsed.data.name, email: parsed.data.email },
     env().APP_URL,
   );
   console.log(`Created organization "${parsed.data.org}" with admin ${admin.email}.`);
-  console.log(`One-time sign-in link (valid for 1 hour): ${link}`);
+  console.log(`Set the admin's password (one-time link, valid for 24 hours): ${setPasswordLink}`);
+  console.log(`Or just sign in (one-time link, valid for 1 hour): ${link}`);
   process.exit(0);
 }
 

@@ -27,7 +27,8 @@ import {
 import { completeSetup, consumeSignInLink, createOrganizationFromShell, issueSetupLink, setupLinkIsLive } from "./first-run";
 import { acceptInvitation, invitationForToken, inviteMember, listInvitations, revokeInvitation } from "./invitations";
 import { createPasswordResetLink } from "./members";
-import { changePassword, passwordResetFor, setPasswordWithLink, signOutEverywhere } from "./passwords";
+import { changePassword, passwordResetFor, setPasswordWithLink, signOutEverywhere, userHasPassword } from "./passwords";
+import { signInWithPassword } from "@/lib/auth/password-sign-in";
 
 setupTestEnv();
 
@@ -101,6 +102,38 @@ describe.each(databaseKinds)("first run on %s", (kind) => {
     ).rejects.toThrow(/already exists/);
     expect(await consumeSignInLink(database.db, tokenOf(link))).toMatchObject({ id: admin.id, role: "admin" });
     expect(await consumeSignInLink(database.db, tokenOf(link))).toBeUndefined();
+  });
+
+  it("admin:create's admin has no password until the printed set-password link gives them one", async () => {
+    const { setPasswordLink, admin } = await createOrganizationFromShell(
+      database.db,
+      { orgName: "Umbrella", name: "Alice", email: "alice@umbrella.test" },
+      "http://app",
+    );
+    expect(setPasswordLink).toMatch(/^http:\/\/app\/set-password\?token=/);
+    const actor = (await loadActor(database.db, admin.id))!;
+    expect(await userHasPassword(database.db, actor)).toBe(false);
+    // Settings → Account cannot ask for a current password they never had.
+    const refused = await rejection(
+      changePassword(
+        database.db,
+        actor,
+        { currentPassword: "x", newPassword: "new-password-1" },
+        new SignInThrottle({ kind: "memory" }),
+      ),
+    );
+    expect(refused.message).toMatch(/no password to change\. Ask an admin for a password-reset link/);
+    // No password signs in either, and the answer takes the dummy check's time like an unknown email.
+    const throttle = new SignInThrottle({ kind: "memory" });
+    expect(
+      await signInWithPassword(database.db, throttle, { email: admin.email, password: "none", address: undefined }),
+    ).toBeNull();
+    expect(await passwordResetFor(database.db, tokenOf(setPasswordLink))).toEqual({ email: "alice@umbrella.test" });
+    await setPasswordWithLink(database.db, { token: tokenOf(setPasswordLink), password: "alice-password-1" });
+    expect(await userHasPassword(database.db, actor)).toBe(true);
+    expect(
+      await signInWithPassword(database.db, throttle, { email: admin.email, password: "alice-password-1", address: undefined }),
+    ).toMatchObject({ id: admin.id });
   });
 });
 

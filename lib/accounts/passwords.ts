@@ -5,13 +5,26 @@ import { users } from "@/db/schema";
 import type { SessionSubject } from "@/lib/auth/session-cookie";
 import { announceUserChanged, bumpSessionEpoch } from "@/lib/auth/session-epoch";
 import type { Actor } from "@/lib/auth/users";
-import { hashPassword, verifyPassword } from "@/lib/crypto/password";
+import { hashPassword, hasPassword, verifyPassword } from "@/lib/crypto/password";
 import { DomainError, Invalid, NotFound } from "@/lib/errors";
 import type { SignInThrottle } from "@/lib/auth/sign-in-throttle";
 import { revokeAllAccessTokens } from "@/lib/auth/access-tokens";
 import type { ChangePasswordInput, SetPasswordInput } from "@/lib/validation/accounts";
 import { subjectOf } from "./first-run";
 import { consumeAccountToken, issuerStillAdmin, peekAccountToken } from "./one-time-tokens";
+
+/** What Settings → Account says to someone without a password (SSO, admin:create). */
+export const NO_PASSWORD_MESSAGE =
+  "You sign in with SSO or a one-time link, so you have no password to change. Ask an admin for a password-reset link to set one.";
+
+/** Whether the user has a password of their own (Settings → Account shows the form only then). */
+export async function userHasPassword(db: Db, actor: Actor): Promise<boolean> {
+  const [row] = await db
+    .select({ passwordHash: users.passwordHash })
+    .from(users)
+    .where(and(eq(users.id, actor.id), eq(users.orgId, actor.orgId)));
+  return Boolean(row && hasPassword(row.passwordHash));
+}
 
 const tooManyAttempts = (retryAfterMs: number) => {
   const minutes = Math.max(1, Math.ceil(retryAfterMs / 60_000));
@@ -34,6 +47,7 @@ export async function changePassword(
     .from(users)
     .where(and(eq(users.id, actor.id), eq(users.orgId, actor.orgId)));
   if (!user) throw new NotFound("Your account no longer exists");
+  if (!hasPassword(user.passwordHash)) throw new Invalid(NO_PASSWORD_MESSAGE);
   // The current password is guessed no faster here than at sign-in: the same count, by the account's email.
   const verdict = await throttle.attempt(user.email, undefined);
   if (!verdict.allowed) throw tooManyAttempts(verdict.retryAfterMs);

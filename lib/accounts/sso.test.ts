@@ -8,6 +8,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accountTokens, users } from "@/db/schema";
 import { createAppContext, databaseKinds, setupTestEnv, type AppContext } from "@/test/harness";
+import { hasPassword } from "@/lib/crypto/password";
 import { inviteMember } from "./invitations";
 import { removeMember } from "./members";
 import { resolveSsoSignIn } from "./sso";
@@ -58,6 +59,9 @@ describe.each(databaseKinds)("single sign-on on %s", (kind) => {
     const policy = { org: "Globex", domains: ["globex.test"] };
     const joined = await resolveSsoSignIn(ctx.db, { email: "hank@globex.test", email_verified: true }, policy);
     expect(joined).toMatchObject({ ok: true, subject: { orgId: eve.orgId, role: "member", email: "hank@globex.test" } });
+    // They sign in with SSO: no password until an admin's reset link gives them one.
+    const [hank] = await ctx.db.select().from(users).where(eq(users.email, "hank@globex.test"));
+    expect(hasPassword(hank.passwordHash)).toBe(false);
     expect(await resolveSsoSignIn(ctx.db, { email: "hank@globex.test", email_verified: true }, policy)).toMatchObject({
       ok: true,
       subject: { id: joined.ok ? joined.subject.id : "" },

@@ -1,11 +1,10 @@
 import "server-only";
-import { randomBytes } from "node:crypto";
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { accountTokens, auditEvents, organizations, users } from "@/db/schema";
 import type { SessionSubject } from "@/lib/auth/session-cookie";
 import { findUserByEmail } from "@/lib/auth/users";
-import { hashPassword } from "@/lib/crypto/password";
+import { NO_PASSWORD } from "@/lib/crypto/password";
 import { subjectOf } from "./first-run";
 import { issuerStillAdmin } from "./one-time-tokens";
 
@@ -78,8 +77,8 @@ export async function resolveSsoSignIn(db: Db, claims: SsoClaims, policy: SsoPol
   const domain = email.split("@").at(-1) ?? "";
   if (!invitation && (!policy.domains.includes(domain) || (await wasRemovedFrom(db, orgId, email)))) return refused;
 
-  // They sign in with SSO; a password nobody knows until they set one with a reset link.
-  const passwordHash = await hashPassword(randomBytes(32).toString("base64url"));
+  // They sign in with SSO: no password until they set one with a reset link.
+  const passwordHash = NO_PASSWORD;
   const created = await db.transaction(async (tx) => {
     if (invitation) {
       const used = await tx

@@ -1,6 +1,6 @@
 import "server-only";
 import type { Db } from "@/db";
-import { DUMMY_HASH, verifyPassword } from "@/lib/crypto/password";
+import { DUMMY_HASH, hasPassword, verifyPassword } from "@/lib/crypto/password";
 import type { SessionSubject } from "./session-cookie";
 import { SLOW_AFTER_FAILURES, SLOW_DOWN_MS, tooManyAttemptsError, type SignInThrottle } from "./sign-in-throttle";
 import { findUserByEmail } from "./users";
@@ -27,22 +27,24 @@ export async function signInWithPassword(
   if (!verdict.allowed) throw new Error(tooManyAttemptsError(verdict.retryAfterMs));
   const user = await findUserByEmail(db, attempt.email);
   // Verify against a dummy hash for unknown emails so the answer takes as long either way.
-  const ok = await verify(attempt.password, user?.passwordHash ?? DUMMY_HASH).catch((error: unknown) => {
+  // An account without a password is checked against the dummy too: the timing does not tell it apart.
+  const usable = user && hasPassword(user.passwordHash) ? user : undefined;
+  const ok = await verify(attempt.password, usable?.passwordHash ?? DUMMY_HASH).catch((error: unknown) => {
     if (error instanceof Busy) throw new Error(SERVER_BUSY);
     throw error;
   });
-  if (!user || !ok) {
+  if (!usable || !ok) {
     if (verdict.last) throw new Error(tooManyAttemptsError(verdict.retryAfterMs));
     if (verdict.failures >= SLOW_AFTER_FAILURES) await new Promise((r) => setTimeout(r, SLOW_DOWN_MS));
     return null;
   }
   await throttle.succeeded(attempt.email, attempt.address);
   return {
-    id: user.id,
-    email: user.email,
-    name: user.name,
-    orgId: user.orgId,
-    role: user.role,
-    sessionEpoch: user.sessionEpoch,
+    id: usable.id,
+    email: usable.email,
+    name: usable.name,
+    orgId: usable.orgId,
+    role: usable.role,
+    sessionEpoch: usable.sessionEpoch,
   };
 }

@@ -38,5 +38,14 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return timingSafeEqual(key, expected);
 }
 
+/**
+ * The password hash of an account that has no password yet (made by single sign-on or by
+ * `npm run admin:create`): no password matches it; a reset link sets one.
+ */
+export const NO_PASSWORD = "none";
+
+/** Whether a stored hash is a real password (not NO_PASSWORD). */
+export const hasPassword = (stored: string): boolean => stored !== NO_PASSWORD;
+
 /** A hash nobody's password matches, verified against when the email is unknown so timing does not tell. */
 export const DUMMY_HASH = "scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$" + Buffer.alloc(64, 1).toString("base64");
