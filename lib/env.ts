@@ -72,7 +72,10 @@ const envSchema = z.object({
   CONNECTIONS_OIDC_ISSUER: z.url({ message: "CONNECTIONS_OIDC_ISSUER must be the provider's issuer URL" }).optional(),
   CONNECTIONS_OIDC_CLIENT_ID: z.string().min(1).optional(),
   CONNECTIONS_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
-  /** The organization (its name or id) that people of CONNECTIONS_OIDC_DOMAINS join on their first SSO sign-in. */
+  /**
+   * The organization (its name or id) the SSO provider is for: only its users sign in by SSO, only its invitations
+   * are used, and people of CONNECTIONS_OIDC_DOMAINS join it. Unset: SSO signs in existing users only.
+   */
   CONNECTIONS_OIDC_ORG: z.string().trim().min(1).optional(),
   CONNECTIONS_OIDC_DOMAINS: z
     .string()
