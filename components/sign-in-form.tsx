@@ -14,6 +14,7 @@ function signInError(code: string | null | undefined): string {
     const clock = when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
     return `Too many attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"} (at ${clock}).`;
   }
+  if (name === "ServerBusy") return "The server is busy. Try again in a moment.";
   return "Incorrect email or password.";
 }
 

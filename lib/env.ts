@@ -49,6 +49,13 @@ const envSchema = z.object({
     .optional()
     .transform((v) => (v ? v : undefined))
     .refine((v) => v === undefined || v.length >= 16, "CONNECTIONS_METRICS_TOKEN must have at least 16 characters"),
+  /** Reverse-proxy hops in front of the app whose X-Forwarded-For to trust (server.ts, docs/security.md "Sign-in throttling"). */
+  CONNECTIONS_TRUSTED_PROXIES: z.coerce
+    .number({ message: "CONNECTIONS_TRUSTED_PROXIES must be a whole number of proxy hops" })
+    .int()
+    .min(0)
+    .max(99)
+    .default(0),
   CONNECTIONS_LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
   /** Background jobs (docs/architecture.md "Background jobs"); `false` runs none in this process. */
   CONNECTIONS_JOBS: booleanFlag(true),
@@ -67,7 +74,10 @@ const envSchema = z.object({
   CONNECTIONS_OIDC_ISSUER: z.url({ message: "CONNECTIONS_OIDC_ISSUER must be the provider's issuer URL" }).optional(),
   CONNECTIONS_OIDC_CLIENT_ID: z.string().min(1).optional(),
   CONNECTIONS_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
-  /** The organization (its name or id) that people of CONNECTIONS_OIDC_DOMAINS join on their first SSO sign-in. */
+  /**
+   * The organization (its name or id) the SSO provider is for: only its users sign in by SSO, only its invitations
+   * are used, and people of CONNECTIONS_OIDC_DOMAINS join it. Unset: SSO signs in existing users only.
+   */
   CONNECTIONS_OIDC_ORG: z.string().trim().min(1).optional(),
   CONNECTIONS_OIDC_DOMAINS: z
     .string()
@@ -101,9 +111,28 @@ export function env(): Env {
   cached = {
     ...rest,
     APP_URL: rest.APP_URL.replace(/\/+$/, ""),
-    CONNECTIONS_SEED: CONNECTIONS_SEED ?? rest.NODE_ENV !== "production",
+    CONNECTIONS_SEED: CONNECTIONS_SEED ?? demoSeedByDefault(process.env.NODE_ENV),
   };
   return cached;
+}
+
+/**
+ * Whether the demo is seeded when CONNECTIONS_SEED is unset: only when NODE_ENV says, in so
+ * many words, development or test. An unset NODE_ENV (a script, a hand-started server) is
+ * treated as production: a real database never gets the demo by accident.
+ */
+export function demoSeedByDefault(nodeEnv: string | undefined): boolean {
+  return nodeEnv === "development" || nodeEnv === "test";
+}
+
+/**
+ * Shell scripts (`npm run admin:create`, `keys:rotate`) call this first: they never seed the
+ * demo into the database they open unless CONNECTIONS_SEED=true says so, whatever NODE_ENV is.
+ */
+export function configureForScript(): void {
+  const asked = process.env.CONNECTIONS_SEED?.trim();
+  if (asked !== "true" && asked !== "1") process.env.CONNECTIONS_SEED = "false";
+  cached = undefined;
 }
 
 /** The production server refuses to start on development defaults. */

@@ -1,13 +1,13 @@
 /**
  * `npm run admin:create -- --org <name> --email <email> --name <name>`: a new organization
  * and its admin from a shell (docs/product.md §8), for the first one or any later one.
- * Prints a one-time sign-in link (1 hour); the admin then chooses a password in Settings → Account.
+ * Prints a one-time link that sets the admin's password (24 hours) and one that signs them in (1 hour).
  */
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { createOrganizationFromShell } from "@/lib/accounts/first-run";
-import { env } from "@/lib/env";
+import { configureForScript, env } from "@/lib/env";
 
 const argsSchema = z.object({
   org: z.string({ error: "--org is required" }).trim().min(1, "--org is required").max(100),
@@ -16,6 +16,7 @@ const argsSchema = z.object({
 });
 
 async function main() {
+  configureForScript(); // a script never seeds the demo unless CONNECTIONS_SEED=true
   const { values } = parseArgs({
     options: { org: { type: "string" }, email: { type: "string" }, name: { type: "string" } },
     strict: true,
@@ -27,13 +28,14 @@ async function main() {
     process.exit(2);
   }
   const db = await getDb();
-  const { link, admin } = await createOrganizationFromShell(
+  const { link, setPasswordLink, admin } = await createOrganizationFromShell(
     db,
     { orgName: parsed.data.org, name: parsed.data.name, email: parsed.data.email },
     env().APP_URL,
   );
   console.log(`Created organization "${parsed.data.org}" with admin ${admin.email}.`);
-  console.log(`One-time sign-in link (valid for 1 hour): ${link}`);
+  console.log(`Set the admin's password (one-time link, valid for 24 hours): ${setPasswordLink}`);
+  console.log(`Or just sign in (one-time link, valid for 1 hour): ${link}`);
   process.exit(0);
 }
 

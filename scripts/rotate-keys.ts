@@ -3,10 +3,12 @@
  * Keep the old key in CONNECTIONS_KEYS until this has finished; it can be re-run safely.
  */
 import { getDb } from "@/db";
+import { configureForScript } from "@/lib/env";
 import { keyRing } from "@/lib/secrets/key-ring";
 import { rotateStoredSecrets } from "@/lib/secrets/rotate-stored";
 
 async function main() {
+  configureForScript(); // a script never seeds the demo unless CONNECTIONS_SEED=true
   const ring = keyRing();
   const db = await getDb();
   console.log(`Re-wrapping stored secrets to key "${ring.activeKid}"…`);

@@ -14,7 +14,7 @@ import { FormError, TextField } from "@/components/ui/field";
 import { changePasswordSchema, type ChangePasswordInput } from "@/lib/validation/accounts";
 
 /** Settings → Account: change password (this browser stays signed in, the others are signed out), sign out everywhere. */
-export function AccountSettings() {
+export function AccountSettings({ hasPassword }: { hasPassword: boolean }) {
   const router = useRouter();
   const form = useForm<ChangePasswordInput>({
     resolver: zodResolver(changePasswordSchema),
@@ -54,33 +54,42 @@ export function AccountSettings() {
         <h2 id="password-heading" className="text-lg font-semibold">
           Change password
         </h2>
-        <form onSubmit={onSubmit} className="space-y-4" noValidate>
-          <TextField
-            label="Current password"
-            type="password"
-            autoComplete="current-password"
-            error={errors.currentPassword?.message}
-            {...form.register("currentPassword")}
-          />
-          <TextField
-            label="New password"
-            type="password"
-            autoComplete="new-password"
-            hint="At least 8 characters."
-            error={errors.newPassword?.message}
-            {...form.register("newPassword")}
-          />
-          <FormError message={errors.root?.server?.message} />
-          <Button type="submit" pending={isSubmitting}>
-            Change password
-          </Button>
-        </form>
+        {hasPassword ? (
+          <form onSubmit={onSubmit} className="space-y-4" noValidate>
+            <TextField
+              label="Current password"
+              type="password"
+              autoComplete="current-password"
+              error={errors.currentPassword?.message}
+              {...form.register("currentPassword")}
+            />
+            <TextField
+              label="New password"
+              type="password"
+              autoComplete="new-password"
+              hint="At least 8 characters."
+              error={errors.newPassword?.message}
+              {...form.register("newPassword")}
+            />
+            <FormError message={errors.root?.server?.message} />
+            <Button type="submit" pending={isSubmitting}>
+              Change password
+            </Button>
+          </form>
+        ) : (
+          <p className="text-sm text-slate-600">
+            You sign in with SSO or a one-time link, so you have no password to change. Ask an admin for a password-reset link to
+            set one.
+          </p>
+        )}
       </section>
       <section aria-labelledby="sessions-heading" className="max-w-md space-y-2">
         <h2 id="sessions-heading" className="text-lg font-semibold">
           Sessions
         </h2>
-        <p className="text-sm text-slate-600">Signs you out in every browser, this one included.</p>
+        <p className="text-sm text-slate-600">
+          Signs you out in every browser, this one included, and revokes your personal access tokens.
+        </p>
         <Button variant="secondary" onClick={() => setConfirming(true)}>
           Sign out everywhere
         </Button>
@@ -89,7 +98,7 @@ export function AccountSettings() {
         open={confirming}
         onOpenChange={setConfirming}
         title="Sign out everywhere?"
-        description="Every browser signed in as you is signed out, this one included. Personal access tokens keep working."
+        description="Every browser signed in as you is signed out, this one included, and your personal access tokens are revoked."
         confirmLabel="Sign out everywhere"
         pending={signingOut}
         onConfirm={signOutEverywhere}

@@ -12,6 +12,8 @@ import { ActorCache } from "@/lib/auth/actor-cache";
 import { encodeSession } from "@/lib/auth/session-cookie";
 import { loadActor } from "@/lib/auth/users";
 import { verifyPassword } from "@/lib/crypto/password";
+import { actorFromAccessToken, createAccessToken } from "@/lib/auth/access-tokens";
+import { MAX_FAILURES, SignInThrottle } from "@/lib/auth/sign-in-throttle";
 import {
   createTestDatabase,
   databaseKinds,
@@ -25,7 +27,8 @@ import {
 import { completeSetup, consumeSignInLink, createOrganizationFromShell, issueSetupLink, setupLinkIsLive } from "./first-run";
 import { acceptInvitation, invitationForToken, inviteMember, listInvitations, revokeInvitation } from "./invitations";
 import { createPasswordResetLink } from "./members";
-import { changePassword, passwordResetFor, setPasswordWithLink, signOutEverywhere } from "./passwords";
+import { changePassword, passwordResetFor, setPasswordWithLink, signOutEverywhere, userHasPassword } from "./passwords";
+import { signInWithPassword } from "@/lib/auth/password-sign-in";
 
 setupTestEnv();
 
@@ -100,6 +103,38 @@ describe.each(databaseKinds)("first run on %s", (kind) => {
     expect(await consumeSignInLink(database.db, tokenOf(link))).toMatchObject({ id: admin.id, role: "admin" });
     expect(await consumeSignInLink(database.db, tokenOf(link))).toBeUndefined();
   });
+
+  it("admin:create's admin has no password until the printed set-password link gives them one", async () => {
+    const { setPasswordLink, admin } = await createOrganizationFromShell(
+      database.db,
+      { orgName: "Umbrella", name: "Alice", email: "alice@umbrella.test" },
+      "http://app",
+    );
+    expect(setPasswordLink).toMatch(/^http:\/\/app\/set-password\?token=/);
+    const actor = (await loadActor(database.db, admin.id))!;
+    expect(await userHasPassword(database.db, actor)).toBe(false);
+    // Settings → Account cannot ask for a current password they never had.
+    const refused = await rejection(
+      changePassword(
+        database.db,
+        actor,
+        { currentPassword: "x", newPassword: "new-password-1" },
+        new SignInThrottle({ kind: "memory" }),
+      ),
+    );
+    expect(refused.message).toMatch(/no password to change\. Ask an admin for a password-reset link/);
+    // No password signs in either, and the answer takes the dummy check's time like an unknown email.
+    const throttle = new SignInThrottle({ kind: "memory" });
+    expect(
+      await signInWithPassword(database.db, throttle, { email: admin.email, password: "none", address: undefined }),
+    ).toBeNull();
+    expect(await passwordResetFor(database.db, tokenOf(setPasswordLink))).toEqual({ email: "alice@umbrella.test" });
+    await setPasswordWithLink(database.db, { token: tokenOf(setPasswordLink), password: "alice-password-1" });
+    expect(await userHasPassword(database.db, actor)).toBe(true);
+    expect(
+      await signInWithPassword(database.db, throttle, { email: admin.email, password: "alice-password-1", address: undefined }),
+    ).toMatchObject({ id: admin.id });
+  });
 });
 
 describe.each(databaseKinds)("invitations and passwords on %s", (kind) => {
@@ -168,10 +203,13 @@ describe.each(databaseKinds)("invitations and passwords on %s", (kind) => {
     try {
       const before = await sessionTokenFor(database.db, bob.id);
       expect(await cache.fromSessionToken(database.db, before)).toMatchObject({ id: bob.id });
-      const wrong = await rejection(changePassword(database.db, bob, { currentPassword: "nope", newPassword: "new-password-1" }));
+      const throttle = new SignInThrottle({ kind: "memory" });
+      const change = (currentPassword: string) =>
+        changePassword(database.db, bob, { currentPassword, newPassword: "new-password-1" }, throttle);
+      const wrong = await rejection(change("nope"));
       expect(wrong.message).toBe("The current password is not correct");
 
-      const subject = await changePassword(database.db, bob, { currentPassword: "connections", newPassword: "new-password-1" });
+      const subject = await change("connections");
       expect(subject.sessionEpoch).toBe(1);
       expect(await cache.fromSessionToken(database.db, before)).toBeUndefined();
       expect(await cache.fromSessionToken(database.db, await encodeSession(subject))).toMatchObject({ id: bob.id });
@@ -182,25 +220,46 @@ describe.each(databaseKinds)("invitations and passwords on %s", (kind) => {
     }
   });
 
-  it("sign out everywhere ends every session of the user and no one else's", async () => {
+  it("the current password is throttled like a sign-in: past the limit even the right one is refused", async () => {
+    const { bob } = people;
+    const throttle = new SignInThrottle({ kind: "memory" });
+    const change = (currentPassword: string) =>
+      changePassword(database.db, bob, { currentPassword, newPassword: "new-password-2" }, throttle);
+    for (let i = 1; i < MAX_FAILURES; i += 1) expect((await rejection(change(`guess-${i}`))).message).toMatch(/not correct/);
+    expect((await rejection(change("guess-last"))).message).toMatch(/^Too many attempts\. Try again in 15 minutes\.$/);
+    const refused = await rejection(change("connections"));
+    expect(refused).toMatchObject({ code: "too_many_attempts" });
+    // The same count as sign-in: Bob's email is locked there too.
+    expect((await throttle.attempt("bob@acme.test", undefined)).allowed).toBe(false);
+    const [row] = await database.db.select().from(users).where(eq(users.id, bob.id));
+    expect(await verifyPassword("connections", row.passwordHash)).toBe(true);
+  });
+
+  it("sign out everywhere ends every session and personal access token of the user and no one else's", async () => {
     const { ada, bob } = people;
     const cache = new ActorCache({ ttlMs: 60_000 });
     try {
       const bobs = await sessionTokenFor(database.db, bob.id);
       const adas = await sessionTokenFor(database.db, ada.id);
+      const bobToken = (await createAccessToken(database.db, bob, { name: "script" })).token;
+      const adaToken = (await createAccessToken(database.db, ada, { name: "script" })).token;
       expect(await cache.fromSessionToken(database.db, bobs)).toBeDefined();
       expect(await cache.fromSessionToken(database.db, adas)).toBeDefined();
+      expect(await cache.fromAccessToken(database.db, bobToken)).toMatchObject({ id: bob.id });
       await signOutEverywhere(database.db, bob);
       expect(await cache.fromSessionToken(database.db, bobs)).toBeUndefined();
+      expect(await cache.fromAccessToken(database.db, bobToken)).toBeUndefined();
       expect(await loadActor(database.db, bob.id, 0)).toBeUndefined();
       expect(await cache.fromSessionToken(database.db, adas)).toMatchObject({ id: ada.id });
+      expect(await cache.fromAccessToken(database.db, adaToken)).toMatchObject({ id: ada.id });
     } finally {
       cache.close();
     }
   });
 
-  it("a password-reset link sets the password once and ends the member's other sessions", async () => {
+  it("a password-reset link sets the password once and ends the member's other sessions and access tokens", async () => {
     const { ada, bob } = people;
+    const bobToken = (await createAccessToken(database.db, bob, { name: "script" })).token;
     const { link } = await createPasswordResetLink(database.db, ada, bob.id, "http://app");
     expect(await passwordResetFor(database.db, tokenOf(link))).toEqual({ email: "bob@acme.test" });
     const subject = await setPasswordWithLink(database.db, { token: tokenOf(link), password: "reset-password-1" });
@@ -209,6 +268,7 @@ describe.each(databaseKinds)("invitations and passwords on %s", (kind) => {
       /expired or was already used/,
     );
     expect(await passwordResetFor(database.db, tokenOf(link))).toBeUndefined();
+    expect(await actorFromAccessToken(database.db, bobToken)).toBeUndefined();
     const [row] = await database.db.select().from(users).where(eq(users.id, bob.id));
     expect(await verifyPassword("reset-password-1", row.passwordHash)).toBe(true);
   });

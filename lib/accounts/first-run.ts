@@ -1,12 +1,11 @@
 import "server-only";
-import { randomBytes } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { organizations, users } from "@/db/schema";
 import { DEMO_PASSWORD, demoOrganizations } from "@/db/seed";
 import type { SessionSubject } from "@/lib/auth/session-cookie";
 import { findUserByEmail } from "@/lib/auth/users";
-import { hashPassword, verifyPassword } from "@/lib/crypto/password";
+import { hashPassword, NO_PASSWORD, verifyPassword } from "@/lib/crypto/password";
 import { Conflict, Invalid } from "@/lib/errors";
 import type { SetupInput } from "@/lib/validation/accounts";
 import { accountLink, consumeAccountToken, issueAccountToken, peekAccountToken } from "./one-time-tokens";
@@ -73,36 +72,51 @@ async function insertOrganization(
  * (two instances started together) cannot make two first organizations.
  */
 export async function completeSetup(db: Db, input: SetupInput): Promise<SessionSubject> {
+  // A cheap read first: a wrong or dead link costs no password hashing (docs/security.md "One-time links").
+  const setUp = () => new Invalid("This Connections is already set up. Sign in instead.");
+  const dead = () => new Invalid("This setup link has expired or was already used. Restart the server for a new one.");
+  if ((await countUsers(db)) > 0) throw setUp();
+  if (!(await peekAccountToken(db, "setup", input.token))) throw dead();
   const passwordHash = await hashPassword(input.password);
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${SETUP_LOCK_KEY})`);
-    if ((await countUsers(tx)) > 0) throw new Invalid("This Connections is already set up. Sign in instead.");
+    if ((await countUsers(tx)) > 0) throw setUp();
     const used = await consumeAccountToken(tx, "setup", input.token);
-    if (!used) throw new Invalid("This setup link has expired or was already used. Restart the server for a new one.");
+    if (!used) throw dead();
     return insertOrganization(tx, { ...input, passwordHash });
   });
 }
 
 /**
- * `npm run admin:create`: an organization and its admin from a shell, at any time, and a
- * one-time sign-in link for them (they choose a password in Settings → Account).
+ * `npm run admin:create`: an organization and its admin from a shell, at any time, with no
+ * password yet, and two one-time links for them: one that sets their password (the reset
+ * flow, 24 hours) and one that just signs them in (1 hour).
  */
 export async function createOrganizationFromShell(
   db: Db,
   input: { orgName: string; name: string; email: string },
   appUrl: string,
-): Promise<{ link: string; admin: SessionSubject }> {
-  // Nobody knows this password: the admin signs in with the link and sets their own.
-  const passwordHash = await hashPassword(randomBytes(32).toString("base64url"));
+): Promise<{ link: string; setPasswordLink: string; admin: SessionSubject }> {
   return db.transaction(async (tx) => {
-    const admin = await insertOrganization(tx, { ...input, passwordHash });
+    const admin = await insertOrganization(tx, { ...input, passwordHash: NO_PASSWORD });
     const { token } = await issueAccountToken(tx, {
       purpose: "sign_in",
       orgId: admin.orgId,
       userId: admin.id,
       createdBy: null,
     });
-    return { link: accountLink(appUrl, "/sign-in/link", token), admin };
+    // Issued by the admin themselves: a reset link is good while its issuer is an admin of the organization.
+    const reset = await issueAccountToken(tx, {
+      purpose: "password_reset",
+      orgId: admin.orgId,
+      userId: admin.id,
+      createdBy: admin.id,
+    });
+    return {
+      link: accountLink(appUrl, "/sign-in/link", token),
+      setPasswordLink: accountLink(appUrl, "/set-password", reset.token),
+      admin,
+    };
   });
 }
 

@@ -10,7 +10,7 @@ import { hashPassword } from "@/lib/crypto/password";
 import { Conflict, Invalid, NotFound } from "@/lib/errors";
 import type { AcceptInvitationInput, InviteMemberInput } from "@/lib/validation/accounts";
 import { subjectOf } from "./first-run";
-import { accountLink, consumeAccountToken, issueAccountToken, peekAccountToken } from "./one-time-tokens";
+import { accountLink, consumeAccountToken, issueAccountToken, issuerStillAdmin, peekAccountToken } from "./one-time-tokens";
 
 /** A pending invitation as Settings → Members lists it; the link itself is shown only once, at creation. */
 export type InvitationDto = { id: string; email: string; role: "admin" | "member"; expiresAt: string; createdAt: string };
@@ -87,18 +87,20 @@ export async function invitationForToken(
   token: string,
 ): Promise<{ email: string; orgName: string; role: "admin" | "member" } | undefined> {
   const row = await peekAccountToken(db, "invitation", token);
-  if (!row?.orgId || !row.email) return undefined;
+  if (!row?.orgId || !row.email || !(await issuerStillAdmin(db, row))) return undefined;
   const [org] = await db.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, row.orgId));
   return org ? { email: row.email, orgName: org.name, role: row.role ?? "member" } : undefined;
 }
 
 /** The invitee chooses a name and password: their account is created and the link used up. */
 export async function acceptInvitation(db: Db, input: AcceptInvitationInput): Promise<SessionSubject> {
+  const dead = () => new Invalid("This invitation has expired or was already used. Ask your admin for a new one.");
+  // A cheap read first: a wrong or dead link costs no password hashing (docs/security.md "One-time links").
+  if (!(await invitationForToken(db, input.token))) throw dead();
   const passwordHash = await hashPassword(input.password);
   return db.transaction(async (tx) => {
     const used = await consumeAccountToken(tx, "invitation", input.token);
-    if (!used?.orgId || !used.email)
-      throw new Invalid("This invitation has expired or was already used. Ask your admin for a new one.");
+    if (!used?.orgId || !used.email || !(await issuerStillAdmin(tx, used))) throw dead();
     if (await findUserByEmail(tx, used.email)) throw alreadyMember();
     const [user] = await tx
       .insert(users)

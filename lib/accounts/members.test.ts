@@ -30,7 +30,8 @@ import {
 } from "@/test/harness";
 import { loadActor, type Actor } from "@/lib/auth/users";
 import { changeRole, createPasswordResetLink, LAST_ADMIN_MESSAGE, removeMember } from "./members";
-import { inviteMember, acceptInvitation } from "./invitations";
+import { inviteMember, acceptInvitation, invitationForToken } from "./invitations";
+import { passwordResetFor, setPasswordWithLink } from "./passwords";
 
 let idp: Idp;
 
@@ -210,5 +211,46 @@ describe.each(databaseKinds)("members on %s", (kind) => {
     const second = await createPasswordResetLink(database.db, ada, carol.id, "http://app");
     expect(first.link).toMatch(/^http:\/\/app\/set-password\?token=/);
     expect(second.link).not.toBe(first.link);
+  });
+
+  const tokenOf = (link: string) => new URL(link).searchParams.get("token")!;
+
+  it("removing an admin kills the invitations and reset links they made", async () => {
+    const { ada, bob } = people;
+    await changeRole(database.db, ada, { userId: carol.id, role: "admin" });
+    const carolAdmin = (await loadActor(database.db, carol.id))!;
+    const invite = await inviteMember(database.db, carolAdmin, { email: "dana@acme.test", role: "admin" }, "http://app");
+    const reset = await createPasswordResetLink(database.db, carolAdmin, bob.id, "http://app");
+    await removeMember(database.db, ada, { userId: carol.id, connections: "delete" });
+    expect(await invitationForToken(database.db, tokenOf(invite.link))).toBeUndefined();
+    await expect(
+      acceptInvitation(database.db, { token: tokenOf(invite.link), name: "Dana", password: "dana-password" }),
+    ).rejects.toThrow(/expired or was already used/);
+    expect(await passwordResetFor(database.db, tokenOf(reset.link))).toBeUndefined();
+    await expect(setPasswordWithLink(database.db, { token: tokenOf(reset.link), password: "taken-over-1" })).rejects.toThrow(
+      /expired or was already used/,
+    );
+  });
+
+  it("demoting an admin kills their links; a link whose issuer is no longer an admin is refused when used", async () => {
+    const { ada, bob } = people;
+    await changeRole(database.db, ada, { userId: bob.id, role: "admin" });
+    const bobAdmin = (await loadActor(database.db, bob.id))!;
+    const invite = await inviteMember(database.db, bobAdmin, { email: "erin@acme.test", role: "admin" }, "http://app");
+    const reset = await createPasswordResetLink(database.db, bobAdmin, carol.id, "http://app");
+    const kept = await inviteMember(database.db, ada, { email: "frank@acme.test", role: "member" }, "http://app");
+    await changeRole(database.db, ada, { userId: bob.id, role: "member" });
+    expect(await invitationForToken(database.db, tokenOf(invite.link))).toBeUndefined();
+    expect(await passwordResetFor(database.db, tokenOf(reset.link))).toBeUndefined();
+    // Another admin's invitation still works.
+    expect(await invitationForToken(database.db, tokenOf(kept.link))).toMatchObject({ email: "frank@acme.test" });
+
+    // A link that survived (made before a demotion written straight to the database) is refused at use.
+    await changeRole(database.db, ada, { userId: bob.id, role: "admin" });
+    const late = await createPasswordResetLink(database.db, (await loadActor(database.db, bob.id))!, carol.id, "http://app");
+    await database.db.update(users).set({ role: "member" }).where(eq(users.id, bob.id));
+    await expect(setPasswordWithLink(database.db, { token: tokenOf(late.link), password: "taken-over-2" })).rejects.toThrow(
+      /expired or was already used/,
+    );
   });
 });

@@ -13,7 +13,7 @@ import { Conflict, Forbidden, Invalid, NotFound } from "@/lib/errors";
 import { resolveService } from "@/lib/services/resolve";
 import { revokeAtProvider } from "@/lib/services/revoke-at-provider";
 import type { ChangeRoleInput, RemoveMemberInput } from "@/lib/validation/accounts";
-import { accountLink, issueAccountToken } from "./one-time-tokens";
+import { accountLink, deleteUnusedLinksIssuedBy, issueAccountToken } from "./one-time-tokens";
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 type UserRow = typeof users.$inferSelect;
@@ -60,6 +60,8 @@ export async function changeRole(db: Db, actor: Actor, input: ChangeRoleInput): 
     if (member.role === input.role) return;
     if (member.role === "admin" && (await otherAdmins(tx, actor.orgId, member.id)) === 0) throw new Conflict(LAST_ADMIN_MESSAGE);
     await tx.update(users).set({ role: input.role }).where(eq(users.id, member.id));
+    // A demoted admin's invitations and reset links stop working with their role.
+    if (member.role === "admin") await deleteUnusedLinksIssuedBy(tx, member.id);
     await recordAudit(tx, {
       orgId: actor.orgId,
       actorId: actor.id,
@@ -166,7 +168,9 @@ export async function removeMember(db: Db, actor: Actor, input: RemoveMemberInpu
       .update(services)
       .set({ createdBy: actor.id })
       .where(and(eq(services.orgId, actor.orgId), eq(services.createdBy, member.id)));
-    await tx.delete(users).where(eq(users.id, member.id)); // access tokens, links and leases go with it
+    // The links they made would otherwise outlive them (created_by is set null, not cascaded).
+    await deleteUnusedLinksIssuedBy(tx, member.id);
+    await tx.delete(users).where(eq(users.id, member.id)); // access tokens, links for them and leases go with it
     await recordAudit(tx, {
       orgId: actor.orgId,
       actorId: actor.id,

@@ -2,7 +2,7 @@ import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { and, eq, gt, isNull } from "drizzle-orm";
 import type { Db } from "@/db";
-import { accountTokens } from "@/db/schema";
+import { accountTokens, users } from "@/db/schema";
 
 /**
  * One-time links (docs/security.md "One-time links"): 256 random bits in the URL, only their
@@ -80,6 +80,27 @@ export async function consumeAccountToken(
     .where(live(purpose, token, now))
     .returning();
   return row;
+}
+
+/**
+ * Whether the admin who made an invitation or a reset link may still vouch for it: they
+ * still exist and are still an admin of the link's organization (docs/security.md "One-time
+ * links"). Removal and demotion delete their unused links; this also refuses any that a
+ * race left behind (a link whose issuer was deleted has no issuer any more).
+ */
+export async function issuerStillAdmin(db: Pick<Db, "select">, row: AccountTokenRow): Promise<boolean> {
+  if (!row.createdBy || !row.orgId) return false;
+  const [issuer] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.id, row.createdBy), eq(users.orgId, row.orgId), eq(users.role, "admin")))
+    .limit(1);
+  return Boolean(issuer);
+}
+
+/** Deletes the unused links a user made (invitations, resets): on their removal and on their demotion from admin. */
+export async function deleteUnusedLinksIssuedBy(db: Pick<Db, "delete">, userId: string): Promise<void> {
+  await db.delete(accountTokens).where(and(eq(accountTokens.createdBy, userId), isNull(accountTokens.usedAt)));
 }
 
 /** The link of a token under APP_URL. */

@@ -9,6 +9,7 @@ import { sendInvitationEmail } from "@/lib/accounts/mailer";
 import { changeRole, createPasswordResetLink, removeMember } from "@/lib/accounts/members";
 import { changePassword, setPasswordWithLink, signOutEverywhere } from "@/lib/accounts/passwords";
 import { startSession } from "@/lib/auth/session-cookie";
+import { appSignInThrottle } from "@/lib/auth/sign-in-throttle";
 import { env } from "@/lib/env";
 import { Invalid } from "@/lib/errors";
 import {
@@ -83,7 +84,7 @@ export const removeMemberAction = action(removeMemberSchema, async (input, { act
 
 export const changePasswordAction = action(changePasswordSchema, async (input, { actor, db }) => {
   // Every other session ends; this browser is signed in again with the new epoch.
-  await startSession(await changePassword(db, actor, input));
+  await startSession(await changePassword(db, actor, input, await appSignInThrottle()));
   return {};
 });
 

@@ -102,6 +102,19 @@ export async function revokeAccessToken(db: Db, actor: Actor, id: string): Promi
   invalidate({ kind: "access_token", orgId: actor.orgId, tokenId: id });
 }
 
+/**
+ * Revokes every personal access token of a user (a reset link used, "Sign out everywhere":
+ * docs/security.md "Sessions"). Call `announceUserChanged` after commit, so caches forget them.
+ */
+export async function revokeAllAccessTokens(db: Pick<Db, "update">, orgId: string, userId: string): Promise<number> {
+  const revoked = await db
+    .update(accessTokens)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(accessTokens.userId, userId), eq(accessTokens.orgId, orgId), isNull(accessTokens.revokedAt)))
+    .returning({ id: accessTokens.id });
+  return revoked.length;
+}
+
 /** "Last used" to the minute is enough: it is written at most once a minute per token. */
 const LAST_USED_GRANULARITY_MS = 60_000;
 

@@ -6,12 +6,11 @@ import { z } from "zod";
 import { getDb } from "@/db";
 import { sameOriginPath } from "@/lib/validation/callback-url";
 import { authSecret } from "./secret";
-import { DUMMY_HASH, verifyPassword } from "@/lib/crypto/password";
 import { errorName, logger } from "@/lib/observe/logger";
 import { ssoSettings } from "@/lib/env";
 import type { SessionSubject } from "./session-cookie";
-import { findUserByEmail } from "./users";
-import { appSignInThrottle, clientAddress, SLOW_AFTER_FAILURES, SLOW_DOWN_MS, tooManyAttemptsError } from "./sign-in-throttle";
+import { appSignInThrottle, clientAddress } from "./sign-in-throttle";
+import { signInWithPassword } from "./password-sign-in";
 import { SESSION_MAX_AGE_SECONDS } from "./session-token";
 
 const credentialsSchema = z.object({
@@ -75,29 +74,8 @@ export function authOptions(options: { resolveSso?: SsoResolver } = {}): NextAut
           if (!parsed.success) return null;
           const { email, password } = parsed.data;
           const address = clientAddress(req?.headers?.["x-forwarded-for"]);
-          const throttle = await appSignInThrottle();
-          // Refused before any password work: a throttled flood costs no scrypt (docs/security.md "Sign-in throttling").
-          const verdict = await throttle.check(email, address);
-          if (!verdict.allowed) throw new Error(tooManyAttemptsError(verdict.retryAfterMs));
-          const db = await getDb();
-          const user = await findUserByEmail(db, email);
-          // Verify against a dummy hash for unknown emails so the answer takes as long either way.
-          const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
-          if (!user || !ok) {
-            const after = await throttle.failed(email, address);
-            if (!after.allowed) throw new Error(tooManyAttemptsError(after.retryAfterMs));
-            if ((after.failures ?? 0) >= SLOW_AFTER_FAILURES) await new Promise((r) => setTimeout(r, SLOW_DOWN_MS));
-            return null;
-          }
-          await throttle.succeeded(email);
-          return {
-            id: user.id,
-            email: user.email,
-            name: user.name,
-            orgId: user.orgId,
-            role: user.role,
-            sessionEpoch: user.sessionEpoch,
-          };
+          // Counted before any password work: parallel guesses cannot outrun the count (docs/security.md "Sign-in throttling").
+          return signInWithPassword(await getDb(), await appSignInThrottle(), { email, password, address });
         },
       }),
     ],

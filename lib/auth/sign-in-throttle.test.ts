@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, databaseKinds, setupTestEnv, type TestDatabase } from "@/test/harness";
 import { Semaphore } from "@/lib/crypto/semaphore";
+import { statusOf } from "@/lib/errors";
 import { ADDRESS_MAX_FAILURES, clientAddress, MAX_FAILURES, SignInThrottle } from "./sign-in-throttle";
 
 setupTestEnv();
@@ -23,50 +24,47 @@ describe.each(databaseKinds)("the sign-in throttle on %s", (kind) => {
     await database?.drop();
   });
 
-  it("refuses an account after 10 failures from anywhere, and says for how long", async () => {
+  it("refuses an account after 10 attempts from anywhere, and says for how long", async () => {
     const t = throttle();
     for (let i = 1; i < MAX_FAILURES; i += 1) {
-      expect(await t.failed("ada@acme.test", `10.0.0.${i}`)).toEqual({ allowed: true, failures: i });
+      expect(await t.attempt("ada@acme.test", `10.0.0.${i}`)).toMatchObject({ allowed: true, failures: i, last: false });
     }
-    const tenth = await t.failed("ada@acme.test", "10.0.0.10");
-    expect(tenth.allowed).toBe(false);
-    const verdict = await t.check("ADA@acme.test", "10.9.9.9");
+    expect(await t.attempt("ada@acme.test", "10.0.0.10")).toMatchObject({ allowed: true, failures: 10, last: true });
+    const verdict = await t.attempt("ADA@acme.test", "10.9.9.9");
     expect(verdict.allowed).toBe(false);
-    if (!verdict.allowed) {
-      expect(verdict.retryAfterMs).toBeGreaterThan(14 * 60_000);
-      expect(verdict.retryAfterMs).toBeLessThanOrEqual(15 * 60_000);
-    }
+    expect(verdict.retryAfterMs).toBeGreaterThan(14 * 60_000);
+    expect(verdict.retryAfterMs).toBeLessThanOrEqual(15 * 60_000);
     // Another account from a fresh address is not affected.
-    expect(await t.check("bob@acme.test", "10.9.9.9")).toEqual({ allowed: true, failures: 0 });
+    expect(await t.attempt("bob@acme.test", "10.9.9.8")).toMatchObject({ allowed: true, failures: 1 });
   });
 
-  it("refuses an address after 50 failures across accounts; a success clears the account's count only", async () => {
+  it("refuses an address after 50 attempts across accounts; a success clears the account and gives the address its point back", async () => {
     const t = throttle();
     for (let i = 0; i < ADDRESS_MAX_FAILURES - 1; i += 1) {
-      expect(await t.failed(`spray${i}@acme.test`, "192.0.2.7")).toEqual({ allowed: true, failures: 1 });
+      expect(await t.attempt(`spray${i}@acme.test`, "192.0.2.7")).toMatchObject({ allowed: true, failures: 1 });
     }
-    await t.failed("carol@acme.test", "198.51.100.1");
-    await t.succeeded("carol@acme.test");
-    expect(await t.check("carol@acme.test", "198.51.100.1")).toEqual({ allowed: true, failures: 0 });
-    expect((await t.failed("carol@acme.test", "192.0.2.7")).allowed).toBe(false);
-    expect((await t.check("someone@acme.test", "192.0.2.7")).allowed).toBe(false);
+    await t.attempt("carol@acme.test", "198.51.100.1");
+    await t.attempt("carol@acme.test", "192.0.2.7"); // the address's 50th
+    await t.succeeded("carol@acme.test", "192.0.2.7"); // ... given back
+    expect(await t.attempt("carol@acme.test", "192.0.2.7")).toMatchObject({ allowed: true, failures: 1, last: true });
+    expect((await t.attempt("someone@acme.test", "192.0.2.7")).allowed).toBe(false);
   });
 
-  it("forgets the failures when the window ends", async () => {
+  it("forgets the attempts when the window ends", async () => {
     const t = throttle(1);
-    for (let i = 0; i < MAX_FAILURES; i += 1) await t.failed("window@acme.test", undefined);
-    expect((await t.check("window@acme.test", undefined)).allowed).toBe(false);
+    for (let i = 0; i < MAX_FAILURES; i += 1) await t.attempt("window@acme.test", undefined);
+    expect((await t.attempt("window@acme.test", undefined)).allowed).toBe(false);
     await new Promise((r) => setTimeout(r, 1_200));
-    expect(await t.check("window@acme.test", undefined)).toEqual({ allowed: true, failures: 0 });
+    expect(await t.attempt("window@acme.test", undefined)).toMatchObject({ allowed: true, failures: 1 });
   });
 
   if (kind === "postgres") {
     it("shares the counts between instances (two throttles on one database)", async () => {
       const one = throttle();
       const two = throttle();
-      for (let i = 0; i < MAX_FAILURES; i += 1) await (i % 2 ? one : two).failed("shared@acme.test", undefined);
-      expect((await one.check("shared@acme.test", undefined)).allowed).toBe(false);
-      expect((await two.check("shared@acme.test", undefined)).allowed).toBe(false);
+      for (let i = 0; i < MAX_FAILURES; i += 1) await (i % 2 ? one : two).attempt("shared@acme.test", undefined);
+      expect((await one.attempt("shared@acme.test", undefined)).allowed).toBe(false);
+      expect((await two.attempt("shared@acme.test", undefined)).allowed).toBe(false);
     });
   }
 });
@@ -77,6 +75,14 @@ describe("client address and password concurrency", () => {
     expect(clientAddress(["1.1.1.1", "2.2.2.2"])).toBe("2.2.2.2");
     expect(clientAddress(undefined)).toBeUndefined();
     expect(clientAddress("")).toBeUndefined();
+  });
+
+  it("counts an IPv6 client by its /64 and an IPv4-mapped address as IPv4", () => {
+    expect(clientAddress("2001:db8:1:2:aaaa::1")).toBe("2001:db8:1:2::/64");
+    expect(clientAddress("2001:0db8:0001:0002:ffff:ffff:ffff:ffff")).toBe("2001:db8:1:2::/64");
+    expect(clientAddress("2001:db8:1:3::1")).toBe("2001:db8:1:3::/64");
+    expect(clientAddress("::ffff:192.0.2.1")).toBe("192.0.2.1");
+    expect(clientAddress("192.0.2.1")).toBe("192.0.2.1");
   });
 
   it("runs at most the limit at once, the rest in order", async () => {
@@ -97,5 +103,19 @@ describe("client address and password concurrency", () => {
     );
     expect(peak).toBe(2);
     expect(order).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it("refuses at once with Busy when the queue is full, instead of queueing without bound", async () => {
+    const gate = new Semaphore(1, 2);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const running = [gate.run(() => held), gate.run(async () => "second"), gate.run(async () => "third")];
+    expect(gate.pending).toBe(2);
+    await expect(gate.run(async () => "fourth")).rejects.toMatchObject({ code: "busy", message: /busy\. Try again/ });
+    expect(statusOf("busy")).toBe(429);
+    release();
+    await expect(Promise.all(running)).resolves.toEqual([undefined, "second", "third"]);
+    // Room again once the queue drained.
+    await expect(gate.run(async () => "later")).resolves.toBe("later");
   });
 });

@@ -4,7 +4,9 @@ import { Semaphore } from "./semaphore";
 
 /** Two at a time: libuv's pool has four threads, and outbound DNS lookups need some of them. */
 export const PASSWORD_CONCURRENCY = 2;
-const hashing = new Semaphore(PASSWORD_CONCURRENCY);
+/** At most this many hashes wait their turn; beyond, a request is refused with Busy (429). */
+export const PASSWORD_QUEUE_LIMIT = 32;
+const hashing = new Semaphore(PASSWORD_CONCURRENCY, PASSWORD_QUEUE_LIMIT);
 
 const scrypt = (password: string, salt: Buffer, keylen: number, options: ScryptOptions) =>
   hashing.run(
@@ -35,6 +37,15 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const key = await scrypt(password, salt, expected.length, { N, r, p, maxmem: MAXMEM });
   return timingSafeEqual(key, expected);
 }
+
+/**
+ * The password hash of an account that has no password yet (made by single sign-on or by
+ * `npm run admin:create`): no password matches it; a reset link sets one.
+ */
+export const NO_PASSWORD = "none";
+
+/** Whether a stored hash is a real password (not NO_PASSWORD). */
+export const hasPassword = (stored: string): boolean => stored !== NO_PASSWORD;
 
 /** A hash nobody's password matches, verified against when the email is unknown so timing does not tell. */
 export const DUMMY_HASH = "scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$" + Buffer.alloc(64, 1).toString("base64");

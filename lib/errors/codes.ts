@@ -38,6 +38,8 @@ export const ERROR_STATUS = {
   too_many_redirects: 502,
   /** Too many failed sign-ins for the account or address; the answer says when to try again. */
   too_many_attempts: 429,
+  /** Too many password hashes waiting already (docs/security.md "Sign-in throttling"): try again in a moment. */
+  busy: 429,
   internal: 500,
 } as const satisfies Record<string, number>;
 

@@ -31,6 +31,12 @@ export class Invalid extends DomainError {
     super("invalid", message, fieldErrors);
   }
 }
+/** The server has too much password work queued; the request did nothing and may be retried in a moment. */
+export class Busy extends DomainError {
+  constructor(message = "The server is busy. Try again in a moment.") {
+    super("busy", message);
+  }
+}
 export class Unauthenticated extends DomainError {
   constructor(message = "Sign in first") {
     super("unauthenticated", message);

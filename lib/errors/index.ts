@@ -2,6 +2,7 @@
 export { ERROR_STATUS, statusOf, type ErrorCode } from "./codes";
 export {
   AuthorizationFailed,
+  Busy,
   codeOf,
   Conflict,
   DomainError,

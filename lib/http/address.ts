@@ -70,7 +70,7 @@ function classifyV4(address: number): AddressClass {
 }
 
 /** Parses an IPv6 address (zone id already removed) into eight 16-bit groups. */
-function parseV6(text: string): number[] | null {
+export function parseV6(text: string): number[] | null {
   if (!isIPv6(text)) return null;
   let head = text;
   const tail: number[] = [];

@@ -1,4 +1,6 @@
 import type { Metadata } from "next";
+import { getDb } from "@/db";
+import { userHasPassword } from "@/lib/accounts/passwords";
 import { requireActor } from "@/lib/auth/session";
 import { AccountSettings } from "@/components/accounts/account-settings";
 
@@ -14,7 +16,7 @@ export default async function AccountPage() {
           Signed in as {actor.name} ({actor.email}).
         </p>
       </div>
-      <AccountSettings />
+      <AccountSettings hasPassword={await userHasPassword(await getDb(), actor)} />
     </div>
   );
 }
