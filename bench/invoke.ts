@@ -8,6 +8,8 @@
  *   (c) through POST /api/v1/invoke of a production build served as `npm start` serves it
  *       (server.ts), with an API-key and an OAuth 2 connection, each called with a personal
  *       access token and with the session cookie,
+ *   (d) on Postgres, the same data plane (call log and metrics on) in a process without Next,
+ *       which shows what sharing the process with Next costs,
  * at 1 and 64 concurrent clients, on PGlite and on Postgres; then the peak memory (RSS) of the
  * app and of the proxy while 64 clients each fetch a 10 MiB answer through them.
  *
@@ -169,6 +171,31 @@ function catalog(upstreamUrl: string) {
   ];
 }
 
+/** Target (d): test/harness/data-plane-instance.ts on the app's database, called with the token. */
+async function measurePlaneAlone(env: NodeJS.ProcessEnv, token: string, upstreamUrl: string): Promise<Row[]> {
+  const plane = await startChild(
+    process.execPath,
+    ["--import", "tsx", "--conditions=react-server", path.join(ROOT, "test/harness/data-plane-instance.ts")],
+    { ...env, INSTANCE_DATABASE_URL: env.DATABASE_URL, INSTANCE_OBSERVE: "1" },
+  );
+  try {
+    const opts: autocannon.Options = {
+      url: `${plane.url}/api/v1/invoke`,
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+      body: JSON.stringify({ connection: "bench_key_conn", url: `${upstreamUrl}/items`, method: "GET" }),
+    };
+    const check = await fetch(opts.url as string, { method: "POST", headers: opts.headers, body: opts.body as string });
+    if (check.status !== 200) throw new Error(`the data plane alone answered ${check.status}: ${await check.text()}`);
+    const rows: Row[] = [];
+    for (const clients of [1, 64]) rows.push(await measure("postgres", "(d) plane without Next, key", clients, opts));
+    return rows;
+  } finally {
+    plane.child.kill("SIGTERM");
+    await new Promise((resolve) => (plane.child.exitCode !== null ? resolve(undefined) : plane.child.once("exit", resolve)));
+  }
+}
+
 async function main() {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "connections-bench-"));
   const upstream = await startUpstream();
@@ -271,6 +298,13 @@ async function main() {
       } finally {
         app.kill("SIGTERM");
         await new Promise((resolve) => (app.exitCode !== null ? resolve(undefined) : app.once("exit", resolve)));
+      }
+      try {
+        // (d): the same data plane, call log and metrics in a process without Next (Postgres only:
+        // a second process cannot open a PGlite directory). The gap between (c) and (d) is what
+        // sharing the process with Next costs (docs/architecture.md "The data plane").
+        if (kind === "postgres") rows.push(...(await measurePlaneAlone(env, token, upstream.url)));
+      } finally {
         if (kind === "postgres") await admin.unsafe(`drop database if exists ${dbName} with (force)`);
       }
     }
@@ -295,13 +329,13 @@ async function main() {
   for (const kind of DATABASES) {
     for (const clients of [1, 64]) {
       const b = rows.find((r) => r.db === kind && r.clients === clients && r.target.startsWith("(b)"))!;
-      for (const c of rows.filter((r) => r.db === kind && r.clients === clients && r.target.startsWith("(c)"))) {
+      for (const c of rows.filter((r) => r.db === kind && r.clients === clients && /^\((c|d)\)/.test(r.target))) {
         const added =
           clients === 1
             ? `; ${(1000 / c.rps).toFixed(2)} ms per call vs ${(1000 / b.rps).toFixed(2)} ms: +${(1000 / c.rps - 1000 / b.rps).toFixed(2)} ms`
             : `; p99 ${c.p99} ms vs ${b.p99} ms`;
         console.log(
-          `  ${kind.padEnd(9)}${String(clients).padStart(2)} client(s), ${c.target.slice(11).padEnd(17)} ${(c.rps / b.rps).toFixed(2)}x${added}`,
+          `  ${kind.padEnd(9)}${String(clients).padStart(2)} client(s), ${c.target.slice(4).padEnd(28)} ${(c.rps / b.rps).toFixed(2)}x${added}`,
         );
       }
     }

@@ -1,11 +1,12 @@
 import "server-only";
-import { once } from "node:events";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Db } from "@/db";
 import type { ActorCache } from "@/lib/auth/actor-cache";
 import { sessionTokenFrom } from "@/lib/auth/session-token";
 import type { Actor } from "@/lib/auth/users";
 import { codeOf, DomainError, Forbidden, Invalid, Unauthenticated } from "@/lib/errors";
+import { Cancellation } from "@/lib/http/cancellation";
+import { pipeCapped, readStreamCapped } from "@/lib/http/streams";
 import { tooLarge, type InvokeEngine, type OpenedCall } from "@/lib/invoke/invoke";
 import type { InvokeRequestInput } from "@/lib/validation/invoke";
 import { errorBody } from "./error-response";
@@ -51,26 +52,38 @@ function serverTiming(appMs: number, upstreamMs: number | null): string {
   return `app;dur=${appMs}, upstream;dur=${upstreamMs ?? 0}`;
 }
 
+const requestTooLarge = (max: number) => new DomainError("request_too_large", `The request body is larger than ${max} bytes.`);
+
+function declaredTooLarge(declaredLength: string | null | undefined, max: number): boolean {
+  const declared = Number(declaredLength);
+  return Boolean(declaredLength) && Number.isFinite(declared) && declared > max;
+}
+
 /**
  * Reads a request body, refusing past `max` bytes (by Content-Length before reading, else
- * as it arrives). Shared by the data plane and the fallback route.
+ * as it arrives). The fallback route's reader (a web body); the data plane reads its Node
+ * request with {@link readCappedRequest}.
  */
 export async function readCappedBody(
   body: AsyncIterable<Uint8Array> | null,
   declaredLength: string | null | undefined,
   max: number,
 ): Promise<Buffer> {
-  const tooBig = () => new DomainError("request_too_large", `The request body is larger than ${max} bytes.`);
-  const declared = Number(declaredLength);
-  if (declaredLength && Number.isFinite(declared) && declared > max) throw tooBig();
+  if (declaredTooLarge(declaredLength, max)) throw requestTooLarge(max);
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of body ?? []) {
     total += chunk.length;
-    if (total > max) throw tooBig();
+    if (total > max) throw requestTooLarge(max);
     chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
   }
   return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
+}
+
+/** The same rule for the data plane's Node request, read with listeners (lib/http/streams.ts). */
+export async function readCappedRequest(req: IncomingMessage, max: number): Promise<Buffer> {
+  if (declaredTooLarge(req.headers["content-length"], max)) throw requestTooLarge(max);
+  return readStreamCapped(req, max, () => requestTooLarge(max));
 }
 
 /**
@@ -138,7 +151,7 @@ export function createDataPlane(options: DataPlaneOptions): DataPlane {
     res.end(payload);
   }
 
-  async function stream(res: ServerResponse, call: Extract<OpenedCall, { kind: "stream" }>, signal: AbortSignal) {
+  async function stream(res: ServerResponse, call: Extract<OpenedCall, { kind: "stream" }>, signal: Cancellation) {
     const declared = Number(call.headers.find(([name]) => name === "content-length")?.[1]);
     if (!call.bodiless && Number.isFinite(declared) && declared > call.maxBytes) {
       // Known before the headers: a clear error instead of a cut-off body.
@@ -157,37 +170,31 @@ export function createDataPlane(options: DataPlaneOptions): DataPlane {
       call.finish({ bytes: 0 });
       return;
     }
-    let bytes = 0;
-    try {
-      for await (const chunk of call.body as AsyncIterable<Buffer>) {
-        bytes += chunk.length;
-        if (bytes > call.maxBytes) throw tooLarge(call.maxBytes);
-        if (!res.write(chunk)) await once(res, "drain", { signal });
-      }
-      res.end();
+    const { bytes, error } = await pipeCapped(call.body, res, call.maxBytes, () => tooLarge(call.maxBytes));
+    if (error === undefined) {
       call.finish({ bytes });
-    } catch (error) {
-      call.discard();
-      const failure = error instanceof DomainError ? error : call.failure(error);
-      call.finish({ bytes, errorCode: signal.aborted ? "client_closed" : codeOf(failure) });
-      // The status line is gone: the only way left to say "incomplete" is to close the connection.
-      res.destroy();
+      return;
     }
+    call.discard();
+    const failure = error instanceof DomainError ? error : call.failure(error);
+    call.finish({ bytes, errorCode: signal.aborted ? "client_closed" : codeOf(failure) });
+    // The status line is gone: the only way left to say "incomplete" is to close the connection.
+    res.destroy();
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const startedAt = performance.now();
-    const aborted = new AbortController();
+    const aborted = new Cancellation();
     res.once("close", () => {
       if (!res.writableFinished) aborted.abort(new DomainError("upstream_unreachable", "The caller went away"));
     });
     try {
       const db = await options.db();
       const actor = await authenticate(db, req);
-      const raw = await readCappedBody(req, req.headers["content-length"], options.maxRequestBytes);
+      const raw = await readCappedRequest(req, options.maxRequestBytes);
       const input = parseInvokeJson(raw);
       // Untrusted JSON: the engine parses it with invokeRequestSchema before anything else.
-      const call = await engine.open(db, actor, input as InvokeRequestInput, { signal: aborted.signal, startedAt });
+      const call = await engine.open(db, actor, input as InvokeRequestInput, { signal: aborted, startedAt });
       if (call.kind === "detailed") {
         const payload = JSON.stringify(call.detailed);
         res.writeHead(200, {
@@ -198,7 +205,7 @@ export function createDataPlane(options: DataPlaneOptions): DataPlane {
         res.end(payload);
         return;
       }
-      await stream(res, call, aborted.signal);
+      await stream(res, call, aborted);
     } catch (error) {
       if (codeOf(error) === "request_too_large")
         res.setHeader("connection", "close"); // not worth reading the rest

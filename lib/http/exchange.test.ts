@@ -2,7 +2,8 @@ import { statusOf } from "@/lib/errors";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startEchoApi, type EchoApi, type EchoRecord } from "@/test/peers/echo-api";
 import { OutboundBlockedError, OutboundConnectError, OutboundTimeoutError, OutboundTooLargeError } from "./errors";
-import { guardedRequest as request, type ExchangeOptions, type GuardedResponse } from "./exchange";
+import { Cancellation } from "./cancellation";
+import { exchange, guardedRequest as request, type ExchangeOptions, type GuardedResponse } from "./exchange";
 import { startTestServer, type TestServer } from "@/test/peers/test-server";
 
 let api: EchoApi;
@@ -75,6 +76,65 @@ describe("exchange", () => {
     extraServers.push(stalling);
     const request = guardedRequest({ ...dev, url: stalling.url, method: "GET", timeoutMs: 300 });
     await expect(request).rejects.toBeInstanceOf(OutboundTimeoutError);
+  });
+
+  it.each([
+    [
+      "an AbortController's signal",
+      () => {
+        const controller = new AbortController();
+        return { signal: controller.signal, abort: (reason: Error) => controller.abort(reason) };
+      },
+    ],
+    [
+      "a Cancellation (the data plane's)",
+      () => {
+        const cancellation = new Cancellation();
+        return { signal: cancellation, abort: (reason: Error) => cancellation.abort(reason) };
+      },
+    ],
+  ] as const)("stops when the caller cancels with %s, before the headers and while the body streams", async (_kind, make) => {
+    const upstreamClosed: Array<Promise<void>> = [];
+    const stalling = await startTestServer((request, response) => {
+      upstreamClosed.push(new Promise((resolve) => request.socket.once("close", () => resolve())));
+      if (request.url === "/body") {
+        response.writeHead(200, { "content-type": "text/plain" });
+        response.write("partial"); // and never ends
+      } // else never answers
+    });
+    extraServers.push(stalling);
+    const reason = new Error("the caller went away");
+
+    const beforeHeaders = make();
+    const waiting = exchange({
+      ...dev,
+      url: `${stalling.url}/headers`,
+      method: "GET",
+      timeoutMs: 30_000,
+      signal: beforeHeaders.signal,
+    });
+    setTimeout(() => beforeHeaders.abort(reason), 50);
+    await expect(waiting).rejects.toBe(reason);
+
+    const duringBody = make();
+    const answer = await exchange({
+      ...dev,
+      url: `${stalling.url}/body`,
+      method: "GET",
+      timeoutMs: 30_000,
+      signal: duringBody.signal,
+    });
+    const reading = answer.readBody(1024);
+    setTimeout(() => duringBody.abort(reason), 50);
+    await expect(reading).rejects.toBe(reason);
+    // Nothing is left waiting on the upstream: both requests' connections were closed.
+    await Promise.all(upstreamClosed);
+
+    const already = make();
+    already.abort(reason);
+    await expect(
+      exchange({ ...dev, url: `${stalling.url}/headers`, method: "GET", timeoutMs: 30_000, signal: already.signal }),
+    ).rejects.toBe(reason);
   });
 
   it("caps a streamed body", async () => {

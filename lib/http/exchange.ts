@@ -1,8 +1,9 @@
 import "server-only";
 import type { Readable } from "node:stream";
 import type { Dispatcher } from "undici";
+import { Cancellation, onAbort, type CancelSignal } from "./cancellation";
 import { guardedAgent, toOutboundError, type GuardedDispatcherOptions } from "./dispatcher";
-import { OutboundBlockedError, OutboundError, OutboundTimeoutError, OutboundTooLargeError } from "./errors";
+import { OutboundBlockedError, OutboundConnectError, OutboundError, OutboundTimeoutError, OutboundTooLargeError } from "./errors";
 import { checkOutboundUrl, type OutboundPolicy } from "./url-policy";
 
 /** Some APIs (GitHub's among them) refuse requests without a User-Agent. */
@@ -16,7 +17,7 @@ export interface ExchangeOptions extends GuardedDispatcherOptions {
   /** The whole exchange, reading the body included; required so that nothing waits forever. */
   timeoutMs: number;
   /** Caller's cancellation (the client went away); its reason is rethrown as is. */
-  signal?: AbortSignal;
+  signal?: CancelSignal;
 }
 
 /** One answer, its body not read yet: read it capped, stream it, or discard it. */
@@ -100,16 +101,24 @@ export async function exchange(options: ExchangeOptions): Promise<Exchange> {
     throw new OutboundBlockedError("The HTTP method is not allowed.");
   }
   const headers = normalizeHeaders(options.headers);
-  const deadline = new AbortController();
+  const caller = options.signal;
+  if (caller?.aborted) throw caller.reason ?? new OutboundConnectError(`Could not reach ${url.host}.`);
+  // One cancellation for the deadline and the caller's: AbortSignal.any, or even one
+  // AbortController, costs more per call than the rest of the exchange's own work (./cancellation.ts).
+  const abort = new Cancellation();
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
-    deadline.abort();
+    abort.abort();
   }, options.timeoutMs);
-  const signal = options.signal ? AbortSignal.any([deadline.signal, options.signal]) : deadline.signal;
+  const stopListening = caller ? onAbort(caller, () => abort.abort(caller.reason)) : undefined;
+  const settle = () => {
+    clearTimeout(timer);
+    stopListening?.();
+  };
   const failure = (error: unknown): unknown => {
     if (timedOut) return new OutboundTimeoutError(`${url.host} did not answer within ${options.timeoutMs} ms.`);
-    if (options.signal?.aborted) return options.signal.reason ?? error;
+    if (caller?.aborted) return caller.reason ?? error;
     return error instanceof OutboundError ? error : toOutboundError(error, url);
   };
 
@@ -121,16 +130,16 @@ export async function exchange(options: ExchangeOptions): Promise<Exchange> {
       method: method as Dispatcher.HttpMethod,
       headers,
       body: options.body,
-      signal,
+      signal: abort,
     });
   } catch (error) {
-    clearTimeout(timer);
+    settle();
     throw failure(error);
   }
   const body = response.body as unknown as Readable;
-  body.once("close", () => clearTimeout(timer));
+  body.once("close", settle);
   const discard = () => {
-    clearTimeout(timer);
+    settle();
     // undici reports the abort of a body nobody reads as an error nobody needs to see.
     body.on("error", () => undefined);
     body.destroy();
@@ -171,7 +180,7 @@ export async function exchange(options: ExchangeOptions): Promise<Exchange> {
         if (error instanceof OutboundTooLargeError) throw error;
         throw failure(error);
       } finally {
-        clearTimeout(timer);
+        settle();
       }
       return Buffer.concat(chunks, total);
     },

@@ -6,6 +6,7 @@ import { isHostAllowed } from "@/lib/catalog";
 import { credentialUserFor } from "@/lib/connections/access";
 import { env } from "@/lib/env";
 import { codeOf, DomainError, HostNotAllowed, Invalid, NeedsReauth, NotAuthorizedByYou, NotConnected } from "@/lib/errors";
+import type { CancelSignal } from "@/lib/http/cancellation";
 import type { Resolver } from "@/lib/http/dispatcher";
 import { OutboundTimeoutError } from "@/lib/http/errors";
 import type { Exchange } from "@/lib/http/exchange";
@@ -72,7 +73,7 @@ export type InvokeEngineOptions = {
 
 export type OpenOptions = {
   /** The caller went away: stop waiting for the upstream. */
-  signal?: AbortSignal;
+  signal?: CancelSignal;
   /** When the request reached the app (performance.now()), so the app's time includes reading it. */
   startedAt?: number;
 };
