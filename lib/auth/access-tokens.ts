@@ -1,5 +1,5 @@
 import "server-only";
-import { createHash, randomBytes } from "node:crypto";
+import { hash, randomBytes } from "node:crypto";
 import { and, desc, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { accessTokens, connections, organizations, users } from "@/db/schema";
@@ -21,7 +21,8 @@ function callableBy(actor: Actor) {
 
 /** Personal access tokens: `cxn_` + 32 random bytes. Only a SHA-256 is stored (high entropy needs no slow hash). */
 const PREFIX = "cxn_";
-const hashToken = (token: string) => createHash("sha256").update(token).digest("base64url");
+// One-shot crypto.hash: no Hash object per call on the data plane's hot path (the same digest).
+const hashToken = (token: string) => hash("sha256", token, "base64url");
 
 export type AccessTokenDto = {
   id: string;

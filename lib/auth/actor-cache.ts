@@ -1,5 +1,5 @@
 import "server-only";
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { Db } from "@/db";
 import { onInvalidate } from "@/lib/cache/invalidation";
 import { TtlMap } from "@/lib/cache/ttl-map";
@@ -17,7 +17,7 @@ import { loadActor, type Actor } from "./users";
  */
 type Entry = { actor: Actor; expiresAt: number | null; lastUsedAt?: number | null };
 
-const hashCookie = (token: string) => createHash("sha256").update(token).digest("base64url");
+const hashCookie = (token: string) => hash("sha256", token, "base64url");
 
 export class ActorCache {
   private readonly tokens: TtlMap<string, Entry>;
