@@ -86,12 +86,39 @@ function startChild(command: string, args: string[], env: NodeJS.ProcessEnv): Pr
   });
 }
 
-type Row = { db: string; target: string; clients: number; rps: number; p50: number; p99: number; errors: number };
+type Row = {
+  db: string;
+  target: string;
+  clients: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  /** CPU time the serving process spent per answered request, µs (null: served by this process). */
+  cpuUs: number | null;
+};
 
-async function measure(db: string, target: string, clients: number, opts: autocannon.Options): Promise<Row> {
+const CLOCK_TICKS = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim()) || 100;
+
+/** User + system CPU seconds a process has used so far (/proc/<pid>/stat fields 14 and 15). */
+function cpuSeconds(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+/**
+ * One run after a warm-up. Throughput on a shared 2-core machine moves with whatever else
+ * runs; the serving process's CPU time per request (`pid`) moves much less, so it is printed
+ * next to it.
+ */
+async function measure(db: string, target: string, clients: number, opts: autocannon.Options, pid?: number): Promise<Row> {
   await autocannon({ ...opts, connections: clients, duration: 2 }); // warm-up
+  const cpuBefore = pid ? cpuSeconds(pid) : 0;
   const r = await autocannon({ ...opts, connections: clients, duration: SECONDS });
-  return { db, target, clients, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
+  const cpuUs = pid && r.requests.total ? ((cpuSeconds(pid) - cpuBefore) * 1e6) / r.requests.total : null;
+  const errors = r.errors + r.non2xx;
+  return { db, target, clients, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors, cpuUs };
 }
 
 async function waitFor(url: string, child: ChildProcess): Promise<void> {
@@ -188,7 +215,8 @@ async function measurePlaneAlone(env: NodeJS.ProcessEnv, token: string, upstream
     const check = await fetch(opts.url as string, { method: "POST", headers: opts.headers, body: opts.body as string });
     if (check.status !== 200) throw new Error(`the data plane alone answered ${check.status}: ${await check.text()}`);
     const rows: Row[] = [];
-    for (const clients of [1, 64]) rows.push(await measure("postgres", "(d) plane without Next, key", clients, opts));
+    for (const clients of [1, 64])
+      rows.push(await measure("postgres", "(d) plane without Next, key", clients, opts, plane.child.pid));
     return rows;
   } finally {
     plane.child.kill("SIGTERM");
@@ -282,11 +310,11 @@ async function main() {
               headers: { authorization: `Bearer ${UPSTREAM_TOKEN}` },
             }),
           );
-          rows.push(await measure(kind, "(b) bare Node proxy", clients, { url: `${proxy.url}/items` }));
-          rows.push(await measure(kind, "(c) invoke, API key, token", clients, invoke("bench_key_conn", "token")));
-          rows.push(await measure(kind, "(c) invoke, API key, cookie", clients, invoke("bench_key_conn", "cookie")));
-          rows.push(await measure(kind, "(c) invoke, OAuth 2, token", clients, invoke("bench_oauth_conn", "token")));
-          rows.push(await measure(kind, "(c) invoke, OAuth 2, cookie", clients, invoke("bench_oauth_conn", "cookie")));
+          rows.push(await measure(kind, "(b) bare Node proxy", clients, { url: `${proxy.url}/items` }, proxy.child.pid));
+          rows.push(await measure(kind, "(c) invoke, API key, token", clients, invoke("bench_key_conn", "token"), app.pid));
+          rows.push(await measure(kind, "(c) invoke, API key, cookie", clients, invoke("bench_key_conn", "cookie"), app.pid));
+          rows.push(await measure(kind, "(c) invoke, OAuth 2, token", clients, invoke("bench_oauth_conn", "token"), app.pid));
+          rows.push(await measure(kind, "(c) invoke, OAuth 2, cookie", clients, invoke("bench_oauth_conn", "cookie"), app.pid));
         }
         if (kind === DATABASES.at(-1)) {
           memory.push({ target: "(b) bare Node proxy", ...(await burst(proxy.child.pid!, { url: `${proxy.url}/big` })) });
@@ -317,10 +345,10 @@ async function main() {
 
   const fmt = (n: number, d = 2) => n.toFixed(d).padStart(9);
   console.log(`\nnode ${process.version}, ${os.cpus().length} cores; ${SECONDS} s per run; load generator on the same cores\n`);
-  console.log("db        target                          clients    req/s   p50 ms   p99 ms  errors");
+  console.log("db        target                          clients    req/s   p50 ms   p99 ms  errors  CPU µs/req");
   for (const r of rows) {
     console.log(
-      `${r.db.padEnd(10)}${r.target.padEnd(32)}${String(r.clients).padStart(7)}${fmt(r.rps, 0)}${fmt(r.p50)}${fmt(r.p99)}${String(r.errors).padStart(8)}`,
+      `${r.db.padEnd(10)}${r.target.padEnd(32)}${String(r.clients).padStart(7)}${fmt(r.rps, 0)}${fmt(r.p50)}${fmt(r.p99)}${String(r.errors).padStart(8)}${r.cpuUs === null ? "          —" : fmt(r.cpuUs, 0).padStart(12)}`,
     );
   }
   // autocannon's histogram resolves whole milliseconds; one client sends one request at a
@@ -333,7 +361,7 @@ async function main() {
         const added =
           clients === 1
             ? `; ${(1000 / c.rps).toFixed(2)} ms per call vs ${(1000 / b.rps).toFixed(2)} ms: +${(1000 / c.rps - 1000 / b.rps).toFixed(2)} ms`
-            : `; p99 ${c.p99} ms vs ${b.p99} ms`;
+            : `; p99 ${c.p99} ms vs ${b.p99} ms; CPU per request ${c.cpuUs !== null && b.cpuUs ? (c.cpuUs / b.cpuUs).toFixed(2) : "?"}x`;
         console.log(
           `  ${kind.padEnd(9)}${String(clients).padStart(2)} client(s), ${c.target.slice(4).padEnd(28)} ${(c.rps / b.rps).toFixed(2)}x${added}`,
         );

@@ -18,7 +18,8 @@ declare module "autocannon" {
       p99: number;
     }
     interface Result {
-      requests: Histogram;
+      /** Per second; `total` counts the responses of the whole run. */
+      requests: Histogram & { total: number };
       latency: Histogram;
       errors: number;
       non2xx: number;
