@@ -21,6 +21,20 @@ export type CallLogPageDto = {
   onlyOwnCalls: boolean;
 };
 
+/** One of the signed-in user's own calls on "My calls" (docs/product.md §10): the connection instead of the caller. */
+export type OwnCallRowDto = Omit<CallRowDto, "callerName"> & {
+  linkName: string;
+  /** Set only where the user may open the connection's summary page (their own, or shared); else null. */
+  connectionId: string | null;
+};
+
+export type OwnCallsPageDto = {
+  rows: OwnCallRowDto[];
+  total: number;
+  page: number;
+  pageSize: number;
+};
+
 export type TokenRefreshDto = {
   id: number;
   at: string;
