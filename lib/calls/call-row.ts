@@ -1,6 +1,6 @@
 import "server-only";
 import { callLog } from "@/db/schema";
-import type { CallRowDto } from "./dto";
+import type { CallDto } from "./dto";
 
 /** The call_log columns every list of calls shows; never a header, body or secret (there are none in the table). */
 export const callRowColumns = {
@@ -18,7 +18,7 @@ export const callRowColumns = {
 type CallRowColumns = Pick<typeof callLog.$inferSelect, keyof typeof callRowColumns>;
 
 /** What a list shows of one call, whoever made it. */
-export function callRowOf(row: CallRowColumns): Omit<CallRowDto, "callerName"> {
+export function callRowOf(row: CallRowColumns): CallDto {
   return {
     id: row.id,
     at: row.createdAt.toISOString(),

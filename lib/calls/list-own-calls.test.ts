@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callLog, users } from "@/db/schema";
 import type { Actor } from "@/lib/auth/users";
 import { callLogQuerySchema } from "@/lib/validation/call-log";
-import { addConnection, createAppContext, databaseKinds, setupTestEnv, type AppContext } from "@/test/harness";
+import { addConnection, callLogRow, createAppContext, databaseKinds, setupTestEnv, type AppContext } from "@/test/harness";
 import { listOwnCalls } from "./list-own-calls";
 
 const query = (over: Record<string, unknown> = {}) => callLogQuerySchema.parse(over);
@@ -46,20 +46,16 @@ describe.each(databaseKinds)("own calls (%s)", (kind) => {
       status: number | null,
       minutesAgo: number,
       path: string,
-    ) => ({
-      orgId: caller.orgId,
-      connectionId: ids[linkName],
-      callerId: caller.id,
-      credentialUserId: caller.id,
-      method: "GET",
-      host: "api.github.com",
-      path,
-      status,
-      errorCode: status === null ? "upstream_unreachable" : null,
-      appMs: 2,
-      upstreamMs: status === null ? null : 40,
-      createdAt: new Date(now.getTime() - minutesAgo * 60_000),
-    });
+    ) =>
+      callLogRow({
+        orgId: caller.orgId,
+        connectionId: ids[linkName],
+        callerId: caller.id,
+        credentialUserId: caller.id,
+        status,
+        at: new Date(now.getTime() - minutesAgo * 60_000),
+        path,
+      });
     await db.insert(callLog).values([
       call("ada_team", ada, 200, 1, "/ada-team"),
       call("ada_team", bob, 404, 2, "/bob-team-404"),
