@@ -74,11 +74,12 @@ test("a member sees his own calls of a colleague's team connection under My call
   // Written in batches off the call path: the rows appear within a moment.
   await bob.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "My calls" }).click();
   await expect(bob.getByRole("heading", { name: "My calls", level: 1 })).toBeVisible();
+  await expect(bob).toHaveURL(/\/calls$/);
   await expect(bob).toHaveTitle("My calls · Connections");
   await expect(bob.getByRole("link", { name: "My calls" })).toHaveAttribute("aria-current", "page");
   const calls = bob.getByRole("table", { name: "My calls" });
   await expect(async () => {
-    await bob.reload();
+    await bob.goto("/calls");
     await expect(calls.getByRole("row")).toHaveCount(3, { timeout: 1_000 });
   }).toPass({ timeout: 15_000 });
   await expect(calls.getByRole("columnheader")).toHaveText(["Time", "Connection", "Method", "URL", "Status", "Duration"]);
@@ -111,9 +112,10 @@ test("a member sees his own calls of a colleague's team connection under My call
   // Ada sees her own call, and only hers, linked to her connection's summary page.
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "My calls" }).click();
   await expect(page.getByRole("heading", { name: "My calls", level: 1 })).toBeVisible();
+  await expect(page).toHaveURL(/\/calls$/);
   const adaCalls = page.getByRole("table", { name: "My calls" });
   await expect(async () => {
-    await page.reload();
+    await page.goto("/calls");
     await expect(adaCalls.getByRole("row", { name: /my-calls\/ada/ })).toHaveCount(1, { timeout: 1_000 });
   }).toPass({ timeout: 15_000 });
   await expect(adaCalls).not.toContainText("/my-calls/bob");
