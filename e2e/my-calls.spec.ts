@@ -1,7 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { expectAccessible } from "./a11y";
 import { E2E_PORT, ECHO_URL } from "./env";
-import { signIn } from "./helpers";
+import { createApiKeyService, signIn } from "./helpers";
 import { startPeers } from "./peers-fixture";
 import { recordSecret } from "./secrets";
 
@@ -40,16 +40,7 @@ test("a member sees his own calls of a colleague's team connection under My call
 }) => {
   // Ada: a custom API-key service of the echo API, and a connection of it open to everyone in Acme.
   await signIn(page, "ada@acme.test");
-  await page.goto("/connections/new");
-  await page.getByRole("link", { name: "Create Your Own" }).click();
-  await page.getByLabel("Service Name").fill("My Calls Keys");
-  await page.getByLabel("Authentication Type").selectOption({ label: "API Key" });
-  await page.getByLabel("Actual Parameter").first().fill("X-Api-Key");
-  await page.getByLabel("Parameter Display Name").first().fill("Your API key");
-  await page.getByLabel("Param Type").first().selectOption({ label: "Header" });
-  await page.getByLabel("Allowed hosts").fill("127.0.0.1");
-  await page.getByRole("button", { name: "Create Service" }).click();
-  await expect(page.getByRole("heading", { name: "Connection Details" })).toBeVisible();
+  await createApiKeyService(page, "My Calls Keys");
   await page.getByLabel("Connection Name").fill("My calls team");
   await page
     .getByRole("radiogroup", { name: "Who can use it" })
