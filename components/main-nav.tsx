@@ -7,6 +7,7 @@ const links = [
   { href: "/connections", label: "Connections" },
   { href: "/services", label: "Services" },
   { href: "/console", label: "Script console" },
+  { href: "/calls", label: "My calls" },
   { href: "/settings", label: "Settings" },
 ];
 

@@ -287,8 +287,10 @@ export const callLog = pgTable(
   (t) => [
     index("call_log_connection_idx").on(t.connectionId, t.createdAt),
     index("call_log_created_idx").on(t.createdAt),
-    // A credential's last calls (its health); a caller's own calls are read through call_log_connection_idx.
+    // A credential's last calls (its health); a caller's own calls of one connection are read through call_log_connection_idx.
     index("call_log_credential_idx").on(t.connectionId, t.credentialUserId, t.createdAt),
+    // "My calls": a caller's own calls across their organization's connections, newest first.
+    index("call_log_caller_idx").on(t.orgId, t.callerId, t.createdAt),
   ],
 );
 

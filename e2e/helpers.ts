@@ -59,3 +59,21 @@ export async function fillConnectionDetails(
   for (const scope of opts.scopes ?? []) await page.getByRole("checkbox", { name: new RegExp(`^${scope}\\b`) }).check();
   if (opts.shared) await page.getByLabel("use credentials of login user").check();
 }
+
+/**
+ * "Create Your Own" an API key service whose key goes in the X-Api-Key header ("Your API
+ * key" in the User Permissions dialog) and only to 127.0.0.1 (the echo API); ends on the
+ * new service's Connection Details.
+ */
+export async function createApiKeyService(page: Page, name: string) {
+  await page.goto("/connections/new");
+  await page.getByRole("link", { name: "Create Your Own" }).click();
+  await page.getByLabel("Service Name").fill(name);
+  await page.getByLabel("Authentication Type").selectOption({ label: "API Key" });
+  await page.getByLabel("Actual Parameter").first().fill("X-Api-Key");
+  await page.getByLabel("Parameter Display Name").first().fill("Your API key");
+  await page.getByLabel("Param Type").first().selectOption({ label: "Header" });
+  await page.getByLabel("Allowed hosts").fill("127.0.0.1");
+  await page.getByRole("button", { name: "Create Service" }).click();
+  await expect(page.getByRole("heading", { name: "Connection Details" })).toBeVisible();
+}

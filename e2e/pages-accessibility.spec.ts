@@ -64,6 +64,10 @@ test("every page passes axe with no serious or critical violation", async ({ pag
   await page.goto("/console");
   await expectAccessible(page, "/console");
 
+  await page.goto("/calls");
+  await expect(page.getByRole("heading", { name: "My calls", level: 1 })).toBeVisible();
+  await expectAccessible(page, "/calls");
+
   for (const path of [
     "/settings",
     "/settings/account",

@@ -2,7 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect, test, type Page } from "@playwright/test";
 import { E2E_PORT, ECHO_URL, IDP_CLIENT, IDP_ISSUER } from "./env";
-import { configureTestIdp, consentInPopup, DEMO_PASSWORD, fillConnectionDetails, signIn } from "./helpers";
+import { configureTestIdp, consentInPopup, createApiKeyService, DEMO_PASSWORD, fillConnectionDetails, signIn } from "./helpers";
 import { startPeers } from "./peers-fixture";
 import { recordSecret } from "./secrets";
 
@@ -70,16 +70,7 @@ test('"Who can use it" and the hosts a credential goes to are shown before Ada g
   // Bob defines a service and decides where its credentials may be sent.
   const bob = await browser.newPage();
   await signIn(bob, "bob@acme.test");
-  await bob.goto("/connections/new");
-  await bob.getByRole("link", { name: "Create Your Own" }).click();
-  await bob.getByLabel("Service Name").fill("Trust Bob Keys");
-  await bob.getByLabel("Authentication Type").selectOption({ label: "API Key" });
-  await bob.getByLabel("Actual Parameter").first().fill("X-Api-Key");
-  await bob.getByLabel("Parameter Display Name").first().fill("Your API key");
-  await bob.getByLabel("Param Type").first().selectOption({ label: "Header" });
-  await bob.getByLabel("Allowed hosts").fill("127.0.0.1");
-  await bob.getByRole("button", { name: "Create Service" }).click();
-  await expect(bob.getByRole("heading", { name: "Connection Details" })).toBeVisible();
+  await createApiKeyService(bob, "Trust Bob Keys");
   // Bob's own connection of it runs with everyone's own key: no "Who can use it", on Details nor on Edit.
   await bob.getByLabel("Connection Name").fill("Trust bob shared");
   await bob.getByLabel("use credentials of login user").check();

@@ -1,116 +1,19 @@
 "use client";
 
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useState, useTransition } from "react";
-import type { CallLogPageDto, CallRowDto } from "@/lib/calls/dto";
-import { callOutcomeLabels, callOutcomes, type CallOutcomeFilter } from "@/lib/validation/call-log";
-import { LocalTime } from "@/components/local-time";
-import { Pager } from "@/components/pager";
+import type { CallLogPageDto } from "@/lib/calls/dto";
+import type { CallOutcomeFilter } from "@/lib/validation/call-log";
+import { CallLogTable } from "@/components/calls/call-log-table";
 
-function statusText(row: CallRowDto): string {
-  return row.status !== null ? String(row.status) : (row.errorCode ?? "—");
-}
-
-function statusTone(row: CallRowDto): string {
-  return row.status !== null && row.status < 400 ? "text-green-800" : "text-red-700";
-}
-
-function durationText(row: CallRowDto): string {
-  const total = row.appMs + (row.upstreamMs ?? 0);
-  return row.upstreamMs === null
-    ? `${total} ms (app ${row.appMs} ms)`
-    : `${total} ms (app ${row.appMs} ms, upstream ${row.upstreamMs} ms)`;
-}
-
-/**
- * "Recent calls" of a connection (docs/product.md §10): paged and filtered on the server
- * through the URL (calls_page, calls_outcome), so a filtered page can be linked to.
- */
+/** "Recent calls" of a connection on its summary page (docs/product.md §10): who made each call. */
 export function RecentCalls({ data, outcome }: { data: CallLogPageDto; outcome: CallOutcomeFilter }) {
-  const router = useRouter();
-  const pathname = usePathname();
-  const params = useSearchParams();
-  const [pending, startTransition] = useTransition();
-  // Checked at once, while the filtered page loads; the page keys this component by outcome, so it starts afresh after.
-  const [selected, setSelected] = useState(outcome);
-  const pages = Math.max(1, Math.ceil(data.total / data.pageSize));
-
-  function navigate(changes: Record<string, string | undefined>) {
-    const next = new URLSearchParams(params.toString());
-    for (const [k, v] of Object.entries(changes)) {
-      if (v === undefined) next.delete(`calls_${k}`);
-      else next.set(`calls_${k}`, v);
-    }
-    startTransition(() => router.replace(`${pathname}?${next.toString()}`, { scroll: false }));
-  }
-
   return (
-    <div className="space-y-3" aria-busy={pending || undefined}>
-      <div className="flex flex-wrap items-center justify-between gap-3">
-        <div role="radiogroup" aria-label="Call status" className="flex items-center gap-4 text-sm">
-          <span aria-hidden className="text-slate-600">
-            Status:
-          </span>
-          {callOutcomes.map((value) => (
-            <label key={value} className="inline-flex items-center gap-1.5">
-              <input
-                type="radio"
-                name="calls-outcome"
-                value={value}
-                checked={selected === value}
-                onChange={() => {
-                  setSelected(value);
-                  navigate({ outcome: value === "all" ? undefined : value, page: undefined });
-                }}
-              />
-              {callOutcomeLabels[value]}
-            </label>
-          ))}
-        </div>
-        <p className="text-xs text-slate-500" aria-live="polite">
-          {data.total} call{data.total === 1 ? "" : "s"}
-          {data.onlyOwnCalls ? " made by you" : ""}
-        </p>
-      </div>
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-        <table className="w-full text-sm">
-          <caption className="sr-only">Recent calls</caption>
-          <thead className="bg-slate-50 text-left text-slate-600">
-            <tr>
-              {["Time", "Caller", "Method", "URL", "Status", "Duration"].map((h) => (
-                <th key={h} scope="col" className="px-4 py-2 font-medium">
-                  {h}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {data.rows.length === 0 ? (
-              <tr>
-                <td colSpan={6} className="px-4 py-6 text-center text-slate-600">
-                  {outcome === "all" ? "No calls yet." : `No ${callOutcomeLabels[outcome].toLowerCase()} calls.`}
-                </td>
-              </tr>
-            ) : (
-              data.rows.map((row) => (
-                <tr key={row.id} className="border-t border-slate-100">
-                  <td className="px-4 py-2 whitespace-nowrap">
-                    <LocalTime iso={row.at} />
-                  </td>
-                  <td className="px-4 py-2">{row.callerName}</td>
-                  <td className="px-4 py-2 font-mono text-xs">{row.method}</td>
-                  <td className="max-w-md truncate px-4 py-2 font-mono text-xs" title={row.url}>
-                    {row.url}
-                  </td>
-                  <td className={`px-4 py-2 font-medium ${statusTone(row)}`}>{statusText(row)}</td>
-                  <td className="px-4 py-2 whitespace-nowrap text-slate-700">{durationText(row)}</td>
-                </tr>
-              ))
-            )}
-          </tbody>
-        </table>
-      </div>
-      <Pager label="Recent calls pages" page={data.page} pages={pages} onPage={(p) => navigate({ page: String(p) })} />
-    </div>
+    <CallLogTable
+      caption="Recent calls"
+      data={data}
+      outcome={outcome}
+      column={{ header: "Caller", cell: (row) => row.callerName }}
+      countNote={data.onlyOwnCalls ? " made by you" : ""}
+      emptyText="No calls yet."
+    />
   );
 }

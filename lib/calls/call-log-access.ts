@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq, or } from "drizzle-orm";
+import { and, eq, or, type SQL } from "drizzle-orm";
 import type { Db } from "@/db";
 import { connections } from "@/db/schema";
 import type { Actor } from "@/lib/auth/users";
@@ -25,22 +25,25 @@ export type CallLogScope = {
   credentialUserId: string | null;
 };
 
+/**
+ * Connections whose log the actor may read some of: their own, and the others' they may
+ * call ("use credentials of login user", or "Everyone in my organization"), in their
+ * organization. An "Only me" connection of someone else is not among them, even when the
+ * actor called it while it was open to everyone.
+ */
+export function callLogReadableBy(actor: Pick<Actor, "id" | "orgId">): SQL | undefined {
+  return and(
+    connectionsInOrg(actor),
+    or(eq(connections.ownerId, actor.id), eq(connections.useLoginUserCredentials, true), eq(connections.access, "organization")),
+  );
+}
+
 export async function callLogScope(db: Db, actor: Actor, connectionId: string): Promise<CallLogScope> {
   if (!UUID.test(connectionId)) throw new NotFound("That connection does not exist");
   const [row] = await db
     .select()
     .from(connections)
-    .where(
-      and(
-        eq(connections.id, connectionId),
-        connectionsInOrg(actor),
-        or(
-          eq(connections.ownerId, actor.id),
-          eq(connections.useLoginUserCredentials, true),
-          eq(connections.access, "organization"),
-        ),
-      ),
-    )
+    .where(and(eq(connections.id, connectionId), callLogReadableBy(actor)))
     .limit(1);
   if (!row) throw new NotFound("That connection does not exist");
   if (row.ownerId === actor.id) return { connection: row, callerId: null, credentialUserId: null };

@@ -6,7 +6,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callLog, tokenRefreshes } from "@/db/schema";
 import { callLogQuerySchema } from "@/lib/validation/call-log";
-import { addConnection, createAppContext, databaseKinds, rejection, setupTestEnv, type AppContext } from "@/test/harness";
+import {
+  addConnection,
+  callLogRow,
+  createAppContext,
+  databaseKinds,
+  rejection,
+  setupTestEnv,
+  type AppContext,
+} from "@/test/harness";
 import { callSeries, listCallLog, listTokenRefreshes } from "./list-call-log";
 
 const query = (over: Record<string, unknown> = {}) => callLogQuerySchema.parse(over);
@@ -32,20 +40,16 @@ describe.each(databaseKinds)("call log reads (%s)", (kind) => {
     privateId = privateConnection.id;
     teamId = team.id;
     sharedId = shared.id;
-    const call = (connectionId: string, caller: typeof ada, status: number | null, minutesAgo: number, path = "/x") => ({
-      orgId: ada.orgId,
-      connectionId,
-      callerId: caller.id,
-      credentialUserId: ada.id,
-      method: "GET",
-      host: "api.github.com",
-      path,
-      status,
-      errorCode: status === null ? "upstream_unreachable" : null,
-      appMs: 2,
-      upstreamMs: status === null ? null : 40,
-      createdAt: new Date(now.getTime() - minutesAgo * 60_000),
-    });
+    const call = (connectionId: string, caller: typeof ada, status: number | null, minutesAgo: number, path = "/x") =>
+      callLogRow({
+        orgId: ada.orgId,
+        connectionId,
+        callerId: caller.id,
+        credentialUserId: ada.id,
+        status,
+        at: new Date(now.getTime() - minutesAgo * 60_000),
+        path,
+      });
     await db
       .insert(callLog)
       .values([

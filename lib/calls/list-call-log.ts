@@ -1,17 +1,15 @@
 import "server-only";
-import { and, count, desc, eq, gte, isNull, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, gte, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db";
 import { callLog, tokenRefreshes, users } from "@/db/schema";
 import type { Actor } from "@/lib/auth/users";
 import type { CallLogQuery } from "@/lib/validation/call-log";
 import { callLogScope, type CallLogScope } from "./call-log-access";
+import { failed, outcomeIs, succeeded } from "./call-outcome";
+import { callRowColumns, callRowOf } from "./call-row";
 import type { CallLogPageDto, CallSeriesPointDto, TokenRefreshDto } from "./dto";
 
 const HOUR = 3_600_000;
-
-/** An answer below 400 succeeded; an error status, or no answer at all (our error code), failed. */
-const succeeded = and(sql`${callLog.status} is not null`, lt(callLog.status, 400));
-const failed = or(isNull(callLog.status), gte(callLog.status, 400));
 
 function callsOf(scope: CallLogScope): SQL | undefined {
   return and(eq(callLog.connectionId, scope.connection.id), scope.callerId ? eq(callLog.callerId, scope.callerId) : undefined);
@@ -20,21 +18,10 @@ function callsOf(scope: CallLogScope): SQL | undefined {
 /** One page of "Recent calls", newest first, filtered by outcome in SQL; the scope is the actor's (./call-log-access.ts). */
 export async function listCallLog(db: Db, actor: Actor, connectionId: string, query: CallLogQuery): Promise<CallLogPageDto> {
   const scope = await callLogScope(db, actor, connectionId);
-  const where = and(callsOf(scope), query.outcome === "succeeded" ? succeeded : query.outcome === "failed" ? failed : undefined);
+  const where = and(callsOf(scope), outcomeIs(query.outcome));
   const [rows, [{ total }]] = await Promise.all([
     db
-      .select({
-        id: callLog.id,
-        createdAt: callLog.createdAt,
-        callerName: users.name,
-        method: callLog.method,
-        host: callLog.host,
-        path: callLog.path,
-        status: callLog.status,
-        errorCode: callLog.errorCode,
-        appMs: callLog.appMs,
-        upstreamMs: callLog.upstreamMs,
-      })
+      .select({ ...callRowColumns, callerName: users.name })
       .from(callLog)
       .leftJoin(users, eq(users.id, callLog.callerId))
       .where(where)
@@ -48,17 +35,7 @@ export async function listCallLog(db: Db, actor: Actor, connectionId: string, qu
     page: query.page,
     pageSize: query.pageSize,
     onlyOwnCalls: scope.callerId !== null,
-    rows: rows.map((r) => ({
-      id: r.id,
-      at: r.createdAt.toISOString(),
-      callerName: r.callerName ?? "A deleted user",
-      method: r.method,
-      url: `${r.host}${r.path}`,
-      status: r.status,
-      errorCode: r.errorCode,
-      appMs: r.appMs,
-      upstreamMs: r.upstreamMs,
-    })),
+    rows: rows.map((r) => ({ ...callRowOf(r), callerName: r.callerName ?? "A deleted user" })),
   };
 }
 

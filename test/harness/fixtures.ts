@@ -7,7 +7,7 @@
 import { invalidate } from "@/lib/cache/invalidation";
 import { eq, sql } from "drizzle-orm";
 import type { DatabaseTarget, Db } from "@/db/client";
-import { connections, credentials, serviceApps, users } from "@/db/schema";
+import { callLog, connections, credentials, serviceApps, users } from "@/db/schema";
 import { seedDemo } from "@/db/seed";
 import { loadActor, type Actor } from "@/lib/auth/users";
 import { storeCredential, type CredentialPayload, type CredentialRow } from "@/lib/credentials/credentials";
@@ -68,6 +68,35 @@ export async function addConnection(
     })
     .returning();
   return row;
+}
+
+/**
+ * A call_log row as the writer records it: a GET to api.github.com at `at`, answered in
+ * 2 ms by the app and 40 ms upstream, or, with no status, never answered (upstream_unreachable).
+ */
+export function callLogRow(input: {
+  orgId: string;
+  connectionId: string;
+  callerId: string;
+  credentialUserId: string;
+  status: number | null;
+  at: Date;
+  path: string;
+}): typeof callLog.$inferInsert {
+  return {
+    orgId: input.orgId,
+    connectionId: input.connectionId,
+    callerId: input.callerId,
+    credentialUserId: input.credentialUserId,
+    method: "GET",
+    host: "api.github.com",
+    path: input.path,
+    status: input.status,
+    errorCode: input.status === null ? "upstream_unreachable" : null,
+    appMs: 2,
+    upstreamMs: input.status === null ? null : 40,
+    createdAt: input.at,
+  };
 }
 
 export async function addCredential(

@@ -1,0 +1,1 @@
+CREATE INDEX "call_log_caller_idx" ON "call_log" USING btree ("org_id","caller_id","created_at");
