@@ -15,8 +15,8 @@
  *
  * Postgres: DATABASE_URL, else the local default (a throwaway database is made and dropped).
  * BENCH_SECONDS (default 8) sets each run's length; BENCH_SKIP_BUILD=1 reuses .next;
- * BENCH_DATABASES=pglite,postgres chooses the databases; BENCH_CPU_PROF=<dir> writes the app's
- * CPU profile there (node --cpu-prof; open it in Chrome DevTools); BENCH_CALL_LOG=off is for comparing
+ * BENCH_DATABASES=pglite,postgres chooses the databases; BENCH_CPU_PROF=<dir> writes the CPU
+ * profiles of the app and of (d) there (node --cpu-prof; open it in Chrome DevTools); BENCH_CALL_LOG=off is for comparing
  * with the call log switched off (CONNECTIONS_CALL_LOG=false).
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -198,11 +198,14 @@ function catalog(upstreamUrl: string) {
   ];
 }
 
+/** node's flags for a CPU profile of a served process, when BENCH_CPU_PROF names a directory. */
+const cpuProfile = () => (process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []);
+
 /** Target (d): test/harness/data-plane-instance.ts on the app's database, called with the token. */
 async function measurePlaneAlone(env: NodeJS.ProcessEnv, token: string, upstreamUrl: string): Promise<Row[]> {
   const plane = await startChild(
     process.execPath,
-    ["--import", "tsx", "--conditions=react-server", path.join(ROOT, "test/harness/data-plane-instance.ts")],
+    [...cpuProfile(), "--import", "tsx", "--conditions=react-server", path.join(ROOT, "test/harness/data-plane-instance.ts")],
     { ...env, INSTANCE_DATABASE_URL: env.DATABASE_URL, INSTANCE_OBSERVE: "1" },
   );
   try {
@@ -281,8 +284,7 @@ async function main() {
       if (seeded.status !== 0) throw new Error(`seeding failed: ${seeded.stderr}`);
       const { token } = JSON.parse(seeded.stdout.trim().split("\n").at(-1)!) as { token: string };
 
-      const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-      const app = spawn(process.execPath, [...profile, "--import", "tsx", "server.ts"], { cwd: ROOT, env, stdio: "ignore" });
+      const app = spawn(process.execPath, [...cpuProfile(), "--import", "tsx", "server.ts"], { cwd: ROOT, env, stdio: "ignore" });
       try {
         await waitFor(`${APP_URL}/api/health`, app);
         const cookie = await signIn();

@@ -1,11 +1,12 @@
 /**
  * The call-log writer on both databases: real calls through the invoke engine against the
  * echo API land as `call_log` rows (masked, batched), renewals as `token_refreshes` rows,
- * the buffer is bounded, and a connection deleted before the flush does not lose the batch.
+ * the buffer is bounded, a connection deleted before the flush does not lose the batch, and
+ * deleting a connection, an organization or a caller keeps the log consistent without foreign keys.
  */
 import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { callLog, connections, tokenRefreshes } from "@/db/schema";
+import { callLog, connections, organizations, tokenRefreshes, users } from "@/db/schema";
 import { createInvokeEngine, type InvokeEngine } from "@/lib/invoke/invoke";
 import { emitCall, emitRefresh, type CallEvent } from "@/lib/observe/events";
 import { startEchoApi, type EchoApi } from "@/test/peers/echo-api";
@@ -166,6 +167,50 @@ describe.each(databaseKinds)("call-log writer (%s)", (kind) => {
     await writer.flush();
     const rows = await db.select({ path: callLog.path }).from(callLog).where(eq(callLog.connectionId, kept.id));
     expect(rows.map((r) => r.path)).toEqual(["/kept"]);
+  });
+
+  it("takes the calls of a deleted connection or organization with it, and forgets a deleted caller (triggers, no foreign keys)", async () => {
+    const { db } = database;
+    const [org] = await db
+      .insert(organizations)
+      .values({ name: `Short-lived ${kind}` })
+      .returning();
+    const [owner, caller] = await db
+      .insert(users)
+      .values([
+        { orgId: org.id, email: `owner-${kind}@short.test`, name: "Owner", passwordHash: "x", role: "admin" },
+        { orgId: org.id, email: `caller-${kind}@short.test`, name: "Caller", passwordHash: "x" },
+      ])
+      .returning();
+    const ownerActor = { ...people.ada, id: owner.id, orgId: org.id };
+    const first = await addConnection(db, ownerActor, { service: "github", linkName: `first_${kind}`, access: "organization" });
+    const second = await addConnection(db, ownerActor, { service: "github", linkName: `second_${kind}`, access: "organization" });
+    const writer = createCallLogWriter(db, { flushMs: 60_000 });
+    const call = (connectionId: string, callerId: string, path: string) =>
+      writer.recordCall(event({ orgId: org.id, connectionId, callerId, path }));
+    call(first.id, owner.id, "/first-owner");
+    call(first.id, caller.id, "/first-caller");
+    call(second.id, caller.id, "/second-caller");
+    await writer.flush();
+    const rows = async () =>
+      (await db.select({ path: callLog.path, callerId: callLog.callerId }).from(callLog).where(eq(callLog.orgId, org.id))).sort(
+        (a, b) => a.path.localeCompare(b.path),
+      );
+    expect(await rows()).toHaveLength(3);
+
+    await db.delete(connections).where(eq(connections.id, first.id));
+    expect((await rows()).map((r) => r.path)).toEqual(["/second-caller"]);
+
+    await db.delete(users).where(eq(users.id, caller.id));
+    call(second.id, caller.id, "/second-after-caller-left"); // recorded before, written after the caller's deletion
+    await writer.flush();
+    expect(await rows()).toEqual([
+      { path: "/second-after-caller-left", callerId: null },
+      { path: "/second-caller", callerId: null },
+    ]);
+
+    await db.delete(organizations).where(eq(organizations.id, org.id));
+    expect(await rows()).toEqual([]);
   });
 
   it("stops recording once stopped", async () => {

@@ -95,20 +95,20 @@ const liveConnection = sql`exists (select 1 from ${connections} where ${connecti
 /**
  * One INSERT … SELECT from jsonb_to_recordset per batch: a single parameter whatever the
  * batch size, so building and sending it costs the app little (docs/architecture.md "Call
- * log"). `careful`: the retry after a refusal, which leaves out rows of connections deleted
- * since their call and forgets callers deleted since.
+ * log"). call_log has no foreign keys (db/schema.ts says why), so nothing refuses a row: the
+ * statement itself leaves out the calls of connections deleted since, and forgets callers
+ * deleted since, with one index probe each (no lock, unlike a foreign key's check).
  */
-function insertCalls(db: Db, rows: CallRow[], careful: boolean) {
-  const user = (column: SQL) => (careful ? liveUser(column) : column);
+function insertCalls(db: Db, rows: CallRow[]) {
   return db.execute(sql`insert into ${callLog}
     (org_id, connection_id, credential_user_id, caller_id, method, host, path, status, error_code,
      app_ms, upstream_ms, response_bytes, created_at)
-    select r.org_id, r.connection_id, ${user(sql`r.credential_user_id`)}, ${user(sql`r.caller_id`)}, r.method,
+    select r.org_id, r.connection_id, r.credential_user_id, ${liveUser(sql`r.caller_id`)}, r.method,
       r.host, r.path, r.status, r.error_code, r.app_ms, r.upstream_ms, r.response_bytes, r.created_at
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(org_id uuid, connection_id uuid, credential_user_id uuid,
       caller_id uuid, method text, host text, path text, status integer, error_code text, app_ms integer,
       upstream_ms integer, response_bytes integer, created_at timestamptz)
-    where ${careful ? liveConnection : sql`true`} order by r.created_at`);
+    where ${liveConnection} order by r.created_at`);
 }
 
 function insertRefreshes(db: Db, rows: RefreshRow[], careful: boolean) {
@@ -157,7 +157,7 @@ export function createCallLogWriter(db: Db, options: CallLogWriterOptions = {}):
     calls = [];
     refreshes = [];
     if (pendingCalls.length) {
-      await insertBatch(pendingCalls, (events, careful) => insertCalls(db, events.map(callRow), careful));
+      await insertBatch(pendingCalls, (events) => insertCalls(db, events.map(callRow)));
     }
     if (pendingRefreshes.length) {
       await insertBatch(pendingRefreshes, (events, careful) => insertRefreshes(db, events.map(refreshRow), careful));

@@ -20,7 +20,9 @@ async function main(): Promise<void> {
   const handle = await openDatabase({ kind: "postgres", url });
   if (!handle.pubsub) throw new Error("this database handle cannot LISTEN");
   const disconnect = await connectInstances(handle.pubsub);
-  const stopCallLog = process.env.INSTANCE_OBSERVE === "1" ? (metrics(), startCallLog(handle.db)) : undefined;
+  const observe = process.env.INSTANCE_OBSERVE === "1";
+  if (observe) metrics();
+  const stopCallLog = observe && process.env.CONNECTIONS_CALL_LOG !== "false" ? startCallLog(handle.db) : undefined;
   const server = await startDataPlaneServer(handle.db);
   process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
   process.once("SIGTERM", () => {
