@@ -11,6 +11,7 @@ import { ConfirmDialog } from "@/components/ui/dialog";
 import { SelectField, TextField } from "@/components/ui/field";
 import type { AccessTokenDto, CallableConnectionDto } from "@/lib/auth/access-tokens";
 import { tokenLifetimeLabels } from "@/lib/validation/access-tokens";
+import { TableHeader } from "@/components/ui/table-header";
 
 const lifetimeOptions = ["30", "90", "365", "never"].map((value) => ({ value, label: tokenLifetimeLabels[value] }));
 
@@ -98,31 +99,17 @@ export function AccessTokens({ tokens, connections }: { tokens: AccessTokenDto[]
       ) : null}
       <table className="w-full overflow-hidden rounded-lg border border-slate-200 bg-white text-sm">
         <caption className="sr-only">Personal access tokens</caption>
-        <thead className="bg-slate-50 text-left text-slate-600">
-          <tr>
-            <th scope="col" className="px-4 py-2 font-medium">
-              Name
-            </th>
-            <th scope="col" className="px-4 py-2 font-medium">
-              Token
-            </th>
-            <th scope="col" className="px-4 py-2 font-medium">
-              Created
-            </th>
-            <th scope="col" className="px-4 py-2 font-medium">
-              Last used
-            </th>
-            <th scope="col" className="px-4 py-2 font-medium">
-              Expires
-            </th>
-            <th scope="col" className="px-4 py-2 font-medium">
-              Connections
-            </th>
-            <th scope="col" className="px-4 py-2 font-medium">
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
+        <TableHeader
+          columns={[
+            "Name",
+            "Token",
+            "Created",
+            "Last used",
+            "Expires",
+            "Connections",
+            { label: "Actions", visuallyHidden: true },
+          ]}
+        />
         <tbody>
           {tokens.length === 0 ? (
             <tr>

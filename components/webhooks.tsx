@@ -11,6 +11,7 @@ import { ConfirmDialog } from "@/components/ui/dialog";
 import { FormError, TextField } from "@/components/ui/field";
 import type { WebhookDto } from "@/lib/webhooks/manage-webhooks";
 import { WEBHOOK_EVENTS, webhookEventLabels, type WebhookEventType } from "@/lib/validation/webhooks";
+import { TableHeader } from "@/components/ui/table-header";
 
 const statusLabels: Record<WebhookDto["deliveries"][number]["status"], string> = {
   pending: "Pending",
@@ -129,25 +130,7 @@ export function Webhooks({ webhooks }: { webhooks: WebhookDto[] }) {
             </div>
             <table className="w-full text-sm">
               <caption className="text-left text-xs font-medium text-slate-600">Deliveries</caption>
-              <thead className="text-left text-slate-600">
-                <tr>
-                  <th scope="col" className="py-1 pr-4 font-medium">
-                    Time
-                  </th>
-                  <th scope="col" className="py-1 pr-4 font-medium">
-                    Event
-                  </th>
-                  <th scope="col" className="py-1 pr-4 font-medium">
-                    Status
-                  </th>
-                  <th scope="col" className="py-1 pr-4 font-medium">
-                    Attempts
-                  </th>
-                  <th scope="col" className="py-1 font-medium">
-                    Last answer
-                  </th>
-                </tr>
-              </thead>
+              <TableHeader columns={["Time", "Event", "Status", "Attempts", "Last answer"]} look="compact" />
               <tbody>
                 {hook.deliveries.length === 0 ? (
                   <tr>

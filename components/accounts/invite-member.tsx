@@ -13,6 +13,7 @@ import { LocalTime } from "@/components/local-time";
 import { Button } from "@/components/ui/button";
 import { FormError, SelectField, TextField } from "@/components/ui/field";
 import { inviteMemberSchema, type InviteMemberInput } from "@/lib/validation/accounts";
+import { TableHeader } from "@/components/ui/table-header";
 
 export const roleOptions = [
   { value: "member", label: "Member" },
@@ -96,22 +97,7 @@ export function InviteMember({ invitations }: { invitations: InvitationDto[] }) 
       {invitations.length ? (
         <table className="w-full overflow-hidden rounded-lg border border-slate-200 bg-white text-sm">
           <caption className="sr-only">Pending invitations</caption>
-          <thead className="bg-slate-50 text-left text-slate-600">
-            <tr>
-              <th scope="col" className="px-4 py-2 font-medium">
-                Email
-              </th>
-              <th scope="col" className="px-4 py-2 font-medium">
-                Role
-              </th>
-              <th scope="col" className="px-4 py-2 font-medium">
-                Expires
-              </th>
-              <th scope="col" className="px-4 py-2 font-medium">
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHeader columns={["Email", "Role", "Expires", { label: "Actions", visuallyHidden: true }]} />
           <tbody>
             {invitations.map((invitation) => (
               <tr key={invitation.id} className="border-t border-slate-100">

@@ -10,6 +10,7 @@ import { Button } from "@/components/ui/button";
 import { Modal } from "@/components/ui/dialog";
 import { FormError, SelectField } from "@/components/ui/field";
 import { roleOptions } from "./invite-member";
+import { TableHeader } from "@/components/ui/table-header";
 
 type Props = { members: MemberDto[]; actorId: string; isAdmin: boolean };
 
@@ -48,24 +49,7 @@ export function MembersTable({ members, actorId, isAdmin }: Props) {
     <>
       <table className="w-full overflow-hidden rounded-lg border border-slate-200 bg-white text-sm">
         <caption className="sr-only">Members</caption>
-        <thead className="bg-slate-50 text-left text-slate-600">
-          <tr>
-            <th scope="col" className="px-4 py-2 font-medium">
-              Name
-            </th>
-            <th scope="col" className="px-4 py-2 font-medium">
-              Email
-            </th>
-            <th scope="col" className="px-4 py-2 font-medium">
-              Role
-            </th>
-            {isAdmin ? (
-              <th scope="col" className="px-4 py-2 font-medium">
-                <span className="sr-only">Actions</span>
-              </th>
-            ) : null}
-          </tr>
-        </thead>
+        <TableHeader columns={["Name", "Email", "Role", { label: "Actions", visuallyHidden: true }]} />
         <tbody>
           {members.map((m) => (
             <tr key={m.id} className="border-t border-slate-100">

@@ -6,6 +6,7 @@ import type { CallDto } from "@/lib/calls/dto";
 import { callOutcomeLabels, callOutcomes, type CallOutcomeFilter } from "@/lib/validation/call-log";
 import { LocalTime } from "@/components/local-time";
 import { Pager } from "@/components/pager";
+import { TableHeader } from "@/components/ui/table-header";
 
 function statusText(row: CallDto): string {
   return row.status !== null ? String(row.status) : (row.errorCode ?? "—");
@@ -95,15 +96,7 @@ export function CallLogTable<Row extends CallDto>({
       <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
         <table className="w-full text-sm">
           <caption className="sr-only">{caption}</caption>
-          <thead className="bg-slate-50 text-left text-slate-600">
-            <tr>
-              {["Time", column.header, "Method", "URL", "Status", "Duration"].map((h) => (
-                <th key={h} scope="col" className="px-4 py-2 font-medium">
-                  {h}
-                </th>
-              ))}
-            </tr>
-          </thead>
+          <TableHeader columns={["Time", column.header, "Method", "URL", "Status", "Duration"]} />
           <tbody>
             {data.rows.length === 0 ? (
               <tr>

@@ -1,5 +1,6 @@
 import { refreshOutcomeLabels, type TokenRefreshDto } from "@/lib/calls/dto";
 import { LocalTime } from "@/components/local-time";
+import { TableHeader } from "@/components/ui/table-header";
 
 /** "Token refreshes" of a connection (docs/product.md §10): when, the outcome, the provider's error code. */
 export function TokenRefreshes({ refreshes }: { refreshes: TokenRefreshDto[] }) {
@@ -8,19 +9,7 @@ export function TokenRefreshes({ refreshes }: { refreshes: TokenRefreshDto[] }) 
     <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
       <table className="w-full text-sm">
         <caption className="sr-only">Token refreshes</caption>
-        <thead className="bg-slate-50 text-left text-slate-600">
-          <tr>
-            <th scope="col" className="px-4 py-2 font-medium">
-              Time
-            </th>
-            <th scope="col" className="px-4 py-2 font-medium">
-              Outcome
-            </th>
-            <th scope="col" className="px-4 py-2 font-medium">
-              Provider error
-            </th>
-          </tr>
-        </thead>
+        <TableHeader columns={["Time", "Outcome", "Provider error"]} />
         <tbody>
           {refreshes.map((r) => (
             <tr key={r.id} className="border-t border-slate-100">

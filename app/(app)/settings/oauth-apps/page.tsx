@@ -7,6 +7,7 @@ import { listServiceApps } from "@/lib/services/apps";
 import { authTypeLabels } from "@/lib/validation/enums";
 import { ServiceAppConfigure } from "@/components/service-app-row";
 import { ServiceIcon } from "@/components/service-icon";
+import { TableHeader } from "@/components/ui/table-header";
 
 export const metadata: Metadata = { title: "OAuth apps" };
 
@@ -29,25 +30,7 @@ export default async function OAuthAppsPage() {
       </div>
       <table className="w-full overflow-hidden rounded-lg border border-slate-200 bg-white text-sm">
         <caption className="sr-only">OAuth apps of default services</caption>
-        <thead className="bg-slate-50 text-left text-slate-600">
-          <tr>
-            <th scope="col" className="px-4 py-2 font-medium">
-              Service
-            </th>
-            <th scope="col" className="px-4 py-2 font-medium">
-              Type
-            </th>
-            <th scope="col" className="px-4 py-2 font-medium">
-              Client ID
-            </th>
-            <th scope="col" className="px-4 py-2 font-medium">
-              Status
-            </th>
-            <th scope="col" className="px-4 py-2 font-medium">
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
+        <TableHeader columns={["Service", "Type", "Client ID", "Status", { label: "Actions", visuallyHidden: true }]} />
         <tbody>
           {services.map((s) => {
             const app = apps.get(s.linkName);
