@@ -4,6 +4,7 @@ import type { Dispatcher } from "undici";
 import { Cancellation, onAbort, type CancelSignal } from "./cancellation";
 import { guardedAgent, toOutboundError, type GuardedDispatcherOptions } from "./dispatcher";
 import { OutboundBlockedError, OutboundConnectError, OutboundError, OutboundTimeoutError, OutboundTooLargeError } from "./errors";
+import { readStreamCapped } from "./streams";
 import { checkOutboundUrl, type OutboundPolicy } from "./url-policy";
 
 /** Some APIs (GitHub's among them) refuse requests without a User-Agent. */
@@ -165,24 +166,17 @@ export async function exchange(options: ExchangeOptions): Promise<Exchange> {
         discard();
         throw tooLarge(maxBytes);
       }
-      const chunks: Buffer[] = [];
-      let total = 0;
       try {
-        for await (const chunk of body as AsyncIterable<Buffer>) {
-          total += chunk.length;
-          if (total > maxBytes) {
-            discard();
-            throw tooLarge(maxBytes);
-          }
-          chunks.push(chunk);
-        }
+        return await readStreamCapped(body, maxBytes, () => tooLarge(maxBytes));
       } catch (error) {
-        if (error instanceof OutboundTooLargeError) throw error;
+        if (error instanceof OutboundTooLargeError) {
+          discard();
+          throw error;
+        }
         throw failure(error);
       } finally {
         settle();
       }
-      return Buffer.concat(chunks, total);
     },
   };
 }
