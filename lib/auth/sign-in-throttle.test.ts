@@ -50,6 +50,16 @@ describe.each(databaseKinds)("the sign-in throttle on %s", (kind) => {
     expect((await t.attempt("someone@acme.test", "192.0.2.7")).allowed).toBe(false);
   });
 
+  it("a refused address spends no account's attempts: it cannot lock out the members it names", async () => {
+    const t = throttle();
+    for (let i = 0; i < ADDRESS_MAX_FAILURES; i += 1) await t.attempt(`list${i}@acme.test`, "203.0.113.9");
+    for (let i = 0; i < MAX_FAILURES * 2; i += 1) {
+      expect((await t.attempt("victim@acme.test", "203.0.113.9")).allowed).toBe(false);
+    }
+    // The victim, from their own address, still has every attempt.
+    expect(await t.attempt("victim@acme.test", "198.51.100.77")).toMatchObject({ allowed: true, failures: 1 });
+  });
+
   it("forgets the attempts when the window ends", async () => {
     const t = throttle(1);
     for (let i = 0; i < MAX_FAILURES; i += 1) await t.attempt("window@acme.test", undefined);

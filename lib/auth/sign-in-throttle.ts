@@ -54,16 +54,22 @@ export class SignInThrottle {
     this.address = make(ADDRESS_MAX_FAILURES, "sign-in-address");
   }
 
+  /**
+   * The address first: a refused address stops there, so that one address past its own limit
+   * cannot go on spending every account's attempts (and lock out the organization by its
+   * member list).
+   */
   private counters(email: string, address: string | undefined): Counter[] {
     return [
-      { limiter: this.account, key: keyOf("account", email) },
       ...(address ? [{ limiter: this.address, key: keyOf("address", address) }] : []),
+      { limiter: this.account, key: keyOf("account", email) },
     ];
   }
 
   /**
-   * Takes this attempt's point from the account and the address, before any password work.
-   * Refused when either has none left; a store error refuses too (never fails open).
+   * Takes this attempt's point from the address and then the account, before any password
+   * work. Refused when either has none left (the account is not charged when the address is
+   * refused); a store error refuses too (never fails open).
    */
   async attempt(email: string, address: string | undefined): Promise<ThrottleVerdict> {
     let retryAfterMs = 0;
@@ -82,6 +88,7 @@ export class SignInThrottle {
         if (!isLimiterAnswer(error)) throw error;
         refused = true;
         retryAfterMs = Math.max(retryAfterMs, error.msBeforeNext);
+        break;
       }
     }
     return refused ? { allowed: false, retryAfterMs } : { allowed: true, failures, last, retryAfterMs };
