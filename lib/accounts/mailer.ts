@@ -9,6 +9,22 @@ import { errorName, logger } from "@/lib/observe/logger";
  * A failure is logged by name only (the URL may hold a password; the link is a credential)
  * and reported as not sent, so the admin still has the link to copy.
  */
+/**
+ * The admin's "Invite member" waits for the send, and nodemailer's defaults allow minutes
+ * (2 min to connect, 10 min of silence). Bounds go in as the URL's query options, the way
+ * nodemailer reads a connection URL (options given beside a URL are dropped), unless the
+ * operator's URL already sets them.
+ */
+const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 15_000 };
+
+function boundedSmtpUrl(url: string): string {
+  const parsed = new URL(url);
+  for (const [name, ms] of Object.entries(SMTP_TIMEOUTS)) {
+    if (!parsed.searchParams.has(name)) parsed.searchParams.set(name, String(ms));
+  }
+  return parsed.toString();
+}
+
 export async function sendInvitationEmail(input: {
   to: string;
   orgName: string;
@@ -18,7 +34,7 @@ export async function sendInvitationEmail(input: {
   const { CONNECTIONS_SMTP_URL, CONNECTIONS_SMTP_FROM } = env();
   if (!CONNECTIONS_SMTP_URL) return false;
   try {
-    const transport = nodemailer.createTransport(CONNECTIONS_SMTP_URL);
+    const transport = nodemailer.createTransport(boundedSmtpUrl(CONNECTIONS_SMTP_URL));
     await transport.sendMail({
       from: CONNECTIONS_SMTP_FROM,
       to: input.to,

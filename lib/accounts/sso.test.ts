@@ -66,6 +66,12 @@ describe.each(databaseKinds)("single sign-on on %s", (kind) => {
       ok: true,
       subject: { id: joined.ok ? joined.subject.id : "" },
     });
+    // An address past RFC 5321's length is not one anybody can have: refused before any query.
+    const long = `${"h".repeat(250)}@globex.test`;
+    expect(await resolveSsoSignIn(ctx.db, { email: long, email_verified: true }, policy)).toEqual({
+      ok: false,
+      reason: "not_allowed",
+    });
     expect(await resolveSsoSignIn(ctx.db, { email: "ivan@elsewhere.test", email_verified: true }, policy)).toEqual({
       ok: false,
       reason: "not_allowed",

@@ -5,6 +5,7 @@ import { accountTokens, auditEvents, organizations, users } from "@/db/schema";
 import type { SessionSubject } from "@/lib/auth/session-cookie";
 import { findUserByEmail } from "@/lib/auth/users";
 import { NO_PASSWORD } from "@/lib/crypto/password";
+import { EMAIL_MAX } from "@/lib/validation/accounts";
 import { subjectOf } from "./first-run";
 import { issuerStillAdmin } from "./one-time-tokens";
 
@@ -52,6 +53,7 @@ async function wasRemovedFrom(db: Db, orgId: string, email: string): Promise<boo
 export async function resolveSsoSignIn(db: Db, claims: SsoClaims, policy: SsoPolicy): Promise<SsoOutcome> {
   if (typeof claims.email !== "string" || claims.email_verified !== true) return { ok: false, reason: "unverified" };
   const email = claims.email.trim().toLowerCase();
+  if (email.length > EMAIL_MAX) return { ok: false, reason: "not_allowed" };
   const name = typeof claims.name === "string" && claims.name.trim() ? claims.name.trim().slice(0, 100) : email;
   const refused = { ok: false, reason: "not_allowed" } as const;
   const existing = await findUserByEmail(db, email);

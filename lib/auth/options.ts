@@ -4,6 +4,7 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import type { Provider } from "next-auth/providers/index";
 import { z } from "zod";
 import { getDb } from "@/db";
+import { EMAIL_MAX } from "@/lib/validation/accounts";
 import { sameOriginPath } from "@/lib/validation/callback-url";
 import { authSecret } from "./secret";
 import { errorName, logger } from "@/lib/observe/logger";
@@ -14,7 +15,7 @@ import { signInWithPassword } from "./password-sign-in";
 import { SESSION_MAX_AGE_SECONDS } from "./session-token";
 
 const credentialsSchema = z.object({
-  email: z.string().trim().toLowerCase().pipe(z.email()),
+  email: z.string().trim().toLowerCase().max(EMAIL_MAX).pipe(z.email()),
   password: z.string().min(1).max(1024),
 });
 

@@ -6,7 +6,14 @@ export const passwordField = z
   .min(8, "The password must have at least 8 characters")
   .max(200, "The password can contain up to 200 characters");
 const nameField = z.string().trim().min(1, "Name is required").max(100, "Name can contain up to 100 characters");
-const emailField = z.string().trim().toLowerCase().pipe(z.email("Enter a valid email address"));
+/** RFC 5321 caps a forward path at 256 octets, so an address at 254 characters. */
+export const EMAIL_MAX = 254;
+const emailField = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(EMAIL_MAX, `An email address has at most ${EMAIL_MAX} characters`)
+  .pipe(z.email("Enter a valid email address"));
 const tokenField = z.string().min(1, "This link is not valid").max(200);
 export const roleField = z.enum(["admin", "member"]);
 
