@@ -149,6 +149,32 @@ describe.each(databaseKinds)("the data plane over HTTP (%s)", (kind) => {
     }
   });
 
+  it("answers 413 to a chunked body (no Content-Length) that passes the cap as it streams, and closes the connection", async () => {
+    const small = await startDataPlaneServer(database.db, { maxRequestBytes: 1024 });
+    try {
+      const answer = await new Promise<{ status: number; body: string; connection?: string }>((resolve, reject) => {
+        const req = httpRequest(
+          `${small.url}/api/v1/invoke`,
+          { method: "POST", headers: { authorization: `Bearer ${adaToken}`, "content-type": "application/json" } },
+          (res) => {
+            let text = "";
+            res.on("data", (c: Buffer) => (text += c.toString()));
+            res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text, connection: res.headers.connection }));
+          },
+        );
+        req.on("error", reject);
+        // Chunked: the cap is only found while reading; the client is still sending.
+        req.write("x".repeat(800));
+        req.write("x".repeat(800));
+      });
+      expect(answer.status).toBe(413);
+      expect((JSON.parse(answer.body) as { error: { code: string } }).error.code).toBe("request_too_large");
+      expect(answer.connection).toBe("close");
+    } finally {
+      await small.close();
+    }
+  });
+
   it("takes the session cookie only from the app's own origin and with JSON (403, 415)", async () => {
     const cookie = "next-auth.session-token=not-a-real-session";
     const body = { connection: "dp_key", url: `${echo.url}/c`, method: "GET" };

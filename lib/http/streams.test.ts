@@ -23,10 +23,23 @@ describe("readStreamCapped", () => {
     expect((await readStreamCapped(Readable.from([]), 4, tooLarge)).length).toBe(0);
   });
 
-  it("refuses the first byte past the cap and destroys the stream", async () => {
+  it("refuses the first byte past the cap and stops reading, leaving the stream to its owner (a 413 can still be sent)", async () => {
     const source = Readable.from([Buffer.from("abc"), Buffer.from("de"), Buffer.from("never read")]);
     await expect(readStreamCapped(source, 4, tooLarge)).rejects.toThrow("too large");
-    expect(source.destroyed).toBe(true);
+    expect(source.isPaused()).toBe(true);
+    expect(source.destroyed).toBe(false);
+  });
+
+  it("rejects at once for a stream already destroyed before the read began (no wait for a close that has passed)", async () => {
+    const gone = new PassThrough();
+    gone.destroy();
+    await new Promise((resolve) => setImmediate(resolve)); // its "close" has been emitted
+    await expect(readStreamCapped(gone, 100, tooLarge)).rejects.toMatchObject({ code: "ERR_STREAM_PREMATURE_CLOSE" });
+    const failed = new PassThrough();
+    failed.destroy(new Error("reset"));
+    failed.on("error", () => undefined);
+    await new Promise((resolve) => setImmediate(resolve));
+    await expect(readStreamCapped(failed, 100, tooLarge)).rejects.toThrow("reset");
   });
 
   it("rejects with the stream's error, and when the stream closes before its end", async () => {
@@ -72,6 +85,22 @@ describe("pipeCapped", () => {
     expect(outcome.error).toEqual(tooLarge());
     expect(received()).toBe("abc");
     expect(sink.writableEnded).toBe(false);
+  });
+
+  it("reports at once a source or target already gone before the pipe began", async () => {
+    const goneTarget = slowSink(0).sink;
+    goneTarget.destroy();
+    expect(await pipeCapped(new PassThrough(), goneTarget, 100, tooLarge)).toMatchObject({
+      bytes: 0,
+      error: { code: "ERR_STREAM_PREMATURE_CLOSE" },
+    });
+    const goneSource = new PassThrough();
+    goneSource.destroy();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await pipeCapped(goneSource, slowSink(0).sink, 100, tooLarge)).toMatchObject({
+      bytes: 0,
+      error: { code: "ERR_STREAM_PREMATURE_CLOSE" },
+    });
   });
 
   it("reports the source's error, and a target that closed first", async () => {

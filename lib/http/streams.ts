@@ -13,11 +13,18 @@ export function prematureClose(): Error {
 }
 
 /**
- * Reads a stream whole, refusing past `maxBytes`: on the first byte too many the stream is
- * destroyed and the promise rejects with `tooLarge()`; a stream error rejects with that error.
+ * Reads a stream whole, refusing past `maxBytes`: on the first byte too many it stops reading
+ * (the stream is paused, not destroyed: a server can still answer 413 on the request's
+ * connection, a client discards its answer) and rejects with `tooLarge()`. A stream error
+ * rejects with that error; a stream that closes, or had closed, before its end rejects too.
  */
 export function readStreamCapped(stream: Readable, maxBytes: number, tooLarge: () => Error): Promise<Buffer> {
   return new Promise((resolve, reject) => {
+    if (stream.destroyed && !stream.readableEnded) {
+      // Gone before we started (the client reset while we authenticated): its "close" has passed.
+      reject(stream.errored ?? prematureClose());
+      return;
+    }
     const chunks: Buffer[] = [];
     let total = 0;
     const stop = () => {
@@ -30,7 +37,7 @@ export function readStreamCapped(stream: Readable, maxBytes: number, tooLarge: (
       total += chunk.length;
       if (total > maxBytes) {
         stop();
-        stream.destroy();
+        stream.pause();
         reject(tooLarge());
         return;
       }
@@ -70,6 +77,14 @@ export type PipeOutcome = { bytes: number; error?: unknown };
  */
 export function pipeCapped(source: Readable, target: Writable, maxBytes: number, tooLarge: () => Error): Promise<PipeOutcome> {
   return new Promise((resolve) => {
+    if (target.destroyed || target.writableEnded) {
+      resolve({ bytes: 0, error: prematureClose() });
+      return;
+    }
+    if (source.destroyed && !source.readableEnded) {
+      resolve({ bytes: 0, error: source.errored ?? prematureClose() });
+      return;
+    }
     let bytes = 0;
     let done = false;
     const finish = (error?: unknown) => {
