@@ -10,6 +10,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { and, eq } from "drizzle-orm";
 import { invalidate } from "@/lib/cache/invalidation";
+import { onRefresh, type RefreshEvent } from "@/lib/observe/events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditEvents, credentials } from "@/db/schema";
 import { startEchoApi, type EchoApi } from "@/test/peers/echo-api";
@@ -18,7 +19,7 @@ import { openCredential } from "@/lib/credentials/credentials";
 import { errorBody } from "@/lib/api/error-response";
 import { createTestDatabase, databaseKinds, type TestDatabase } from "@/test/harness";
 import { createInvokeEngine, type InvokeEngine } from "./invoke";
-import { refreshDue } from "./refresh";
+import { loggableProviderError, refreshDue } from "./refresh";
 import {
   addConnection,
   addCredential,
@@ -44,7 +45,7 @@ let idp: Idp;
 let echo: EchoApi;
 let fake: Server;
 let fakeUrl: string;
-let fakeMode: "500" | "hang" | "malformed" = "500";
+let fakeMode: "500" | "hang" | "malformed" | "crafted_code" = "500";
 let fakeHits = 0;
 
 beforeAll(async () => {
@@ -65,6 +66,12 @@ beforeAll(async () => {
     fakeHits += 1;
     req.resume();
     if (fakeMode === "hang") return; // never answers
+    if (fakeMode === "crafted_code") {
+      // A provider (or a service's creator) putting text of its choice where the OAuth error code goes.
+      const error = `<a href="https://evil.example">Reconnect here</a>${"x".repeat(5000)}`;
+      res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ error }));
+      return;
+    }
     if (fakeMode === "500") {
       res.writeHead(500, { "content-type": "application/json" }).end('{"error":"server_error"}');
       return;
@@ -299,6 +306,29 @@ describe.each(databaseKinds)("OAuth 2 tokens in the invoke engine (%s)", (kind) 
       expect(after.payloadSealed).toBe(row.payloadSealed);
       expect(after.expiresAt?.getTime()).toBe(row.expiresAt?.getTime());
     });
+  });
+
+  it("keeps the provider's error code in the renewal log only when it is an OAuth error code", async () => {
+    expect(loggableProviderError("invalid_grant")).toBe("invalid_grant");
+    fakeMode = "crafted_code";
+    const connection = await addConnection(database.db, people.ada, { service: "t_fake", linkName: "fake_crafted" });
+    await addCredential(
+      database.db,
+      people.ada,
+      connection.id,
+      { type: "oauth2", accessToken: "old-access", refreshToken: FAKE_REFRESH, tokenType: "bearer" },
+      { expiresAt: new Date(Date.now() - 1000) },
+    );
+    const events: RefreshEvent[] = [];
+    const off = onRefresh((event) => events.push(event));
+    try {
+      await rejection(engine.invoke(database.db, people.ada, { connection: "fake_crafted", url: `${echo.url}/x` }));
+    } finally {
+      off();
+    }
+    expect(events).toHaveLength(1);
+    expect(events[0].outcome).not.toBe("refreshed");
+    expect(events[0].providerError).toBeNull();
   });
 
   it("client credentials: fetched on demand, reused until they expire, then fetched again", async () => {

@@ -434,6 +434,15 @@ export class TokenManager {
   }
 }
 
+/**
+ * The provider's OAuth error code as the renewal log keeps it (shown on the summary page and
+ * sent in webhooks): a code of RFC 6749's kind (`invalid_grant`), else nothing. The field is
+ * the provider's to fill, with any text of any length.
+ */
+export function loggableProviderError(code: string | null | undefined): string | null {
+  return code && /^[\w.-]{1,64}$/.test(code) ? code : null;
+}
+
 function refreshed(ctx: TokenContext, outcome: RefreshEvent["outcome"], providerError: string | null = null): void {
   emitRefresh({
     at: new Date(),
@@ -442,7 +451,7 @@ function refreshed(ctx: TokenContext, outcome: RefreshEvent["outcome"], provider
     service: ctx.service.linkName,
     userId: ctx.userId,
     outcome,
-    providerError,
+    providerError: loggableProviderError(providerError),
   });
 }
 
