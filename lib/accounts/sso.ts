@@ -50,6 +50,8 @@ async function wasRemovedFrom(db: Db, orgId: string, email: string): Promise<boo
  * organization only. Without CONNECTIONS_OIDC_ORG: existing users sign in by email, and
  * nobody is created (invitations are accepted on their page). Anyone else is refused.
  */
+class InvitationWithdrawn extends Error {}
+
 export async function resolveSsoSignIn(db: Db, claims: SsoClaims, policy: SsoPolicy): Promise<SsoOutcome> {
   if (typeof claims.email !== "string" || claims.email_verified !== true) return { ok: false, reason: "unverified" };
   const email = claims.email.trim().toLowerCase();
@@ -81,22 +83,31 @@ export async function resolveSsoSignIn(db: Db, claims: SsoClaims, policy: SsoPol
 
   // They sign in with SSO: no password until they set one with a reset link.
   const passwordHash = NO_PASSWORD;
-  const created = await db.transaction(async (tx) => {
-    if (invitation) {
-      const used = await tx
-        .update(accountTokens)
-        .set({ usedAt: new Date() })
-        .where(and(eq(accountTokens.id, invitation.id), sql`${accountTokens.usedAt} is null`))
+  const created = await db
+    .transaction(async (tx) => {
+      if (invitation) {
+        // Used up as acceptInvitation does: still unused and unexpired at this instant, and its
+        // issuer still an admin (checked again in the transaction: a demotion since the read counts).
+        const [used] = await tx
+          .update(accountTokens)
+          .set({ usedAt: new Date() })
+          .where(and(eq(accountTokens.id, invitation.id), isNull(accountTokens.usedAt), gt(accountTokens.expiresAt, new Date())))
+          .returning();
+        if (!used) return undefined;
+        if (!(await issuerStillAdmin(tx, used))) throw new InvitationWithdrawn();
+      }
+      const [user] = await tx
+        .insert(users)
+        .values({ orgId, email, name, role: invitation?.role ?? "member", passwordHash })
+        .onConflictDoNothing()
         .returning();
-      if (!used.length) return undefined;
-    }
-    const [user] = await tx
-      .insert(users)
-      .values({ orgId, email, name, role: invitation?.role ?? "member", passwordHash })
-      .onConflictDoNothing()
-      .returning();
-    return user;
-  });
+      return user;
+    })
+    .catch((error: unknown) => {
+      if (error instanceof InvitationWithdrawn) return null; // rolled back: the invitation stays as it was
+      throw error;
+    });
+  if (created === null) return refused;
   // A concurrent first sign-in of the same person may have created the account first.
   const user = created ?? (await findUserByEmail(db, email));
   return user?.orgId === orgId ? { ok: true, subject: subjectOf(user) } : refused;
