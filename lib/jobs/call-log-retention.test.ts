@@ -1,4 +1,8 @@
-/** The call-log retention purge on both databases: rows older than the retention go, newer ones stay. */
+/**
+ * The call-log retention purge on both databases: rows older than the retention go, newer ones
+ * stay, and calls of connections that no longer exist go.
+ */
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callLog, tokenRefreshes } from "@/db/schema";
 import { addConnection, createTestDatabase, databaseKinds, seedPeople, setupTestEnv, type TestDatabase } from "@/test/harness";
@@ -61,5 +65,25 @@ describe.each(databaseKinds)("call-log retention (%s)", (kind) => {
     expect(await purgeCallLog(database.db, { now: new Date(now) })).toBe(1);
     const left = await database.db.select({ providerError: tokenRefreshes.providerError }).from(tokenRefreshes);
     expect(left.map((r) => r.providerError)).toEqual(["recent"]);
+  });
+
+  it("removes recent calls of a connection that no longer exists (written while it was being deleted)", async () => {
+    const people = await seedPeople(database.db);
+    const kept = await addConnection(database.db, people.ada, { service: "github", linkName: "still_here" });
+    const call = (connectionId: string, path: string) => ({
+      orgId: people.ada.orgId,
+      connectionId,
+      callerId: people.ada.id,
+      method: "GET",
+      host: "api.github.com",
+      path,
+      status: 200,
+      appMs: 1,
+    });
+    await database.db.insert(callLog).values([call(randomUUID(), "/orphan"), call(kept.id, "/kept")]);
+    expect(await purgeCallLog(database.db)).toBe(1);
+    const paths = (await database.db.select({ path: callLog.path }).from(callLog)).map((r) => r.path);
+    expect(paths).toContain("/kept");
+    expect(paths).not.toContain("/orphan");
   });
 });
