@@ -49,13 +49,6 @@ const envSchema = z.object({
     .optional()
     .transform((v) => (v ? v : undefined))
     .refine((v) => v === undefined || v.length >= 16, "CONNECTIONS_METRICS_TOKEN must have at least 16 characters"),
-  /** Reverse-proxy hops in front of the app whose X-Forwarded-For to trust (server.ts, docs/security.md "Sign-in throttling"). */
-  CONNECTIONS_TRUSTED_PROXIES: z.coerce
-    .number({ message: "CONNECTIONS_TRUSTED_PROXIES must be a whole number of proxy hops" })
-    .int()
-    .min(0)
-    .max(99)
-    .default(0),
   CONNECTIONS_LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
   /** Background jobs (docs/architecture.md "Background jobs"); `false` runs none in this process. */
   CONNECTIONS_JOBS: booleanFlag(true),

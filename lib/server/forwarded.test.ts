@@ -11,6 +11,8 @@ describe("the client address", () => {
     expect(clientAddressOf("203.0.113.5", ["1.2.3.4", "5.6.7.8"], 0)).toBe("203.0.113.5");
     expect(clientAddressOf("203.0.113.5", undefined, 0)).toBe("203.0.113.5");
     expect(clientAddressOf(undefined, undefined, 0)).toBeUndefined();
+    // No peer address and no trusted proxy: the header is still only what the client wrote.
+    expect(clientAddressOf(undefined, "1.2.3.4", 0)).toBeUndefined();
   });
 
   it("with n trusted proxies is the n-th entry from the right; entries the client wrote further left are ignored", () => {

@@ -5,7 +5,10 @@
  * Imports nothing: server.ts loads it outside Next's bundle.
  */
 
-/** CONNECTIONS_TRUSTED_PROXIES: how many reverse-proxy hops in front of the app to trust (default 0). */
+/**
+ * CONNECTIONS_TRUSTED_PROXIES: how many reverse-proxy hops in front of the app to trust
+ * (default 0). Read here, not in lib/env.ts: server.ts needs it outside Next's bundle.
+ */
 export function trustedProxyHops(raw: string | undefined): number {
   const text = raw?.trim() ?? "";
   if (text === "") return 0;
@@ -25,6 +28,7 @@ export function clientAddressOf(
   forwardedFor: string | string[] | undefined,
   hops: number,
 ): string | undefined {
+  if (hops === 0) return remoteAddress; // the default: the header is the client's own, nothing to read
   const header = Array.isArray(forwardedFor) ? forwardedFor.join(",") : (forwardedFor ?? "");
   const chain = [
     ...header
