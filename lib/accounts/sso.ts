@@ -8,19 +8,18 @@ import { NO_PASSWORD } from "@/lib/crypto/password";
 import { EMAIL_MAX } from "@/lib/validation/accounts";
 import { subjectOf } from "./first-run";
 import { issuerStillAdmin } from "./one-time-tokens";
+import { isUuid } from "@/lib/validation/uuid";
 
 /** What the provider says about the person (the ID token's claims). */
 export type SsoClaims = { email?: unknown; email_verified?: unknown; name?: unknown };
 export type SsoPolicy = { org?: string; domains: string[] };
 export type SsoOutcome = { ok: true; subject: SessionSubject } | { ok: false; reason: "unverified" | "not_allowed" };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 async function organizationOf(db: Db, ref: string): Promise<string | undefined> {
   const rows = await db
     .select({ id: organizations.id })
     .from(organizations)
-    .where(UUID.test(ref) ? eq(organizations.id, ref) : eq(organizations.name, ref))
+    .where(isUuid(ref) ? eq(organizations.id, ref) : eq(organizations.name, ref))
     .limit(2);
   return rows.length === 1 ? rows[0].id : undefined; // an ambiguous name joins nobody
 }

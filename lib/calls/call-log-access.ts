@@ -5,8 +5,7 @@ import { connections } from "@/db/schema";
 import type { Actor } from "@/lib/auth/users";
 import { connectionsInOrg, credentialUserFor, type ConnectionRow } from "@/lib/connections/access";
 import { NotFound } from "@/lib/errors";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from "@/lib/validation/uuid";
 
 /**
  * Whose part of a connection's call log the actor may read (docs/product.md §10, §5):
@@ -39,7 +38,7 @@ export function callLogReadableBy(actor: Pick<Actor, "id" | "orgId">): SQL | und
 }
 
 export async function callLogScope(db: Db, actor: Actor, connectionId: string): Promise<CallLogScope> {
-  if (!UUID.test(connectionId)) throw new NotFound("That connection does not exist");
+  if (!isUuid(connectionId)) throw new NotFound("That connection does not exist");
   const [row] = await db
     .select()
     .from(connections)

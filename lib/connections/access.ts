@@ -5,6 +5,7 @@ import { connections } from "@/db/schema";
 import type { Actor } from "@/lib/auth/users";
 import { Forbidden, NotFound } from "@/lib/errors";
 import type { ServiceRef } from "@/lib/services/definition";
+import { isUuid } from "@/lib/validation/uuid";
 
 export type ConnectionRow = typeof connections.$inferSelect;
 
@@ -33,15 +34,13 @@ export function visibleTo(actor: Pick<Actor, "id" | "orgId">) {
   return and(connectionsInOrg(actor), or(eq(connections.ownerId, actor.id), eq(connections.useLoginUserCredentials, true)));
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * A connection the actor may see: in their organization, and either theirs or shared
  * with "use credentials of login user". Anything else is NotFound, so ids of other
  * organizations' connections reveal nothing.
  */
 export async function loadVisibleConnection(db: Db, actor: Actor, id: string): Promise<ConnectionRow> {
-  if (!UUID.test(id)) throw new NotFound("That connection does not exist");
+  if (!isUuid(id)) throw new NotFound("That connection does not exist");
   const [row] = await db
     .select()
     .from(connections)
