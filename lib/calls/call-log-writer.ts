@@ -135,18 +135,28 @@ export function createCallLogWriter(db: Db, options: CallLogWriterOptions = {}):
     droppedSinceWarning += count;
   }
 
-  async function insertBatch<R>(rows: R[], insert: (rows: R[], careful: boolean) => Promise<unknown>): Promise<void> {
+  /**
+   * Writes `rows` in chunks. `careful`, when given, is the retry after a refusal (a foreign
+   * key: a connection or user deleted since): once more with what still exists. call_log has
+   * no foreign keys and its insert is careful already, so its calls have no retry.
+   */
+  async function insertBatch<R>(
+    rows: R[],
+    insert: (rows: R[]) => Promise<unknown>,
+    careful?: (rows: R[]) => Promise<unknown>,
+  ): Promise<void> {
     for (let i = 0; i < rows.length; i += batchSize) {
       const chunk = rows.slice(i, i + batchSize);
       try {
-        await insert(chunk, false);
+        await insert(chunk);
       } catch {
-        // Most likely a connection or user deleted since the call: once more, with what still exists.
-        try {
-          await insert(chunk, true);
-        } catch {
-          drop(chunk.length); // the database is down: the calls happened, their rows are lost
-        }
+        const retried = careful
+          ? await careful(chunk).then(
+              () => true,
+              () => false,
+            )
+          : false;
+        if (!retried) drop(chunk.length); // the database is down: the calls happened, their rows are lost
       }
     }
   }
@@ -160,7 +170,11 @@ export function createCallLogWriter(db: Db, options: CallLogWriterOptions = {}):
       await insertBatch(pendingCalls, (events) => insertCalls(db, events.map(callRow)));
     }
     if (pendingRefreshes.length) {
-      await insertBatch(pendingRefreshes, (events, careful) => insertRefreshes(db, events.map(refreshRow), careful));
+      await insertBatch(
+        pendingRefreshes,
+        (events) => insertRefreshes(db, events.map(refreshRow), false),
+        (events) => insertRefreshes(db, events.map(refreshRow), true),
+      );
     }
     if (droppedSinceWarning) {
       logger().warn({ dropped: droppedSinceWarning }, "call log: some calls and refreshes were not recorded");
