@@ -5,6 +5,9 @@
  * engine's call-target cache off so that every one of their calls reads the database: they all
  * finish while the renewal is still waiting, their p99 stays within 2× of the same run without
  * the slow renewal, and (on Postgres) no session of the app is left in a transaction or holds a lock.
+ *
+ * Each side is the quietest of a few rounds: a renewal that held a connection or a lock would slow
+ * every round while it waits, whereas another test file's burst on this shared machine slows one.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import postgres from "postgres";
@@ -31,6 +34,7 @@ const CLIENTS = 64;
 /** Fewer on PGlite, which answers one query at a time: a run must end well inside the 14 s. */
 const CALLS_PER_CLIENT = { pglite: 3, postgres: 12 } as const;
 const FAST_CONNECTIONS = 8;
+const ROUNDS = 3;
 
 let echo: EchoApi;
 let tokenEndpoint: TestServer;
@@ -116,16 +120,30 @@ describe.each(databaseKinds)("a 14 s token endpoint beside 64 busy clients (%s)"
     return latencies;
   }
 
+  async function quietestP99(): Promise<number> {
+    let quietest = Number.POSITIVE_INFINITY;
+    for (let round = 0; round < ROUNDS; round += 1) quietest = Math.min(quietest, p99(await busyClients()));
+    return quietest;
+  }
+
   it("others' calls go on at their usual pace, and no database session is held meanwhile", async () => {
     await busyClients(); // warm up connections and JIT
-    const without = p99(await busyClients());
+    const without = await quietestP99();
 
     let slowDone = false;
-    const slowCall = engine.invoke(database.db, people.ada, { connection: "slow", url: `${echo.url}/slow-one` }).finally(() => {
-      slowDone = true;
-    });
+    // Settled at once into a value, so that a failed assertion below leaves no unhandled rejection
+    // behind when the database closes under the still-waiting renewal.
+    const slowCall = engine
+      .invoke(database.db, people.ada, { connection: "slow", url: `${echo.url}/slow-one` })
+      .then(
+        (result) => ({ ok: true as const, result }),
+        (error: unknown) => ({ ok: false as const, error }),
+      )
+      .finally(() => {
+        slowDone = true;
+      });
     await tokenRequestArrived;
-    const withSlow = p99(await busyClients());
+    const withSlow = await quietestP99();
     expect(slowDone).toBe(false); // every busy call finished while the renewal was still waiting
 
     if (database.target.kind === "postgres") {
@@ -144,7 +162,9 @@ describe.each(databaseKinds)("a 14 s token endpoint beside 64 busy clients (%s)"
     }
 
     expect(withSlow).toBeLessThanOrEqual(2 * Math.max(without, 50));
-    expect(status(await slowCall)).toBe(200);
+    const slow = await slowCall;
+    if (!slow.ok) throw slow.error;
+    expect(status(slow.result)).toBe(200);
     expect(echo.requests.filter((r) => r.path === "/slow-one").at(-1)?.headers.authorization).toBe("Bearer slowly-issued-token");
     console.info(
       `[slow token, ${kind}] p99 of the busy clients: ${without.toFixed(1)} ms without, ${withSlow.toFixed(1)} ms with`,
