@@ -11,13 +11,15 @@
  *   (d) on Postgres, the same data plane (call log and metrics on) in a process without Next,
  *       which shows what sharing the process with Next costs,
  * at 1 and 64 concurrent clients, on PGlite and on Postgres; then the peak memory (RSS) of the
- * app and of the proxy while 64 clients each fetch a 10 MiB answer through them.
+ * app and of the proxy while 64 clients each fetch a 10 MiB answer through them; then what the
+ * call log costs: the app beside a second one started with CONNECTIONS_CALL_LOG=false, 64
+ * clients on each at the same time, so that whatever else the machine does falls on both alike.
  *
  * Postgres: DATABASE_URL, else the local default (a throwaway database is made and dropped).
  * BENCH_SECONDS (default 8) sets each run's length; BENCH_SKIP_BUILD=1 reuses .next;
  * BENCH_DATABASES=pglite,postgres chooses the databases; BENCH_CPU_PROF=<dir> writes the CPU
- * profiles of the app and of (d) there (node --cpu-prof; open it in Chrome DevTools); BENCH_CALL_LOG=off is for comparing
- * with the call log switched off (CONNECTIONS_CALL_LOG=false).
+ * profiles of the app and of (d) there (node --cpu-prof; open it in Chrome DevTools);
+ * BENCH_ONLY=call-log runs only the call log's comparison.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -38,6 +40,9 @@ const DATABASES = (process.env.BENCH_DATABASES ?? "pglite,postgres").split(",") 
 const UPSTREAM_TOKEN = "bench-access-token";
 const API_KEY = "bench-api-key";
 const BIG_BYTES = 10 * 1024 * 1024;
+const ONLY_CALL_LOG = process.env.BENCH_ONLY === "call-log";
+/** The call log's comparison: rounds of both apps loaded at once (see the top of this file). */
+const CALL_LOG_ROUNDS = 3;
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 
 function listen(server: http.Server): Promise<number> {
@@ -198,6 +203,77 @@ function catalog(upstreamUrl: string) {
   ];
 }
 
+/** Seeds the database `env` names (bench/seed-invoke.ts); returns the personal access token. */
+function seed(env: NodeJS.ProcessEnv): string {
+  const seeded = spawnSync(process.execPath, ["--import", "tsx", "--conditions=react-server", "bench/seed-invoke.ts"], {
+    cwd: ROOT,
+    env: { ...env, BENCH_API_KEY: API_KEY, BENCH_UPSTREAM_TOKEN: UPSTREAM_TOKEN },
+    encoding: "utf8",
+  });
+  if (seeded.status !== 0) throw new Error(`seeding failed: ${seeded.stderr}`);
+  return (JSON.parse(seeded.stdout.trim().split("\n").at(-1)!) as { token: string }).token;
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  child.kill("SIGTERM");
+  return new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once("exit", () => resolve())));
+}
+
+type CallLogRow = { db: string; round: number; log: "on" | "off"; rps: number; p99: number; cpuUs: number; errors: number };
+
+/**
+ * The call log's cost: a second app, CONNECTIONS_CALL_LOG=false, on its own port (and on
+ * PGlite its own directory: a directory has one process), beside the running one; in each
+ * round 64 clients call each app's API-key connection with a token, both apps at once. They
+ * share the two cores evenly, so each gets about half its usual throughput; what is compared
+ * is the one against the other in the same seconds.
+ */
+async function measureCallLog(
+  kind: "pglite" | "postgres",
+  env: NodeJS.ProcessEnv,
+  on: { pid: number; token: string },
+  upstreamUrl: string,
+  workDir: string,
+): Promise<CallLogRow[]> {
+  const port = APP_PORT + 1;
+  const url = `http://127.0.0.1:${port}`;
+  const offEnv: NodeJS.ProcessEnv = {
+    ...env,
+    CONNECTIONS_CALL_LOG: "false",
+    PORT: String(port),
+    APP_URL: url,
+    NEXTAUTH_URL: url,
+  };
+  if (kind === "pglite") offEnv.CONNECTIONS_DATA_DIR = fs.mkdtempSync(path.join(workDir, "pglite-log-off-"));
+  const offToken = kind === "pglite" ? seed(offEnv) : on.token;
+  const off = spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd: ROOT, env: offEnv, stdio: "ignore" });
+  try {
+    await waitFor(`${url}/api/health`, off);
+    const options = (appUrl: string, token: string): autocannon.Options => ({
+      url: `${appUrl}/api/v1/invoke`,
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+      body: JSON.stringify({ connection: "bench_key_conn", url: `${upstreamUrl}/items`, method: "GET" }),
+    });
+    const rows: CallLogRow[] = [];
+    for (let round = 1; round <= CALL_LOG_ROUNDS; round += 1) {
+      const [withLog, withoutLog] = await Promise.all([
+        measure(kind, "call log on", 64, options(APP_URL, on.token), on.pid),
+        measure(kind, "call log off", 64, options(url, offToken), off.pid!),
+      ]);
+      for (const [log, r] of [
+        ["on", withLog],
+        ["off", withoutLog],
+      ] as const) {
+        rows.push({ db: kind, round, log, rps: r.rps, p99: r.p99, cpuUs: r.cpuUs ?? 0, errors: r.errors });
+      }
+    }
+    return rows;
+  } finally {
+    await stop(off);
+  }
+}
+
 /** node's flags for a CPU profile of a served process, when BENCH_CPU_PROF names a directory. */
 const cpuProfile = () => (process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []);
 
@@ -253,7 +329,6 @@ async function main() {
     NEXT_TELEMETRY_DISABLED: "1",
     PORT: String(APP_PORT),
     HOSTNAME: "127.0.0.1",
-    ...(process.env.BENCH_CALL_LOG === "off" ? { CONNECTIONS_CALL_LOG: "false" } : {}),
   };
   delete baseEnv.DATABASE_URL;
 
@@ -264,6 +339,7 @@ async function main() {
   }
 
   const rows: Row[] = [];
+  const callLog: CallLogRow[] = [];
   const memory: Array<{ target: string; idleMiB: number; peakMiB: number; errors: number }> = [];
   const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
   try {
@@ -276,13 +352,7 @@ async function main() {
         url.pathname = `/${dbName}`;
         env.DATABASE_URL = url.toString();
       }
-      const seeded = spawnSync(process.execPath, ["--import", "tsx", "--conditions=react-server", "bench/seed-invoke.ts"], {
-        cwd: ROOT,
-        env: { ...env, BENCH_API_KEY: API_KEY, BENCH_UPSTREAM_TOKEN: UPSTREAM_TOKEN },
-        encoding: "utf8",
-      });
-      if (seeded.status !== 0) throw new Error(`seeding failed: ${seeded.stderr}`);
-      const { token } = JSON.parse(seeded.stdout.trim().split("\n").at(-1)!) as { token: string };
+      const token = seed(env);
 
       const app = spawn(process.execPath, [...cpuProfile(), "--import", "tsx", "server.ts"], { cwd: ROOT, env, stdio: "ignore" });
       try {
@@ -305,7 +375,7 @@ async function main() {
               throw new Error(`invoke (${connection}, ${auth}) answered ${check.status}: ${await check.text()}`);
           }
         }
-        for (const clients of [1, 64]) {
+        for (const clients of ONLY_CALL_LOG ? [] : [1, 64]) {
           rows.push(
             await measure(kind, "(a) upstream direct", clients, {
               url: `${upstream.url}/items`,
@@ -318,22 +388,22 @@ async function main() {
           rows.push(await measure(kind, "(c) invoke, OAuth 2, token", clients, invoke("bench_oauth_conn", "token"), app.pid));
           rows.push(await measure(kind, "(c) invoke, OAuth 2, cookie", clients, invoke("bench_oauth_conn", "cookie"), app.pid));
         }
-        if (kind === DATABASES.at(-1)) {
+        if (kind === DATABASES.at(-1) && !ONLY_CALL_LOG) {
           memory.push({ target: "(b) bare Node proxy", ...(await burst(proxy.child.pid!, { url: `${proxy.url}/big` })) });
           memory.push({
             target: `(c) invoke, API key, token (${kind})`,
             ...(await burst(app.pid!, invoke("bench_key_conn", "token", `${upstream.url}/big`))),
           });
         }
+        callLog.push(...(await measureCallLog(kind, env, { pid: app.pid!, token }, upstream.url, workDir)));
       } finally {
-        app.kill("SIGTERM");
-        await new Promise((resolve) => (app.exitCode !== null ? resolve(undefined) : app.once("exit", resolve)));
+        await stop(app);
       }
       try {
         // (d): the same data plane, call log and metrics in a process without Next (Postgres only:
         // a second process cannot open a PGlite directory). The gap between (c) and (d) is what
         // sharing the process with Next costs (docs/architecture.md "The data plane").
-        if (kind === "postgres") rows.push(...(await measurePlaneAlone(env, token, upstream.url)));
+        if (kind === "postgres" && !ONLY_CALL_LOG) rows.push(...(await measurePlaneAlone(env, token, upstream.url)));
       } finally {
         if (kind === "postgres") await admin.unsafe(`drop database if exists ${dbName} with (force)`);
       }
@@ -356,7 +426,7 @@ async function main() {
   // autocannon's histogram resolves whole milliseconds; one client sends one request at a
   // time, so 1000 / (req/s) is its exact mean time per call, below a millisecond too.
   console.log("\nagainst (b), the Node floor (goal: ≥ 0.5x its throughput at 64 clients, ≤ +1 ms per call at 1 client):");
-  for (const kind of DATABASES) {
+  for (const kind of ONLY_CALL_LOG ? [] : DATABASES) {
     for (const clients of [1, 64]) {
       const b = rows.find((r) => r.db === kind && r.clients === clients && r.target.startsWith("(b)"))!;
       for (const c of rows.filter((r) => r.db === kind && r.clients === clients && /^\((c|d)\)/.test(r.target))) {
@@ -381,6 +451,31 @@ async function main() {
     console.log(
       `  peak ratio ${(c.peakMiB / b.peakMiB).toFixed(2)}x; growth during the burst ${((c.peakMiB - c.idleMiB) / Math.max(1, b.peakMiB - b.idleMiB)).toFixed(2)}x of the proxy's`,
     );
+  }
+  if (callLog.length) {
+    console.log(
+      "\nthe call log's cost: the app with and without it, 64 clients on each at once, API key, token (goal: ≤ 10 % of throughput):",
+    );
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+    for (const kind of DATABASES) {
+      const losses: number[] = [];
+      const extraCpu: number[] = [];
+      for (let round = 1; round <= CALL_LOG_ROUNDS; round += 1) {
+        const on = callLog.find((r) => r.db === kind && r.round === round && r.log === "on");
+        const off = callLog.find((r) => r.db === kind && r.round === round && r.log === "off");
+        if (!on || !off) continue;
+        losses.push(1 - on.rps / off.rps);
+        extraCpu.push(on.cpuUs / off.cpuUs - 1);
+        console.log(
+          `  ${kind.padEnd(9)} round ${round}: ${on.rps.toFixed(0)} req/s with the log (p99 ${on.p99} ms, ${on.cpuUs.toFixed(0)} µs CPU/req, errors ${on.errors}), ${off.rps.toFixed(0)} without (p99 ${off.p99} ms, ${off.cpuUs.toFixed(0)} µs, errors ${off.errors})`,
+        );
+      }
+      if (losses.length) {
+        console.log(
+          `  ${kind.padEnd(9)} median: the log costs ${(median(losses) * 100).toFixed(1)} % of throughput and ${(median(extraCpu) * 100).toFixed(1)} % more CPU per request`,
+        );
+      }
+    }
   }
   process.exit(0);
 }

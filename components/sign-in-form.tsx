@@ -4,17 +4,17 @@ import { useState } from "react";
 import { signIn } from "next-auth/react";
 import { Button } from "@/components/ui/button";
 import { FormError, TextField } from "@/components/ui/field";
+import { SERVER_BUSY_MESSAGE, tooManyAttemptsMessage } from "@/lib/errors/messages";
 
 /** next-auth's error code, in our words; a throttled attempt says when to try again (docs/security.md). */
 function signInError(code: string | null | undefined): string {
   const [name, at] = (code ?? "").split(":");
   if (name === "TooManyAttempts") {
     const when = new Date(Number(at) || Date.now() + 15 * 60_000);
-    const minutes = Math.max(1, Math.ceil((when.getTime() - Date.now()) / 60_000));
     const clock = when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-    return `Too many attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"} (at ${clock}).`;
+    return `${tooManyAttemptsMessage(when.getTime() - Date.now()).slice(0, -1)} (at ${clock}).`;
   }
-  if (name === "ServerBusy") return "The server is busy. Try again in a moment.";
+  if (name === "ServerBusy") return SERVER_BUSY_MESSAGE;
   return "Incorrect email or password.";
 }
 

@@ -47,7 +47,8 @@ export async function setupLinkIsLive(db: Db, token: string): Promise<boolean> {
   return Boolean(await peekAccountToken(db, "setup", token)) && (await countUsers(db)) === 0;
 }
 
-const emailTaken = () =>
+/** Another account has this email (first run, an invitation's acceptance): one wording for both. */
+export const emailTaken = () =>
   new Conflict("A user with this email already exists", { email: ["A user with this email already exists"] });
 
 /** Inserts an organization and its first admin in the transaction; the password is already hashed. */
@@ -63,7 +64,7 @@ async function insertOrganization(
     .onConflictDoNothing()
     .returning();
   if (!admin) throw emailTaken();
-  return { id: admin.id, email: admin.email, name: admin.name, orgId: org.id, role: "admin", sessionEpoch: admin.sessionEpoch };
+  return subjectOf(admin);
 }
 
 /**

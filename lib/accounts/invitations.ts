@@ -7,9 +7,9 @@ import type { SessionSubject } from "@/lib/auth/session-cookie";
 import { assertAdmin } from "@/lib/auth/session";
 import { findUserByEmail, type Actor } from "@/lib/auth/users";
 import { hashPassword } from "@/lib/crypto/password";
-import { Conflict, Invalid, NotFound } from "@/lib/errors";
+import { Invalid, NotFound } from "@/lib/errors";
 import type { AcceptInvitationInput, InviteMemberInput } from "@/lib/validation/accounts";
-import { subjectOf } from "./first-run";
+import { emailTaken, subjectOf } from "./first-run";
 import { accountLink, consumeAccountToken, issueAccountToken, issuerStillAdmin, peekAccountToken } from "./one-time-tokens";
 
 /** A pending invitation as Settings → Members lists it; the link itself is shown only once, at creation. */
@@ -31,9 +31,6 @@ const pendingIn = (orgId: string, now: Date) =>
     gt(accountTokens.expiresAt, now),
   );
 
-const alreadyMember = () =>
-  new Conflict("A user with this email already exists", { email: ["A user with this email already exists"] });
-
 /**
  * An admin invites someone by email (docs/product.md §8): a single-use link valid for 7 days.
  * Inviting the same email again replaces the earlier link.
@@ -45,7 +42,7 @@ export async function inviteMember(
   appUrl: string,
 ): Promise<{ link: string; invitation: InvitationDto }> {
   assertAdmin(actor);
-  if (await findUserByEmail(db, input.email)) throw alreadyMember();
+  if (await findUserByEmail(db, input.email)) throw emailTaken();
   return db.transaction(async (tx) => {
     await tx.delete(accountTokens).where(and(pendingIn(actor.orgId, new Date(0)), eq(accountTokens.email, input.email)));
     const { token, row } = await issueAccountToken(tx, {
@@ -101,13 +98,13 @@ export async function acceptInvitation(db: Db, input: AcceptInvitationInput): Pr
   return db.transaction(async (tx) => {
     const used = await consumeAccountToken(tx, "invitation", input.token);
     if (!used?.orgId || !used.email || !(await issuerStillAdmin(tx, used))) throw dead();
-    if (await findUserByEmail(tx, used.email)) throw alreadyMember();
+    if (await findUserByEmail(tx, used.email)) throw emailTaken();
     const [user] = await tx
       .insert(users)
       .values({ orgId: used.orgId, email: used.email, name: input.name, role: used.role ?? "member", passwordHash })
       .onConflictDoNothing()
       .returning();
-    if (!user) throw alreadyMember();
+    if (!user) throw emailTaken();
     await recordAudit(tx, { orgId: user.orgId, actorId: user.id, action: "member.joined", detail: { role: user.role } });
     return subjectOf(user);
   });

@@ -7,6 +7,7 @@ import { announceUserChanged, bumpSessionEpoch } from "@/lib/auth/session-epoch"
 import type { Actor } from "@/lib/auth/users";
 import { hashPassword, hasPassword, verifyPassword } from "@/lib/crypto/password";
 import { DomainError, Invalid, NotFound } from "@/lib/errors";
+import { tooManyAttemptsMessage } from "@/lib/errors/messages";
 import type { SignInThrottle } from "@/lib/auth/sign-in-throttle";
 import { revokeAllAccessTokens } from "@/lib/auth/access-tokens";
 import type { ChangePasswordInput, SetPasswordInput } from "@/lib/validation/accounts";
@@ -26,10 +27,7 @@ export async function userHasPassword(db: Db, actor: Actor): Promise<boolean> {
   return Boolean(row && hasPassword(row.passwordHash));
 }
 
-const tooManyAttempts = (retryAfterMs: number) => {
-  const minutes = Math.max(1, Math.ceil(retryAfterMs / 60_000));
-  return new DomainError("too_many_attempts", `Too many attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`);
-};
+const tooManyAttempts = (retryAfterMs: number) => new DomainError("too_many_attempts", tooManyAttemptsMessage(retryAfterMs));
 
 /**
  * Settings → Account: a new password, given the current one. Every other session of the

@@ -25,7 +25,11 @@ describe("the sign-in answer", () => {
     const res = await withThrottleStatus(nextAuthAnswer(`http://app/sign-in?error=TooManyAttempts:${at}`));
     expect(res.status).toBe(429);
     expect(Number(res.headers.get("retry-after"))).toBeGreaterThanOrEqual(119);
-    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("too_many_attempts");
+    // The same words as the sign-in page and Settings → Account.
+    expect(((await res.json()) as { error: { code: string; message: string } }).error).toEqual({
+      code: "too_many_attempts",
+      message: "Too many attempts. Try again in 2 minutes.",
+    });
     const wrong = nextAuthAnswer("http://app/sign-in?error=CredentialsSignin");
     expect(await withThrottleStatus(wrong)).toBe(wrong);
   });

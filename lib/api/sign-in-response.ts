@@ -1,5 +1,6 @@
 import "server-only";
 import { SERVER_BUSY } from "@/lib/auth/password-sign-in";
+import { SERVER_BUSY_MESSAGE, tooManyAttemptsMessage } from "@/lib/errors/messages";
 import { TOO_MANY_ATTEMPTS } from "@/lib/auth/sign-in-throttle";
 
 /** A busy server (password hashing saturated) asks to be tried again this much later. */
@@ -43,11 +44,8 @@ export async function withThrottleStatus(response: Response): Promise<Response> 
   const body = {
     url,
     error: retryAt.busy
-      ? { code: "busy", message: "The server is busy. Try again in a moment." }
-      : {
-          code: "too_many_attempts",
-          message: `Too many attempts. Try again in ${Math.ceil(retryAfterSeconds / 60)} minute(s).`,
-        },
+      ? { code: "busy", message: SERVER_BUSY_MESSAGE }
+      : { code: "too_many_attempts", message: tooManyAttemptsMessage(retryAfterSeconds * 1000) },
   };
   return new Response(JSON.stringify(body), { status: 429, headers });
 }

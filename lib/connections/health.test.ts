@@ -130,6 +130,23 @@ describe.each(databaseKinds)("credential health (%s)", (kind) => {
     expect(reauth.total).toBe(2);
   });
 
+  it("sorts the Status column by the health it shows, both ways", async () => {
+    // The labels' alphabetical order: Connected, Expires soon, Failing, Needs re-authentication, Not connected, Revoked.
+    const order: ConnectionHealth[] = ["connected", "expires_soon", "failing", "needs_reauth", "not_connected", "revoked"];
+    for (const dir of ["asc", "desc"] as const) {
+      const list = await listConnections(
+        ctx.db,
+        ctx.actors.ada,
+        "own",
+        listQuerySchema.parse({ pageSize: 100, sort: "status", dir }),
+      );
+      const ranks = list.rows.map((r) => order.indexOf(r.health));
+      const sorted = [...ranks].sort((a, b) => (dir === "asc" ? a - b : b - a));
+      expect(ranks).toEqual(sorted);
+      expect(new Set(ranks).size).toBe(order.length);
+    }
+  });
+
   it("shows the same health on the summary page", async () => {
     const [failing] = (await listConnections(ctx.db, ctx.actors.ada, "own", listQuerySchema.parse({ health: "failing" }))).rows;
     expect((await getConnectionSummary(ctx.db, ctx.actors.ada, failing.id)).health).toBe("failing");

@@ -58,7 +58,8 @@ export async function listConnections(db: Db, actor: Actor, tab: ListTab, query:
   const sortColumn = {
     name: sql`lower(${connections.name})`,
     linkName: connections.linkName,
-    status: statusExpr,
+    // The Status column shows the health, so it sorts by it: the keys' order is their labels' order.
+    status: healthSql,
     lastUsedAt: sql`coalesce(${credentials.lastUsedAt}, ${connections.lastUsedAt})`,
     createdAt: connections.createdAt,
   }[query.sort];

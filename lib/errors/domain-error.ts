@@ -1,4 +1,5 @@
 import type { ErrorCode } from "./codes";
+import { SERVER_BUSY_MESSAGE } from "./messages";
 
 /**
  * The one error family of the app (docs/architecture.md "Errors"): a code from the closed
@@ -33,7 +34,7 @@ export class Invalid extends DomainError {
 }
 /** The server has too much password work queued; the request did nothing and may be retried in a moment. */
 export class Busy extends DomainError {
-  constructor(message = "The server is busy. Try again in a moment.") {
+  constructor(message = SERVER_BUSY_MESSAGE) {
     super("busy", message);
   }
 }

@@ -1,0 +1,13 @@
+/**
+ * Refusal wordings shown in more than one place (the sign-in page, the sign-in API and
+ * Settings → Account), written once so the app says each the same way (docs/product.md
+ * "Sign-in"). Plain functions of numbers: safe in the browser bundle.
+ */
+
+/** "Too many attempts. Try again in N minute(s)." for a refusal that ends in `retryAfterMs`. */
+export function tooManyAttemptsMessage(retryAfterMs: number): string {
+  const minutes = Math.max(1, Math.ceil(retryAfterMs / 60_000));
+  return `Too many attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
+}
+
+export const SERVER_BUSY_MESSAGE = "The server is busy. Try again in a moment.";
