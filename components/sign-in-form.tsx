@@ -12,7 +12,7 @@ function signInError(code: string | null | undefined): string {
   if (name === "TooManyAttempts") {
     const when = new Date(Number(at) || Date.now() + 15 * 60_000);
     const clock = when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-    return `${tooManyAttemptsMessage(when.getTime() - Date.now()).slice(0, -1)} (at ${clock}).`;
+    return tooManyAttemptsMessage(when.getTime() - Date.now(), clock);
   }
   if (name === "ServerBusy") return SERVER_BUSY_MESSAGE;
   return "Incorrect email or password.";

@@ -4,10 +4,13 @@
  * "Sign-in"). Plain functions of numbers: safe in the browser bundle.
  */
 
-/** "Too many attempts. Try again in N minute(s)." for a refusal that ends in `retryAfterMs`. */
-export function tooManyAttemptsMessage(retryAfterMs: number): string {
+/**
+ * "Too many attempts. Try again in N minute(s)." for a refusal that ends in `retryAfterMs`;
+ * with `clock` (the end as the reader's local time), "… minute(s) (at 14:05)."
+ */
+export function tooManyAttemptsMessage(retryAfterMs: number, clock?: string): string {
   const minutes = Math.max(1, Math.ceil(retryAfterMs / 60_000));
-  return `Too many attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
+  return `Too many attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}${clock ? ` (at ${clock})` : ""}.`;
 }
 
 export const SERVER_BUSY_MESSAGE = "The server is busy. Try again in a moment.";
