@@ -131,6 +131,34 @@ async function main() {
         `${c.label}: listConnections / bare SQL = ${(a.median / b.median).toFixed(2)}x (median), ${(a.mean / b.mean).toFixed(2)}x (mean)`,
       );
     }
+    // The Status column sorts by the health it shows (lib/connections/health.ts): two look-ups
+    // of the credential's last calls per matching row, so it is timed with calls in the log —
+    // six for each connected credential, every other one failing — next to the default order.
+    await ctx.db
+      .execute(`insert into call_log (org_id, connection_id, credential_user_id, caller_id, method, host, path, status, app_ms, created_at)
+      select c.org_id, c.id, cr.user_id, cr.user_id, 'GET', 'api.example.test', '/items', case when g % 2 = 0 then 200 else 503 end, 1,
+        now() - g * interval '1 minute'
+      from connections c join credentials cr on cr.connection_id = c.id, generate_series(1, 6) g`);
+    await ctx.db.execute("analyze");
+    const byDate = await time(() => listConnections(ctx.db, ada, "own", listQuerySchema.parse({})));
+    for (const dir of ["asc", "desc"] as const) {
+      const query = listQuerySchema.parse({ sort: "status", dir });
+      const page = await listConnections(ctx.db, ada, "own", query);
+      const t = await time(() => listConnections(ctx.db, ada, "own", query));
+      table.push([
+        `sorted by Status (${dir}), calls in the log`,
+        "listConnections",
+        ms(t.median),
+        ms(t.p95),
+        ms(t.mean),
+        String(page.rows.length),
+        String(page.total),
+      ]);
+      ratios.push(
+        `sorted by Status (${dir}) / newest first, same log: ${(t.median / byDate.median).toFixed(2)}x (median ${ms(t.median)} vs ${ms(byDate.median)})`,
+      );
+    }
+
     const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
     for (const [i, r] of table.entries()) {
       console.log(r.map((cell, j) => (j >= 2 ? cell.padStart(widths[j]) : cell.padEnd(widths[j]))).join("  "));

@@ -24,13 +24,20 @@ export const EXPIRES_SOON_HOURS = 24;
 /** Our error codes that mean the upstream could not be reached or did not answer in time. */
 const NETWORK_FAILURES = ["upstream_unreachable", "upstream_timeout"];
 
-/** The statuses and error codes of the credential's last `n` calls (its own, or the connection's organization token). */
-function lastCalls(n: number): SQL {
-  return sql`select ${callLog.status} as status, ${callLog.errorCode} as error_code from ${callLog}
+/** The calls rules 3 and 4 look at: the most recent of both counts. */
+const LOOKED_AT = Math.max(FAILING_AFTER, REVOKED_AFTER);
+
+/**
+ * The credential's last LOOKED_AT calls (its own, or the connection's organization token),
+ * newest first and numbered, read once for both rules: one index probe per row listed, which
+ * matters when a list sorts 10,000 rows by health (bench/list.ts).
+ */
+const lastCalls = sql`select ${callLog.status} as status, ${callLog.errorCode} as error_code,
+      row_number() over (order by ${callLog.createdAt} desc) as n
+    from ${callLog}
     where ${callLog.connectionId} = ${credentials.connectionId}
       and (${callLog.credentialUserId} = ${credentials.userId} or ${callLog.credentialUserId} is null)
-    order by ${callLog.createdAt} desc limit ${sql.raw(String(n))}`;
-}
+    order by ${callLog.createdAt} desc limit ${sql.raw(String(LOOKED_AT))}`;
 
 const networkList = sql.raw(NETWORK_FAILURES.map((c) => `'${c}'`).join(", "));
 
@@ -43,13 +50,18 @@ const notConnected = sql`(${credentials.id} is null or ${credentials.status} = '
 export const needsReauthSql: SQL = sql`(not ${notConnected} and (${credentials.status} = 'needs_reauth'
   or (not ${credentials.renewable} and ${credentials.expiresAt} <= now())))`;
 
+/** Rules 3 and 4 over the last calls: 'revoked', 'failing', or null when neither holds. */
+const lastCallsVerdict = sql`(select case
+    when count(*) filter (where l.n <= ${sql.raw(String(REVOKED_AFTER))} and l.status = 401) = ${sql.raw(String(REVOKED_AFTER))}
+      then 'revoked'
+    when count(*) filter (where l.n <= ${sql.raw(String(FAILING_AFTER))} and (l.status >= 500 or l.error_code in (${networkList})))
+      = ${sql.raw(String(FAILING_AFTER))} then 'failing'
+  end from (${lastCalls}) l)`;
+
 export const healthSql: SQL<ConnectionHealth> = sql<ConnectionHealth>`(case
   when ${notConnected} then 'not_connected'
   when ${needsReauthSql} then 'needs_reauth'
-  when (select count(*) filter (where l.status = 401) from (${lastCalls(REVOKED_AFTER)}) l) = ${sql.raw(String(REVOKED_AFTER))}
-    then 'revoked'
-  when (select count(*) filter (where l.status >= 500 or l.error_code in (${networkList})) from (${lastCalls(FAILING_AFTER)}) l)
-    = ${sql.raw(String(FAILING_AFTER))} then 'failing'
+  else coalesce(${lastCallsVerdict}, case
   when not ${credentials.renewable} and ${credentials.expiresAt} <= now() + interval '${sql.raw(String(EXPIRES_SOON_HOURS))} hours'
     then 'expires_soon'
-  else 'connected' end)`;
+  else 'connected' end) end)`;
