@@ -42,7 +42,7 @@ const API_KEY = "bench-api-key";
 const BIG_BYTES = 10 * 1024 * 1024;
 const ONLY_CALL_LOG = process.env.BENCH_ONLY === "call-log";
 /** The call log's comparison: rounds of both apps loaded at once (see the top of this file). */
-const CALL_LOG_ROUNDS = 3;
+const CALL_LOG_ROUNDS = 5;
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 
 function listen(server: http.Server): Promise<number> {
@@ -219,14 +219,37 @@ function stop(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once("exit", () => resolve())));
 }
 
-type CallLogRow = { db: string; round: number; log: "on" | "off"; rps: number; p99: number; cpuUs: number; errors: number };
+type CallLogRow = {
+  db: string;
+  round: number;
+  log: "on" | "off";
+  rps: number;
+  p99: number;
+  cpuUs: number;
+  errors: number;
+  /** The writer's own time per row written, from the app's metrics (on PGlite, the serving thread's). */
+  writeUsPerRow?: number;
+};
+
+const METRICS_TOKEN = randomBytes(16).toString("hex");
+
+/** The call log writer's totals so far: seconds spent writing and rows written (GET /api/metrics). */
+async function callLogWriterTotals(appUrl: string): Promise<{ seconds: number; rows: number }> {
+  const text = await (await fetch(`${appUrl}/api/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+  const value = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? 0);
+  return {
+    seconds: value(/^connections_call_log_write_seconds_sum (\S+)$/m),
+    rows: value(/^connections_call_log_rows_total\{outcome="written"\} (\S+)$/m),
+  };
+}
 
 /**
  * The call log's cost: a second app, CONNECTIONS_CALL_LOG=false, on its own port (and on
  * PGlite its own directory: a directory has one process), beside the running one; in each
  * round 64 clients call each app's API-key connection with a token, both apps at once. They
  * share the two cores evenly, so each gets about half its usual throughput; what is compared
- * is the one against the other in the same seconds.
+ * is the one against the other in the same seconds. BENCH_CALL_LOG_AA=1 starts the second app
+ * with the log too: what two equal apps measure apart is the method's own noise.
  */
 async function measureCallLog(
   kind: "pglite" | "postgres",
@@ -239,14 +262,18 @@ async function measureCallLog(
   const url = `http://127.0.0.1:${port}`;
   const offEnv: NodeJS.ProcessEnv = {
     ...env,
-    CONNECTIONS_CALL_LOG: "false",
+    CONNECTIONS_CALL_LOG: process.env.BENCH_CALL_LOG_AA === "1" ? "true" : "false",
     PORT: String(port),
     APP_URL: url,
     NEXTAUTH_URL: url,
   };
   if (kind === "pglite") offEnv.CONNECTIONS_DATA_DIR = fs.mkdtempSync(path.join(workDir, "pglite-log-off-"));
   const offToken = kind === "pglite" ? seed(offEnv) : on.token;
-  const off = spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd: ROOT, env: offEnv, stdio: "ignore" });
+  const off = spawn(process.execPath, [...cpuProfile(), "--import", "tsx", "server.ts"], {
+    cwd: ROOT,
+    env: offEnv,
+    stdio: "ignore",
+  });
   try {
     await waitFor(`${url}/api/health`, off);
     const options = (appUrl: string, token: string): autocannon.Options => ({
@@ -257,15 +284,27 @@ async function measureCallLog(
     });
     const rows: CallLogRow[] = [];
     for (let round = 1; round <= CALL_LOG_ROUNDS; round += 1) {
+      const before = await callLogWriterTotals(APP_URL);
       const [withLog, withoutLog] = await Promise.all([
         measure(kind, "call log on", 64, options(APP_URL, on.token), on.pid),
         measure(kind, "call log off", 64, options(url, offToken), off.pid!),
       ]);
+      const after = await callLogWriterTotals(APP_URL);
+      const writeUsPerRow = after.rows > before.rows ? ((after.seconds - before.seconds) * 1e6) / (after.rows - before.rows) : 0;
       for (const [log, r] of [
         ["on", withLog],
         ["off", withoutLog],
       ] as const) {
-        rows.push({ db: kind, round, log, rps: r.rps, p99: r.p99, cpuUs: r.cpuUs ?? 0, errors: r.errors });
+        rows.push({
+          db: kind,
+          round,
+          log,
+          rps: r.rps,
+          p99: r.p99,
+          cpuUs: r.cpuUs ?? 0,
+          errors: r.errors,
+          ...(log === "on" ? { writeUsPerRow } : {}),
+        });
       }
     }
     return rows;
@@ -327,6 +366,7 @@ async function main() {
     CONNECTIONS_LOG_LEVEL: "warn",
     CONNECTIONS_INVOKE_MAX_BYTES: String(16 * 1024 * 1024),
     NEXT_TELEMETRY_DISABLED: "1",
+    CONNECTIONS_METRICS_TOKEN: METRICS_TOKEN,
     PORT: String(APP_PORT),
     HOSTNAME: "127.0.0.1",
   };
@@ -467,7 +507,7 @@ async function main() {
         losses.push(1 - on.rps / off.rps);
         extraCpu.push(on.cpuUs / off.cpuUs - 1);
         console.log(
-          `  ${kind.padEnd(9)} round ${round}: ${on.rps.toFixed(0)} req/s with the log (p99 ${on.p99} ms, ${on.cpuUs.toFixed(0)} µs CPU/req, errors ${on.errors}), ${off.rps.toFixed(0)} without (p99 ${off.p99} ms, ${off.cpuUs.toFixed(0)} µs, errors ${off.errors})`,
+          `  ${kind.padEnd(9)} round ${round}: ${on.rps.toFixed(0)} req/s with the log (p99 ${on.p99} ms, ${on.cpuUs.toFixed(0)} µs CPU/req, writing ${(on.writeUsPerRow ?? 0).toFixed(1)} µs/row, errors ${on.errors}), ${off.rps.toFixed(0)} without (p99 ${off.p99} ms, ${off.cpuUs.toFixed(0)} µs, errors ${off.errors})`,
         );
       }
       if (losses.length) {

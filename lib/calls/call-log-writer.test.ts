@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { callLog, connections, organizations, tokenRefreshes, users } from "@/db/schema";
 import { createInvokeEngine, type InvokeEngine } from "@/lib/invoke/invoke";
 import { emitCall, emitRefresh, type CallEvent } from "@/lib/observe/events";
+import { metrics } from "@/lib/observe/metrics";
 import { startEchoApi, type EchoApi } from "@/test/peers/echo-api";
 import {
   addConnection,
@@ -37,6 +38,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await echo?.close();
 });
+
+async function writtenRows(): Promise<number> {
+  return (await metrics().callLogRows.get()).values.find((v) => v.labels.outcome === "written")?.value ?? 0;
+}
 
 function event(overrides: Partial<CallEvent> & Pick<CallEvent, "orgId" | "connectionId" | "callerId">): CallEvent {
   return {
@@ -79,7 +84,8 @@ describe.each(databaseKinds)("call-log writer (%s)", (kind) => {
     const { db } = database;
     const connection = await addConnection(db, people.ada, { service: "t_key_query", linkName: `logged_${kind}` });
     await addCredential(db, people.ada, connection.id, { type: "api_key", values: { api_key: SECRET } });
-    stop = startCallLog(db, { flushMs: 20 });
+    const writtenBefore = await writtenRows();
+    stop = startCallLog(database, { flushMs: 20 });
 
     await engine.invoke(db, people.ada, {
       connection: connection.linkName,
@@ -106,12 +112,18 @@ describe.each(databaseKinds)("call-log writer (%s)", (kind) => {
     expect(rows[0].upstreamMs).not.toBeNull();
     expect(rows[1]).toMatchObject({ method: "POST", path: "/status/503" });
     expect(JSON.stringify(rows)).not.toContain(SECRET);
+    // The writer's own cost is in the metrics an operator scrapes.
+    expect((await writtenRows()) - writtenBefore).toBe(2);
+    const writes = (await metrics().callLogWrite.get()).values.find(
+      (v) => v.metricName === "connections_call_log_write_seconds_count",
+    );
+    expect(writes?.value).toBeGreaterThan(0);
   });
 
   it("records token renewals with their outcome and the provider's error code", async () => {
     const { db } = database;
     const connection = await addConnection(db, people.bob, { service: "github", linkName: `renewed_${kind}` });
-    stop = startCallLog(db, { flushMs: 20 });
+    stop = startCallLog(database, { flushMs: 20 });
     const base = { orgId: people.bob.orgId, connectionId: connection.id, service: "github", userId: people.bob.id };
     emitRefresh({ ...base, at: new Date(Date.now() - 1000), outcome: "refreshed", providerError: null });
     emitRefresh({ ...base, at: new Date(), outcome: "needs_reauth", providerError: "invalid_grant" });
@@ -133,7 +145,7 @@ describe.each(databaseKinds)("call-log writer (%s)", (kind) => {
   it("drops what does not fit in the bounded buffer and counts it", async () => {
     const { db } = database;
     const connection = await addConnection(db, people.ada, { service: "github", linkName: `bounded_${kind}` });
-    const writer = createCallLogWriter(db, { flushMs: 60_000, batchSize: 1_000, maxBuffered: 3 });
+    const writer = createCallLogWriter(database, { flushMs: 60_000, batchSize: 1_000, maxBuffered: 3 });
     for (let i = 0; i < 5; i++) {
       writer.recordCall(event({ orgId: people.ada.orgId, connectionId: connection.id, callerId: people.ada.id, path: `/${i}` }));
     }
@@ -143,10 +155,77 @@ describe.each(databaseKinds)("call-log writer (%s)", (kind) => {
     expect(rows.map((r) => r.path).sort()).toEqual(["/0", "/1", "/2"]);
   });
 
+  it("keeps every path exactly as called: tabs, newlines, backslashes, a literal \\N, quotes, other scripts", async () => {
+    const { db } = database;
+    const connection = await addConnection(db, people.ada, { service: "github", linkName: `awkward_${kind}` });
+    const writer = createCallLogWriter(database, { flushMs: 60_000 });
+    const paths = ["/a\tb", "/line\nbreak\r", "/back\\slash\\", "/\\N", "\\N", '/"quoted"\'s', "/日本語/ü?q=…", "/tab\\tnot"];
+    for (const path of paths) {
+      writer.recordCall(event({ orgId: people.ada.orgId, connectionId: connection.id, callerId: people.ada.id, path }));
+    }
+    writer.recordCall(
+      event({
+        orgId: people.ada.orgId,
+        connectionId: connection.id,
+        callerId: people.ada.id,
+        path: "/nul\0byte",
+        status: null,
+        errorCode: "network_error",
+        upstreamMs: null,
+      }),
+    );
+    await writer.flush();
+    const rows = await db
+      .select({ path: callLog.path, status: callLog.status, errorCode: callLog.errorCode, upstreamMs: callLog.upstreamMs })
+      .from(callLog)
+      .where(eq(callLog.connectionId, connection.id))
+      .orderBy(callLog.id);
+    // Calls of one millisecond may be stored in any order.
+    expect(rows.map((r) => r.path).sort()).toEqual([...paths, "/nul\uFFFDbyte"].sort());
+    expect(rows.find((r) => r.path.startsWith("/nul"))).toMatchObject({
+      status: null,
+      errorCode: "network_error",
+      upstreamMs: null,
+    });
+    expect(writer.dropped).toBe(0);
+  });
+
+  it("tells its observer what each batch wrote, how long it took, and what was lost", async () => {
+    const { db } = database;
+    const connection = await addConnection(db, people.ada, { service: "github", linkName: `observed_${kind}` });
+    const written: number[] = [];
+    const seconds: number[] = [];
+    let lost = 0;
+    const writer = createCallLogWriter(database, {
+      flushMs: 60_000,
+      batchSize: 3,
+      maxBuffered: 5,
+      observer: {
+        written: (rows, s) => {
+          written.push(rows);
+          seconds.push(s);
+        },
+        dropped: (rows) => (lost += rows),
+      },
+    });
+    // The third call starts a write, which runs after this loop: the buffer (5) is full by then,
+    // so the last two calls are lost, and the write takes the five in chunks of three.
+    for (let i = 0; i < 7; i++) {
+      writer.recordCall(event({ orgId: people.ada.orgId, connectionId: connection.id, callerId: people.ada.id, path: `/${i}` }));
+    }
+    await writer.flush();
+    expect(written).toEqual([3, 2]);
+    expect(lost).toBe(2);
+    expect(writer.dropped).toBe(2);
+    expect(seconds.every((s) => s > 0 && s < 60)).toBe(true);
+    const stored = await db.select({ path: callLog.path }).from(callLog).where(eq(callLog.connectionId, connection.id));
+    expect(stored.map((r) => r.path).sort()).toEqual(["/0", "/1", "/2", "/3", "/4"]);
+  });
+
   it("writes a full batch at once, without waiting for the timer", async () => {
     const { db } = database;
     const connection = await addConnection(db, people.ada, { service: "github", linkName: `batch_${kind}` });
-    const writer = createCallLogWriter(db, { flushMs: 60_000, batchSize: 4 });
+    const writer = createCallLogWriter(database, { flushMs: 60_000, batchSize: 4 });
     for (let i = 0; i < 4; i++) {
       writer.recordCall(event({ orgId: people.ada.orgId, connectionId: connection.id, callerId: people.ada.id }));
     }
@@ -159,7 +238,7 @@ describe.each(databaseKinds)("call-log writer (%s)", (kind) => {
     const { db } = database;
     const kept = await addConnection(db, people.ada, { service: "github", linkName: `kept_${kind}` });
     const gone = await addConnection(db, people.ada, { service: "github", linkName: `gone_${kind}` });
-    const writer = createCallLogWriter(db, { flushMs: 60_000 });
+    const writer = createCallLogWriter(database, { flushMs: 60_000 });
     const ada = { orgId: people.ada.orgId, callerId: people.ada.id };
     writer.recordCall(event({ ...ada, connectionId: kept.id, path: "/kept" }));
     writer.recordCall(event({ ...ada, connectionId: gone.id, path: "/gone" }));
@@ -185,7 +264,7 @@ describe.each(databaseKinds)("call-log writer (%s)", (kind) => {
     const ownerActor = { ...people.ada, id: owner.id, orgId: org.id };
     const first = await addConnection(db, ownerActor, { service: "github", linkName: `first_${kind}`, access: "organization" });
     const second = await addConnection(db, ownerActor, { service: "github", linkName: `second_${kind}`, access: "organization" });
-    const writer = createCallLogWriter(db, { flushMs: 60_000 });
+    const writer = createCallLogWriter(database, { flushMs: 60_000 });
     const call = (connectionId: string, callerId: string, path: string) =>
       writer.recordCall(event({ orgId: org.id, connectionId, callerId, path }));
     call(first.id, owner.id, "/first-owner");
@@ -216,10 +295,10 @@ describe.each(databaseKinds)("call-log writer (%s)", (kind) => {
   it("stops recording once stopped", async () => {
     const { db } = database;
     const connection = await addConnection(db, people.ada, { service: "github", linkName: `stopped_${kind}` });
-    const stopNow = startCallLog(db, { flushMs: 20 });
+    const stopNow = startCallLog(database, { flushMs: 20 });
     await stopNow();
     emitCall(event({ orgId: people.ada.orgId, connectionId: connection.id, callerId: people.ada.id }));
-    const writer = startCallLog(db, { flushMs: 20 });
+    const writer = startCallLog(database, { flushMs: 20 });
     await writer();
     expect(await db.select().from(callLog).where(eq(callLog.connectionId, connection.id))).toHaveLength(0);
   });

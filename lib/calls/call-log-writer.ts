@@ -1,9 +1,11 @@
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db";
+import type { BulkLoad, BulkTransaction } from "@/db/client";
 import { callLog, connections, tokenRefreshes, users } from "@/db/schema";
 import { onCall, onRefresh, type CallEvent, type RefreshEvent } from "@/lib/observe/events";
 import { logger } from "@/lib/observe/logger";
+import { metrics } from "@/lib/observe/metrics";
 
 /**
  * The call log's writer (docs/architecture.md "Call log"): it subscribes to the call and
@@ -19,7 +21,17 @@ export type CallLogWriterOptions = {
   batchSize?: number;
   /** At most this many rows wait; newer ones are dropped while the buffer is full. */
   maxBuffered?: number;
+  /** Told of each batch written and of each row lost (metrics; lib/observe/metrics.ts). */
+  observer?: CallLogObserver;
 };
+
+export type CallLogObserver = {
+  written(rows: number, seconds: number): void;
+  dropped(rows: number): void;
+};
+
+/** The database the log is written to: its queries, and on PGlite its bulk loading (db/client.ts BulkLoad). */
+export type CallLogDatabase = { db: Db; bulk?: BulkLoad };
 
 export type CallLogWriter = {
   recordCall(event: CallEvent): void;
@@ -58,15 +70,18 @@ type RefreshRow = {
   created_at: string;
 };
 
+/** No text column holds a NUL (and jsonb refuses one, which would lose the whole batch): replaced. */
+const storable = (text: string) => (text.includes("\0") ? text.replaceAll("\0", "\uFFFD") : text);
+
 function callRow(event: CallEvent): CallRow {
   return {
     org_id: event.orgId,
     connection_id: event.connectionId,
     credential_user_id: event.credentialUserId,
     caller_id: event.callerId,
-    method: event.method,
-    host: event.host,
-    path: event.path,
+    method: storable(event.method),
+    host: storable(event.host),
+    path: storable(event.path),
     status: event.status,
     error_code: event.errorCode,
     app_ms: event.appMs,
@@ -111,6 +126,59 @@ function insertCalls(db: Db, rows: CallRow[]) {
     where ${liveConnection} order by r.created_at`);
 }
 
+/** call_log's columns in the order COPY receives them. */
+const CALL_COLUMNS = [
+  "org_id",
+  "connection_id",
+  "credential_user_id",
+  "caller_id",
+  "method",
+  "host",
+  "path",
+  "status",
+  "error_code",
+  "app_ms",
+  "upstream_ms",
+  "response_bytes",
+  "created_at",
+] as const satisfies readonly (keyof CallRow)[];
+
+/** One value in COPY's text format: \N for null; a backslash, tab, newline or carriage return escaped. */
+function copyField(value: string | number | null): string {
+  if (value === null) return "\\N";
+  if (typeof value === "number") return String(value);
+  return value.replace(/[\\\t\n\r]/g, (c) => (c === "\\" ? "\\\\" : c === "\t" ? "\\t" : c === "\n" ? "\\n" : "\\r"));
+}
+
+async function idsThatExist(tx: BulkTransaction, table: "connections" | "users", ids: Set<string | null>): Promise<Set<string>> {
+  const wanted = [...ids].filter((id): id is string => id !== null);
+  if (!wanted.length) return new Set();
+  const rows = await tx.query<{ id: string }>(
+    `select id from ${table} where id = any(array(select jsonb_array_elements_text($1::jsonb)::uuid))`,
+    [JSON.stringify(wanted)],
+  );
+  return new Set(rows.map((r) => r.id));
+}
+
+/**
+ * PGlite's way (db/client.ts BulkLoad): the same rules as insertCalls — calls of connections
+ * deleted since are left out, callers deleted since forgotten — checked in one transaction
+ * with the COPY, so no deletion can fall between the check and the write.
+ */
+function copyCalls(bulk: BulkLoad, rows: CallRow[]) {
+  return bulk.transaction(async (tx) => {
+    const liveConnections = await idsThatExist(tx, "connections", new Set(rows.map((r) => r.connection_id)));
+    const liveCallers = await idsThatExist(tx, "users", new Set(rows.map((r) => r.caller_id)));
+    let text = "";
+    for (const row of rows) {
+      if (!liveConnections.has(row.connection_id)) continue;
+      const line = { ...row, caller_id: liveCallers.has(row.caller_id) ? row.caller_id : null };
+      text += CALL_COLUMNS.map((column) => copyField(line[column])).join("\t") + "\n";
+    }
+    if (text) await tx.copyFrom("call_log", CALL_COLUMNS, text);
+  });
+}
+
 function insertRefreshes(db: Db, rows: RefreshRow[], careful: boolean) {
   return db.execute(sql`insert into ${tokenRefreshes} (org_id, connection_id, user_id, outcome, provider_error, created_at)
     select r.org_id, r.connection_id, ${careful ? liveUser(sql`r.user_id`) : sql`r.user_id`}, r.outcome, r.provider_error,
@@ -120,8 +188,8 @@ function insertRefreshes(db: Db, rows: RefreshRow[], careful: boolean) {
     where ${careful ? liveConnection : sql`true`} order by r.created_at`);
 }
 
-export function createCallLogWriter(db: Db, options: CallLogWriterOptions = {}): CallLogWriter {
-  const { flushMs, batchSize, maxBuffered } = { ...CALL_LOG_DEFAULTS, ...options };
+export function createCallLogWriter({ db, bulk }: CallLogDatabase, options: CallLogWriterOptions = {}): CallLogWriter {
+  const { flushMs, batchSize, maxBuffered, observer } = { ...CALL_LOG_DEFAULTS, ...options };
   // The events themselves: turned into rows when written, not on the call path.
   let calls: CallEvent[] = [];
   let refreshes: RefreshEvent[] = [];
@@ -133,6 +201,7 @@ export function createCallLogWriter(db: Db, options: CallLogWriterOptions = {}):
   function drop(count: number): void {
     dropped += count;
     droppedSinceWarning += count;
+    observer?.dropped(count);
   }
 
   /**
@@ -147,8 +216,10 @@ export function createCallLogWriter(db: Db, options: CallLogWriterOptions = {}):
   ): Promise<void> {
     for (let i = 0; i < rows.length; i += batchSize) {
       const chunk = rows.slice(i, i + batchSize);
+      const started = performance.now();
       try {
         await insert(chunk);
+        observer?.written(chunk.length, (performance.now() - started) / 1000);
       } catch {
         const retried = careful
           ? await careful(chunk).then(
@@ -167,7 +238,9 @@ export function createCallLogWriter(db: Db, options: CallLogWriterOptions = {}):
     calls = [];
     refreshes = [];
     if (pendingCalls.length) {
-      await insertBatch(pendingCalls, (events) => insertCalls(db, events.map(callRow)));
+      // Oldest first, so that ids ascend with time as they would row by row.
+      const rows = (events: CallEvent[]) => events.map(callRow).sort((a, b) => a.created_at.localeCompare(b.created_at));
+      await insertBatch(pendingCalls, (events) => (bulk ? copyCalls(bulk, rows(events)) : insertCalls(db, rows(events))));
     }
     if (pendingRefreshes.length) {
       await insertBatch(
@@ -227,13 +300,23 @@ const holder = globalThis as unknown as Record<symbol, Running | undefined>;
 
 /**
  * Starts the process's call-log writer (once; the custom server and Next's bundle share it
- * through globalThis) and subscribes it to the events. Returns the function that
+ * through globalThis), subscribes it to the events and reports its cost to the metrics. Returns the function that
  * unsubscribes and writes what is pending.
  */
-export function startCallLog(db: Db, options?: CallLogWriterOptions): () => Promise<void> {
+export function startCallLog(database: CallLogDatabase, options?: CallLogWriterOptions): () => Promise<void> {
   const running = holder[KEY];
   if (running) return running.stop;
-  const writer = createCallLogWriter(db, options);
+  const m = metrics();
+  const writer = createCallLogWriter(database, {
+    observer: {
+      written(rows, seconds) {
+        m.callLogWrite.observe(seconds);
+        m.callLogRows.inc({ outcome: "written" }, rows);
+      },
+      dropped: (rows) => m.callLogRows.inc({ outcome: "dropped" }, rows),
+    },
+    ...options,
+  });
   const offCall = onCall((event) => writer.recordCall(event));
   const offRefresh = onRefresh((event) => writer.recordRefresh(event));
   const stop = async () => {

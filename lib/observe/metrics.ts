@@ -13,6 +13,9 @@ export type Metrics = {
   invokeRequests: Counter<"service" | "status">;
   invokeDuration: Histogram<"phase">;
   tokenRefreshes: Counter<"outcome">;
+  /** The call log writer's own cost (lib/calls/call-log-writer.ts): one observation per batch written. */
+  callLogWrite: Histogram;
+  callLogRows: Counter<"outcome">;
 };
 
 const KEY = Symbol.for("connections.observe.metrics");
@@ -46,7 +49,19 @@ function create(): Metrics {
     labelNames: ["outcome"] as const,
     registers: [registry],
   });
-  const metrics: Metrics = { registry, invokeRequests, invokeDuration, tokenRefreshes };
+  const callLogWrite = new Histogram({
+    name: "connections_call_log_write_seconds",
+    help: "Time to write one batch of call log rows (on PGlite this time is the serving thread's own)",
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  const callLogRows = new Counter({
+    name: "connections_call_log_rows_total",
+    help: "Calls and renewals the call log wrote (outcome=written) or lost to a full buffer or a failed write (outcome=dropped)",
+    labelNames: ["outcome"] as const,
+    registers: [registry],
+  });
+  const metrics: Metrics = { registry, invokeRequests, invokeDuration, tokenRefreshes, callLogWrite, callLogRows };
   onCall((event) => recordCall(metrics, event));
   onRefresh((event) => recordRefresh(metrics, event));
   return metrics;

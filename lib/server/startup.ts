@@ -1,5 +1,5 @@
 import "server-only";
-import { getDb } from "@/db";
+import { getDatabaseHandle } from "@/db";
 import { authSecret } from "@/lib/auth/secret";
 import { applyNextAuthDefaults, env, isProduction } from "@/lib/env";
 import { demoAccountsWithDemoPassword, issueSetupLink } from "@/lib/accounts/first-run";
@@ -23,9 +23,10 @@ export async function startServer(): Promise<void> {
     keyRing();
     serviceCatalog(); // CONNECTIONS_CATALOG_FILE is validated now, with clear errors, not on first use
     metrics(); // subscribe to the call and renewal events before the first request
-    const db = await getDb();
+    const database = await getDatabaseHandle();
+    const { db } = database;
     // The call log and token refreshes, written in batches (flushed by the data plane's stop).
-    if (env().CONNECTIONS_CALL_LOG) startCallLog(db);
+    if (env().CONNECTIONS_CALL_LOG) startCallLog(database);
     await checkAccounts(db);
     await startAppJobs(db); // after the migrations getDb applied
     await startDataPlane();

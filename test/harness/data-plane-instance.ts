@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   const disconnect = await connectInstances(handle.pubsub);
   const observe = process.env.INSTANCE_OBSERVE === "1";
   if (observe) metrics();
-  const stopCallLog = observe && process.env.CONNECTIONS_CALL_LOG !== "false" ? startCallLog(handle.db) : undefined;
+  const stopCallLog = observe && process.env.CONNECTIONS_CALL_LOG !== "false" ? startCallLog(handle) : undefined;
   const server = await startDataPlaneServer(handle.db);
   process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
   process.once("SIGTERM", () => {
