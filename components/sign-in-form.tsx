@@ -4,13 +4,13 @@ import { useState } from "react";
 import { signIn } from "next-auth/react";
 import { Button } from "@/components/ui/button";
 import { FormError, TextField } from "@/components/ui/field";
-import { SERVER_BUSY_MESSAGE, tooManyAttemptsMessage } from "@/lib/errors/messages";
+import { lockoutEnd, SERVER_BUSY_MESSAGE, tooManyAttemptsMessage } from "@/lib/errors/messages";
 
 /** next-auth's error code, in our words; a throttled attempt says when to try again (docs/security.md). */
 function signInError(code: string | null | undefined): string {
   const [name, at] = (code ?? "").split(":");
   if (name === "TooManyAttempts") {
-    const when = new Date(Number(at) || Date.now() + 15 * 60_000);
+    const when = lockoutEnd(at);
     const clock = when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
     return tooManyAttemptsMessage(when.getTime() - Date.now(), clock);
   }

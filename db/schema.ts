@@ -289,9 +289,8 @@ export const callLog = pgTable(
   },
   (t) => [
     index("call_log_connection_idx").on(t.connectionId, t.createdAt),
-    // Retention only (delete by age): BRIN, nearly free to keep up on an append-only table in
-    // time order, where a B-tree cost every insert 3–4 µs more on PGlite (docs/architecture.md "Call log").
-    index("call_log_created_idx").using("brin", t.createdAt),
+    // Retention (delete by age). A B-tree, not BRIN: docs/architecture.md "Call log" says why.
+    index("call_log_created_idx").on(t.createdAt),
     // A credential's last calls (its health); a caller's own calls of one connection are read through call_log_connection_idx.
     index("call_log_credential_idx").on(t.connectionId, t.credentialUserId, t.createdAt),
     // "My calls": a caller's own calls across their organization's connections, newest first.

@@ -238,7 +238,12 @@ describe.each(databaseKinds)("call-log writer (%s)", (kind) => {
     const { db } = database;
     const kept = await addConnection(db, people.ada, { service: "github", linkName: `kept_${kind}` });
     const gone = await addConnection(db, people.ada, { service: "github", linkName: `gone_${kind}` });
-    const writer = createCallLogWriter(database, { flushMs: 60_000 });
+    let stored = 0;
+    let lost = 0;
+    const writer = createCallLogWriter(database, {
+      flushMs: 60_000,
+      observer: { written: (rows) => (stored += rows), dropped: (rows) => (lost += rows) },
+    });
     const ada = { orgId: people.ada.orgId, callerId: people.ada.id };
     writer.recordCall(event({ ...ada, connectionId: kept.id, path: "/kept" }));
     writer.recordCall(event({ ...ada, connectionId: gone.id, path: "/gone" }));
@@ -246,6 +251,8 @@ describe.each(databaseKinds)("call-log writer (%s)", (kind) => {
     await writer.flush();
     const rows = await db.select({ path: callLog.path }).from(callLog).where(eq(callLog.connectionId, kept.id));
     expect(rows.map((r) => r.path)).toEqual(["/kept"]);
+    // The metrics count what was stored; the deleted connection's call is neither stored nor lost.
+    expect({ stored, lost }).toEqual({ stored: 1, lost: 0 });
   });
 
   it("takes the calls of a deleted connection or organization with it, and forgets a deleted caller (triggers, no foreign keys)", async () => {

@@ -107,6 +107,12 @@ const liveUser = (column: SQL) => sql`(select ${users.id} from ${users} where ${
 /** Rows of connections deleted since their call are left out (their log went with them). */
 const liveConnection = sql`exists (select 1 from ${connections} where ${connections.id} = r.connection_id)`;
 
+/** The rows an INSERT stored: postgres.js answers `count`, PGlite `affectedRows`. */
+function storedRows(result: unknown): number {
+  const r = result as { count?: number; affectedRows?: number };
+  return Number(r.count ?? r.affectedRows ?? 0);
+}
+
 /**
  * One INSERT … SELECT from jsonb_to_recordset per batch: a single parameter whatever the
  * batch size, so building and sending it costs the app little (docs/architecture.md "Call
@@ -114,8 +120,9 @@ const liveConnection = sql`exists (select 1 from ${connections} where ${connecti
  * statement itself leaves out the calls of connections deleted since, and forgets callers
  * deleted since, with one index probe each (no lock, unlike a foreign key's check).
  */
-function insertCalls(db: Db, rows: CallRow[]) {
-  return db.execute(sql`insert into ${callLog}
+async function insertCalls(db: Db, rows: CallRow[]): Promise<number> {
+  return storedRows(
+    await db.execute(sql`insert into ${callLog}
     (org_id, connection_id, credential_user_id, caller_id, method, host, path, status, error_code,
      app_ms, upstream_ms, response_bytes, created_at)
     select r.org_id, r.connection_id, r.credential_user_id, ${liveUser(sql`r.caller_id`)}, r.method,
@@ -123,7 +130,8 @@ function insertCalls(db: Db, rows: CallRow[]) {
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(org_id uuid, connection_id uuid, credential_user_id uuid,
       caller_id uuid, method text, host text, path text, status integer, error_code text, app_ms integer,
       upstream_ms integer, response_bytes integer, created_at timestamptz)
-    where ${liveConnection} order by r.created_at`);
+    where ${liveConnection} order by r.created_at`),
+  );
 }
 
 /** call_log's columns in the order COPY receives them. */
@@ -165,27 +173,32 @@ async function idsThatExist(tx: BulkTransaction, table: "connections" | "users",
  * deleted since are left out, callers deleted since forgotten — checked in one transaction
  * with the COPY, so no deletion can fall between the check and the write.
  */
-function copyCalls(bulk: BulkLoad, rows: CallRow[]) {
+function copyCalls(bulk: BulkLoad, rows: CallRow[]): Promise<number> {
   return bulk.transaction(async (tx) => {
     const liveConnections = await idsThatExist(tx, "connections", new Set(rows.map((r) => r.connection_id)));
     const liveCallers = await idsThatExist(tx, "users", new Set(rows.map((r) => r.caller_id)));
     let text = "";
+    let stored = 0;
     for (const row of rows) {
       if (!liveConnections.has(row.connection_id)) continue;
       const line = { ...row, caller_id: liveCallers.has(row.caller_id) ? row.caller_id : null };
       text += CALL_COLUMNS.map((column) => copyField(line[column])).join("\t") + "\n";
+      stored += 1;
     }
     if (text) await tx.copyFrom("call_log", CALL_COLUMNS, text);
+    return stored;
   });
 }
 
-function insertRefreshes(db: Db, rows: RefreshRow[], careful: boolean) {
-  return db.execute(sql`insert into ${tokenRefreshes} (org_id, connection_id, user_id, outcome, provider_error, created_at)
+async function insertRefreshes(db: Db, rows: RefreshRow[], careful: boolean): Promise<number> {
+  return storedRows(
+    await db.execute(sql`insert into ${tokenRefreshes} (org_id, connection_id, user_id, outcome, provider_error, created_at)
     select r.org_id, r.connection_id, ${careful ? liveUser(sql`r.user_id`) : sql`r.user_id`}, r.outcome, r.provider_error,
       r.created_at
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(org_id uuid, connection_id uuid, user_id uuid,
       outcome text, provider_error text, created_at timestamptz)
-    where ${careful ? liveConnection : sql`true`} order by r.created_at`);
+    where ${careful ? liveConnection : sql`true`} order by r.created_at`),
+  );
 }
 
 export function createCallLogWriter({ db, bulk }: CallLogDatabase, options: CallLogWriterOptions = {}): CallLogWriter {
@@ -211,24 +224,22 @@ export function createCallLogWriter({ db, bulk }: CallLogDatabase, options: Call
    */
   async function insertBatch<R>(
     rows: R[],
-    insert: (rows: R[]) => Promise<unknown>,
-    careful?: (rows: R[]) => Promise<unknown>,
+    insert: (rows: R[]) => Promise<number>,
+    careful?: (rows: R[]) => Promise<number>,
   ): Promise<void> {
     for (let i = 0; i < rows.length; i += batchSize) {
       const chunk = rows.slice(i, i + batchSize);
       const started = performance.now();
+      // How many rows were stored: rows of connections deleted since are left out, not lost.
+      let stored: number | undefined;
       try {
-        await insert(chunk);
-        observer?.written(chunk.length, (performance.now() - started) / 1000);
+        stored = await insert(chunk);
       } catch {
-        const retried = careful
-          ? await careful(chunk).then(
-              () => true,
-              () => false,
-            )
-          : false;
-        if (!retried) drop(chunk.length); // the database is down: the calls happened, their rows are lost
+        stored = careful ? await careful(chunk).catch(() => undefined) : undefined;
       }
+      if (stored === undefined)
+        drop(chunk.length); // the database is down: the calls happened, their rows are lost
+      else observer?.written(stored, (performance.now() - started) / 1000);
     }
   }
 
@@ -238,9 +249,10 @@ export function createCallLogWriter({ db, bulk }: CallLogDatabase, options: Call
     calls = [];
     refreshes = [];
     if (pendingCalls.length) {
-      // Oldest first, so that ids ascend with time as they would row by row.
-      const rows = (events: CallEvent[]) => events.map(callRow).sort((a, b) => a.created_at.localeCompare(b.created_at));
-      await insertBatch(pendingCalls, (events) => (bulk ? copyCalls(bulk, rows(events)) : insertCalls(db, rows(events))));
+      // Events arrive in the order they happened, so ids ascend with time as written.
+      await insertBatch(pendingCalls, (events) =>
+        bulk ? copyCalls(bulk, events.map(callRow)) : insertCalls(db, events.map(callRow)),
+      );
     }
     if (pendingRefreshes.length) {
       await insertBatch(

@@ -1,6 +1,6 @@
 /** The shared refusal wordings: whole minutes rounded up, never "0 minutes", and the clock time when given. */
 import { describe, expect, it } from "vitest";
-import { tooManyAttemptsMessage } from "./messages";
+import { lockoutEnd, tooManyAttemptsMessage } from "./messages";
 
 describe("tooManyAttemptsMessage", () => {
   it("rounds up to whole minutes, at least one, singular for one", () => {
@@ -12,5 +12,19 @@ describe("tooManyAttemptsMessage", () => {
 
   it("says at what time when the reader's clock time is given", () => {
     expect(tooManyAttemptsMessage(14 * 60_000 + 5_000, "14:05")).toBe("Too many attempts. Try again in 15 minutes (at 14:05).");
+  });
+});
+
+describe("lockoutEnd", () => {
+  const now = Date.UTC(2026, 11, 4, 12, 0, 0);
+
+  it("reads the end the refusal carries", () => {
+    expect(lockoutEnd(String(now + 5 * 60_000), now).getTime()).toBe(now + 5 * 60_000);
+  });
+
+  it("falls back to 15 minutes from now for a missing, garbled or out-of-range time", () => {
+    for (const at of [undefined, "", "soon", "0", "-5", "1e30", "Infinity"]) {
+      expect(lockoutEnd(at, now).getTime(), String(at)).toBe(now + 15 * 60_000);
+    }
   });
 });

@@ -13,4 +13,18 @@ export function tooManyAttemptsMessage(retryAfterMs: number, clock?: string): st
   return `Too many attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}${clock ? ` (at ${clock})` : ""}.`;
 }
 
+/** The lockout lasts this long when the sign-in refusal does not say when it ends. */
+const DEFAULT_LOCKOUT_MS = 15 * 60_000;
+
+/**
+ * When a sign-in lockout ends, from the epoch milliseconds the refusal carries back in the
+ * URL (`TooManyAttempts:<ms>`): anything that is not a sensible time there (missing, not a
+ * number, out of Date's range) means the default lockout from `now`.
+ */
+export function lockoutEnd(at: string | undefined, now = Date.now()): Date {
+  const ms = Number(at);
+  const given = new Date(ms);
+  return ms > 0 && Number.isFinite(given.getTime()) ? given : new Date(now + DEFAULT_LOCKOUT_MS);
+}
+
 export const SERVER_BUSY_MESSAGE = "The server is busy. Try again in a moment.";

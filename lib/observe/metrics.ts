@@ -51,13 +51,13 @@ function create(): Metrics {
   });
   const callLogWrite = new Histogram({
     name: "connections_call_log_write_seconds",
-    help: "Time to write one batch of call log rows (on PGlite this time is the serving thread's own)",
+    help: "Time to write one batch of call log rows, waiting for the database included",
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
   const callLogRows = new Counter({
     name: "connections_call_log_rows_total",
-    help: "Calls and renewals the call log wrote (outcome=written) or lost to a full buffer or a failed write (outcome=dropped)",
+    help: "Calls and renewals the call log stored (outcome=written) or lost to a full buffer or a failed write (outcome=dropped); calls of connections deleted before the write are neither",
     labelNames: ["outcome"] as const,
     registers: [registry],
   });
