@@ -291,7 +291,8 @@ export const callLog = pgTable(
     index("call_log_connection_idx").on(t.connectionId, t.createdAt),
     // Retention (delete by age). A B-tree, not BRIN: docs/architecture.md "Call log" says why.
     index("call_log_created_idx").on(t.createdAt),
-    // A credential's last calls (its health); a caller's own calls of one connection are read through call_log_connection_idx.
+    // A credential's last calls (its health) where one user's calls are few among many (docs/architecture.md
+    // "Credential health"); a caller's own calls of one connection are read through call_log_connection_idx.
     index("call_log_credential_idx").on(t.connectionId, t.credentialUserId, t.createdAt),
     // "My calls": a caller's own calls across their organization's connections, newest first.
     index("call_log_caller_idx").on(t.orgId, t.callerId, t.createdAt),
