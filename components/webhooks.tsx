@@ -1,6 +1,6 @@
 "use client";
 
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { useRouter } from "next/navigation";
 import { toast } from "sonner";
 import { createWebhookAction, deleteWebhookAction, sendTestEventAction } from "@/lib/actions/webhooks";
@@ -30,6 +30,16 @@ export function Webhooks({ webhooks }: { webhooks: WebhookDto[] }) {
   const [secret, setSecret] = useState<string>();
   const [testing, setTesting] = useState<string>();
   const [deleting, setDeleting] = useState<WebhookDto>();
+
+  // Deliveries are sent by background jobs: while one is on its way the log reads the page
+  // again, often for a fresh one ("Pending"), less often while it waits for a retry.
+  const unsettled = webhooks.flatMap((hook) => hook.deliveries).map((d) => d.status);
+  const every = unsettled.includes("pending") ? 1_500 : unsettled.includes("retrying") ? 15_000 : undefined;
+  useEffect(() => {
+    if (every === undefined) return;
+    const timer = setTimeout(() => router.refresh(), every);
+    return () => clearTimeout(timer);
+  }, [every, webhooks, router]);
 
   async function add(event: React.FormEvent) {
     event.preventDefault();
@@ -61,7 +71,7 @@ export function Webhooks({ webhooks }: { webhooks: WebhookDto[] }) {
   return (
     <div className="space-y-8">
       <form onSubmit={add} className="max-w-xl space-y-4 rounded-lg border border-slate-200 bg-white p-6" noValidate>
-        <h2 className="text-lg font-semibold">Add webhook</h2>
+        <h2 className="text-lg font-semibold">New webhook</h2>
         <TextField
           label="Endpoint URL"
           type="url"

@@ -1,4 +1,3 @@
-import Link from "next/link";
 import { getDb } from "@/db";
 import { requireActor } from "@/lib/auth/session";
 import { listNeedsReauth } from "@/lib/connections/list-needs-reauth";
@@ -13,9 +12,10 @@ export default async function AppLayout({ children }: { children: React.ReactNod
     <div className="min-h-screen">
       <header className="border-b border-slate-200 bg-white">
         <div className="mx-auto flex h-14 max-w-6xl items-center gap-6 px-4">
-          <Link href="/connections" aria-label="Connections home" className="font-semibold text-brand-700">
+          {/* The product's name, not a second link: the "Connections" link is the main nav's. */}
+          <span className="font-semibold text-brand-700">
             <span aria-hidden>◆</span> Connections
-          </Link>
+          </span>
           <MainNav />
           <div className="ml-auto flex items-center gap-3 text-sm">
             <span className="rounded-full bg-brand-50 px-2.5 py-0.5 font-medium text-brand-700" title="Organization">

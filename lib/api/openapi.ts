@@ -198,7 +198,7 @@ export function buildOpenApiDocument(baseUrl: string): OpenApiDocument {
         ),
         Unauthenticated: errorResponse("No valid personal access token and no session.", ["unauthenticated"]),
         NotAuthorizedByYou: errorResponse(
-          "The connection uses each user's own credentials and you have not authorized it yet; the message says where to do it.",
+          "The connection uses each user's own credentials and is not authorized by you yet; the message says where to do it.",
           ["not_authorized_by_you"],
         ),
         NotFound: errorResponse("No connection with that link name that you can use.", ["not_found"]),

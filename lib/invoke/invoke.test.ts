@@ -358,6 +358,7 @@ describe("who may call, with whose credential (docs/product.md §5)", () => {
     expect(status).toBe(403);
     expect(body.error.code).toBe("not_authorized_by_you");
     expect(body.error.message).toContain(`${TEST_APP_URL}/connections/${ids.shared_key}`);
+    expect(body.error.message).toContain("not authorized by you yet"); // docs/product.md §5's words
     expect(echo.requests.length).toBe(before);
 
     await addCredential(database.db, people.bob, ids.shared_key, {

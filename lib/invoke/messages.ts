@@ -28,8 +28,8 @@ export function needsReauthMessage(s: CredentialSubject, reason?: string): strin
 /** The caller has no credential for a shared connection. */
 export function notAuthorizedByYouMessage(s: Omit<CredentialSubject, "callersOwn">): string {
   return (
-    `The connection "${s.linkName}" uses the credentials of each user, and you have not authorized it yet: ` +
-    `open ${connectionPageUrl(s.appUrl, s.connectionId)} and click Connect/Authorize to authenticate with your own account.`
+    `The connection "${s.linkName}" uses the credentials of each user and is not authorized by you yet: ` +
+    `open ${connectionPageUrl(s.appUrl, s.connectionId)} and click Authorize to authenticate with your own account.`
   );
 }
 

@@ -100,6 +100,24 @@ export function buildAuthorizationUrl(input: BuildAuthorizationUrlInput): URL {
 
 /* ---------------------------------------------------- authorization response */
 
+/** Whether `iss` is an origin that serves both the authorize and the token endpoint. */
+function servedByIssuer(as: oauth.AuthorizationServer, iss: string): boolean {
+  const origin = (url: string | undefined) => {
+    try {
+      return url ? new URL(url).origin : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const issuerOrigin = origin(iss);
+  return (
+    issuerOrigin !== undefined &&
+    issuerOrigin !== "null" &&
+    origin(as.authorization_endpoint) === issuerOrigin &&
+    origin(as.token_endpoint) === issuerOrigin
+  );
+}
+
 /**
  * Checks the callback's query: `iss` (RFC 9207) when the issuer is known, then
  * `state`, then an error response, then the code. Our own checks come first to
@@ -116,12 +134,18 @@ export function validateCallback(
   if (!expectedState) throw new OAuth2Error("invalid_configuration", "No expected state was given");
   const params = new URLSearchParams(currentUrl.searchParams);
   if (!issuerKnown && params.has("iss")) {
-    // RFC 9700 §4.4.2: an `iss` we cannot check means the response may come from a provider
-    // other than the one this flow was started with (a mix-up); refuse rather than ignore it.
-    throw new OAuth2Error(
-      "invalid_issuer",
-      "The authorization response names an issuer, but this service has no known issuer to check it against; set the service's Issuer URL",
-    );
+    // RFC 9700 §4.4.2: an `iss` we cannot compare with a known issuer may come from a provider
+    // other than the one this flow was started with (a mix-up). It is taken only from a service
+    // that lives wholly on the issuer's origin — authorize and token endpoints both there — so a
+    // service that borrows a real provider's authorize page and keeps its own token endpoint
+    // (the mix-up) is still refused (docs/security.md, threat 5).
+    if (!servedByIssuer(as, params.get("iss") ?? "")) {
+      throw new OAuth2Error(
+        "invalid_issuer",
+        "The authorization response names an issuer this service's endpoints are not served by; set the service's Issuer URL",
+      );
+    }
+    params.delete("iss"); // checked here; oauth4webapi would compare it with the unknown issuer
   }
 
   if (issuerKnown) {

@@ -176,7 +176,19 @@ describe("authorization code with PKCE", () => {
     expect(tokens.idToken).toBeUndefined();
   });
 
-  it("refuses an iss it cannot check: a service without a known issuer may be the victim of a mix-up (RFC 9700 §4.4)", async () => {
+  it("takes an iss from the origin that serves both endpoints of a service without a known issuer (a custom service built from §6's fields)", async () => {
+    const plain: OAuth2Endpoints = {
+      authorizeUrl: endpoints.authorizeUrl,
+      tokenUrl: endpoints.tokenUrl,
+      tokenAuthMethod: "client_secret_basic",
+    };
+    const b = await authorize({ scopes: ["openid", "read"], endpoints: plain });
+    expect(b.callback.searchParams.get("iss")).toBe(idp.issuer); // the provider names itself, as RFC 9207 says
+    const tokens = await exchange(b, { endpoints: plain });
+    expect(tokens.scope).toEqual(["openid", "read"]);
+  });
+
+  it("refuses an iss it cannot check otherwise: another origin, or a token endpoint elsewhere (a mix-up, RFC 9700 §4.4)", async () => {
     const plain: OAuth2Endpoints = {
       authorizeUrl: endpoints.authorizeUrl,
       tokenUrl: endpoints.tokenUrl,
@@ -184,8 +196,12 @@ describe("authorization code with PKCE", () => {
     };
     const tokenCalls = idp.counters.token;
     const b = await authorize({ endpoints: plain });
-    expect(b.callback.searchParams.get("iss")).toBe(idp.issuer); // the provider names itself, as RFC 9207 says
-    await expectOAuth2Error(exchange(b, { endpoints: plain }), "invalid_issuer");
+    const elsewhere = new URL(b.callback);
+    elsewhere.searchParams.set("iss", "https://attacker.example");
+    await expectOAuth2Error(exchange(b, { endpoints: plain, currentUrl: elsewhere }), "invalid_issuer");
+    // The real provider's authorize page with a token endpoint of one's own: the mix-up's shape.
+    const borrowed: OAuth2Endpoints = { ...plain, tokenUrl: "http://127.0.0.1:1/token" };
+    await expectOAuth2Error(exchange(b, { endpoints: borrowed }), "invalid_issuer");
     expect(idp.counters.token).toBe(tokenCalls); // the code never went to a token endpoint
   });
 

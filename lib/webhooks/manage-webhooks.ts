@@ -1,6 +1,6 @@
 import "server-only";
 import { randomBytes, randomUUID } from "node:crypto";
-import { and, desc, eq, inArray } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import type { Db } from "@/db";
 import { webhookDeliveries, webhooks } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/audit";
@@ -84,22 +84,21 @@ export async function createWebhook(
 export async function listWebhooks(db: Db, actor: Actor): Promise<WebhookDto[]> {
   assertAdmin(actor);
   const rows = await db.select().from(webhooks).where(eq(webhooks.orgId, actor.orgId)).orderBy(desc(webhooks.createdAt));
-  if (rows.length === 0) return [];
-  const deliveries = await db
-    .select()
-    .from(webhookDeliveries)
-    .where(
-      and(
-        eq(webhookDeliveries.orgId, actor.orgId),
-        inArray(
-          webhookDeliveries.webhookId,
-          rows.map((r) => r.id),
-        ),
+  // Each webhook's own last LOG_SIZE deliveries (webhook_deliveries_webhook_idx), so a busy
+  // webhook never pushes a quiet one's deliveries off the page.
+  return Promise.all(
+    rows.map(async (row) =>
+      toDto(
+        row,
+        await db
+          .select()
+          .from(webhookDeliveries)
+          .where(and(eq(webhookDeliveries.orgId, actor.orgId), eq(webhookDeliveries.webhookId, row.id)))
+          .orderBy(desc(webhookDeliveries.createdAt))
+          .limit(LOG_SIZE),
       ),
-    )
-    .orderBy(desc(webhookDeliveries.createdAt))
-    .limit(LOG_SIZE * rows.length);
-  return rows.map((row) => toDto(row, deliveries.filter((d) => d.webhookId === row.id).slice(0, LOG_SIZE)));
+    ),
+  );
 }
 
 async function loadWebhook(db: Db, actor: Actor, id: string) {

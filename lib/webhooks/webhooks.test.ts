@@ -170,6 +170,41 @@ describe.each(databaseKinds)("webhooks (%s)", (kind) => {
     await deleteWebhook(database.db, people.ada, webhook.id);
   });
 
+  it("each webhook's delivery log keeps its own last 20: a busy webhook does not push a quiet one's off the page", async () => {
+    const { webhook: quiet } = await createWebhook(database.db, people.ada, {
+      url: `${receiverUrl}/quiet`,
+      events: ["connection.created"],
+    });
+    const { webhook: busy } = await createWebhook(database.db, people.ada, {
+      url: `${receiverUrl}/busy`,
+      events: ["connection.created"],
+    });
+    const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000);
+    const delivery = (webhookId: string, minutesAgo: number) => ({
+      orgId: people.ada.orgId,
+      webhookId,
+      eventType: "connection.created",
+      payload: {},
+      status: "succeeded" as const,
+      attempts: 1,
+      lastStatus: 204,
+      createdAt: at(minutesAgo),
+    });
+    // The quiet webhook's two deliveries are older than all 45 of the busy one's.
+    await database.db.insert(webhookDeliveries).values([delivery(quiet.id, 120), delivery(quiet.id, 119)]);
+    await database.db.insert(webhookDeliveries).values(Array.from({ length: 45 }, (_, i) => delivery(busy.id, 60 - i)));
+    const listed = await listWebhooks(database.db, people.ada);
+    const of = (id: string) => listed.find((w) => w.id === id)!.deliveries;
+    expect(of(quiet.id)).toHaveLength(2);
+    expect(of(busy.id)).toHaveLength(20);
+    // Newest first: the busy webhook's newest is the one of 16 minutes ago.
+    const times = of(busy.id).map((d) => Date.parse(d.createdAt));
+    expect(times).toEqual([...times].sort((x, y) => y - x));
+    expect(times[0]).toBeGreaterThan(Date.now() - 17 * 60_000);
+    await deleteWebhook(database.db, people.ada, quiet.id);
+    await deleteWebhook(database.db, people.ada, busy.id);
+  });
+
   it("failed deliveries are retried by the job runner with backoff, same webhook-id, until the receiver takes them", async () => {
     const { webhook, secret } = await createWebhook(database.db, people.ada, {
       url: receiverUrl,
