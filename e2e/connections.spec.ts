@@ -22,6 +22,8 @@ test("an OAuth service without an app says so instead of connecting", async ({ p
   await fillConnectionDetails(page, { service: "Test IdP", name: "Too early" });
   await expect(page.getByText("Not configured by your admin")).toBeVisible();
   await expect(page.getByRole("button", { name: "Create and Connect" })).toBeDisabled();
+  // Ada is an admin: the notice says where to set the OAuth app up.
+  await expect(page.getByRole("link", { name: "Settings → OAuth apps" })).toHaveAttribute("href", "/settings/oauth-apps");
 });
 
 test("ada connects through the consent popup, then edits, revokes and deletes from the row menu", async ({ page }) => {

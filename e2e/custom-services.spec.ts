@@ -75,7 +75,9 @@ test("OAuth 2 client credentials: the token is fetched at once, no popup", async
   await page.getByLabel("Service Name").fill("Test CC");
   await page.getByLabel("Authentication Type").selectOption({ label: "OAuth 2" });
   await page.getByLabel("Grant Type").selectOption({ label: "Client Credentials" });
-  await expect(page.getByLabel("Authorize URL")).toHaveCount(0);
+  // Listed with the other OAuth 2 fields, as the spec lists it; Client Credentials does not use it.
+  await expect(page.getByLabel("Authorize URL")).toBeVisible();
+  await expect(page.getByText("Not used by Client Credentials")).toBeVisible();
   await page.getByLabel("Client Id").fill(IDP_CC_CLIENT.client_id);
   await page.getByLabel("Client Secret").fill(IDP_CC_CLIENT.client_secret);
   await page.getByLabel("Access Token URL").fill(`${IDP_ISSUER}/token`);

@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useState } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import { zodResolver } from "@hookform/resolvers/zod";
@@ -32,6 +33,8 @@ export type DetailsService = {
   scopes: Array<{ name: string; description: string; default: boolean }>;
   freeScopes: boolean;
   notConfigured: boolean;
+  /** Where the viewer can set the missing OAuth app up (admins, default services). */
+  configureHref?: string;
   connectKind: ConnectKind;
   credentialFields: CredentialField[];
   credentialHosts: string[];
@@ -162,6 +165,16 @@ export function ConnectionDetailsForm({ service }: { service: DetailsService }) 
       {service.notConfigured ? (
         <p className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-800">
           Not configured by your admin
+          {service.configureHref ? (
+            <>
+              {" "}
+              — as an admin, add its OAuth app in{" "}
+              <Link href={service.configureHref} className="font-medium underline">
+                Settings → OAuth apps
+              </Link>
+              .
+            </>
+          ) : null}
         </p>
       ) : null}
       <FormError message={errors.root?.server?.message} />

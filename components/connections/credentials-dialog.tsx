@@ -36,6 +36,9 @@ export function CredentialsDialog({
 
   async function submit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    // The dialog is rendered from inside the Connection Details form: React passes a portal's
+    // submit up the component tree, and that form must not be sent again.
+    event.stopPropagation();
     const data = new FormData(event.currentTarget);
     const values: Record<string, string> = {};
     const missing: Record<string, string[]> = {};

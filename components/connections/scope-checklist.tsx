@@ -28,12 +28,15 @@ export function ScopeChecklist({
                 onChange={(e) => onChange(e.target.checked ? [...selected, s.name] : selected.filter((x) => x !== s.name))}
                 aria-describedby={`${id}-desc`}
               />
-              <label htmlFor={id} className="text-sm">
-                <span className="font-mono text-slate-900">{s.name}</span>
+              {/* The scope's name alone names the checkbox; its description describes it. */}
+              <div className="text-sm">
+                <label htmlFor={id} className="font-mono text-slate-900">
+                  {s.name}
+                </label>
                 <span id={`${id}-desc`} className="block text-slate-600">
                   {s.description}
                 </span>
-              </label>
+              </div>
             </li>
           );
         })}

@@ -75,7 +75,9 @@ export function ServicePicker({ services, custom }: { services: PickerService[];
               <Link href={`/connections/new/${c.linkName}`} className="flex items-center gap-3 hover:text-brand-700">
                 <ServiceIcon icon="Puzzle" />
                 <span>
-                  <span className="block font-medium">{c.name}</span>
+                  <span id={`service-name-${c.id}`} className="block font-medium">
+                    {c.name}
+                  </span>
                   <span className="block text-xs text-slate-500">
                     {c.authLabel} · by {c.creatorName}
                   </span>
@@ -85,7 +87,8 @@ export function ServicePicker({ services, custom }: { services: PickerService[];
                 <Link
                   href={`/services/${c.id}/edit`}
                   className="mt-2 inline-flex items-center gap-1 text-xs font-medium text-brand-700 hover:underline"
-                  aria-label={`Edit ${c.name}`}
+                  aria-label="Edit service"
+                  aria-describedby={`service-name-${c.id}`}
                 >
                   <Pencil aria-hidden size={12} /> Edit
                 </Link>

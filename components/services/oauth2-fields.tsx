@@ -70,9 +70,13 @@ export function OAuth2Fields({ form, edit, callbackUrl, secretHint, paramTypeOpt
           Discover endpoints
         </Button>
       </div>
-      {grantType !== "client_credentials" ? (
-        <TextField label="Authorize URL" type="url" error={errors.authorizeUrl?.message} {...register("authorizeUrl")} />
-      ) : null}
+      <TextField
+        label="Authorize URL"
+        type="url"
+        hint={grantType === "client_credentials" ? "Not used by Client Credentials: it has no consent page." : undefined}
+        error={errors.authorizeUrl?.message}
+        {...register("authorizeUrl")}
+      />
       <TextField label="Access Token URL" type="url" error={errors.tokenUrl?.message} {...register("tokenUrl")} />
       <TextField
         label="Refresh Token URL"

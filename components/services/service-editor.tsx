@@ -166,7 +166,7 @@ export function ServiceEditor({ callbackBase, edit }: { callbackBase: string; ed
         spellCheck={false}
         hint={
           authType === "api_key" || authType === "basic"
-            ? "The host(s) of the service's API, separated by spaces or commas (e.g. api.example.com *.example.com): credentials are only sent there."
+            ? "The host(s) of the service's API, separated by spaces or commas (e.g. api.example.com *.example.com; a pasted URL counts as its host): credentials are only sent there."
             : "Optional: hosts the credentials may be sent to besides those of the URLs above, separated by spaces or commas (e.g. api.example.com *.example.com)."
         }
         error={errors.allowedHostsText?.message}

@@ -21,8 +21,15 @@ export function connectionSnippets(input: { appUrl: string; linkName: string; ex
   return { deluge, curl, typescript };
 }
 
-export function exampleUrlFor(service: { baseUrl?: string; verifyPath?: string }): string {
-  if (!service.baseUrl) return "https://api.example.com/";
+/**
+ * The URL the snippets call: the service's base URL (and its check path), else the first
+ * host its credential may go to (a custom service has only those), else a placeholder.
+ */
+export function exampleUrlFor(service: { baseUrl?: string; verifyPath?: string; hosts?: readonly string[] }): string {
+  if (!service.baseUrl) {
+    const host = service.hosts?.find((h) => !h.includes("*"));
+    return host ? `https://${host}/` : "https://api.example.com/";
+  }
   const base = service.baseUrl.replace(/\/+$/, "");
   return service.verifyPath ? `${base}${service.verifyPath}` : `${base}/`;
 }

@@ -107,12 +107,31 @@ const scopesSchema = z
   .transform((scopes) => [...new Set(scopes)])
   .default([]);
 
+/**
+ * What a user pastes as a host, as a host: "https://API.example.com:8443/v1" and
+ * "127.0.0.1:4567" mean "api.example.com" and "127.0.0.1" (credentials go to a host, on any
+ * port; the URL policy decides the scheme). Anything else is left for the pattern check.
+ */
+export function hostOfEntry(entry: string): string {
+  let host = entry.trim().toLowerCase();
+  if (host.includes("://")) {
+    try {
+      host = new URL(host).hostname;
+    } catch {
+      return host;
+    }
+  }
+  host = host.replace(/\/.*$/, ""); // a path after the host
+  host = host.startsWith("[") ? host.replace(/^(\[[^\]]*\]):\d+$/, "$1") : host.replace(/:\d+$/, ""); // a port
+  return host.replace(/\.$/, "");
+}
+
 /** "Allowed hosts": where credentials may be sent besides the hosts of the service's own URLs. */
 export const allowedHostsSchema = z
   .array(
     z
       .string()
-      .trim()
+      .transform(hostOfEntry)
       .superRefine((host, ctx) => {
         const problem = hostPatternProblem(host);
         if (problem) ctx.addIssue({ code: "custom", message: `Allowed host "${host}" ${problem}` });

@@ -58,6 +58,7 @@ export default async function ConnectionSummaryPage({
     exampleUrl: exampleUrlFor({
       baseUrl: summary.service.baseUrl,
       verifyPath: entry?.verify?.method === "GET" ? entry.verify.path : undefined,
+      hosts: summary.credentialHosts,
     }),
   });
   const rows: Array<[string, React.ReactNode]> = [

@@ -69,6 +69,8 @@ export default async function ConnectionDetailsPage({ params }: { params: Promis
             scopes: def.oauth2?.scopes ?? [],
             freeScopes: def.oauth2?.freeScopes ?? false,
             notConfigured: !configured,
+            configureHref:
+              !configured && def.ref.kind === "catalog" && actor.role === "admin" ? "/settings/oauth-apps" : undefined,
             connectKind: connectKindOf(def),
             credentialFields: credentialFields(def),
             credentialHosts: credentialHosts(def),
