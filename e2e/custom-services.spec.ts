@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page, type Response } from "@playwright/test";
 import { ECHO_URL, IDP_CC_CLIENT, IDP_ISSUER, OAUTH1_CONSUMER, OAUTH1_URL } from "./env";
 import { signIn } from "./helpers";
 import { recordSecret } from "./secrets";
@@ -122,12 +122,23 @@ test("API key: parameters by display name in User Permissions; editing the servi
 
   await expect(page.getByRole("heading", { name: "Connection Details" })).toBeVisible();
   await page.getByLabel("Connection Name").fill("Keyed echo");
+  // The dialog is rendered from inside the Connection Details form: its submit must not send
+  // that form again (a second create, answered "already used").
+  const refusals: string[] = [];
+  const watch = async (response: Response) => {
+    if (response.request().method() !== "POST") return;
+    const text = await response.text().catch(() => "");
+    if (text.includes("already used")) refusals.push(response.url());
+  };
+  page.on("response", watch);
   await page.getByRole("button", { name: "Create and Connect" }).click();
   const dialog = page.getByRole("dialog", { name: "User Permissions" });
   await dialog.getByLabel("Your API key").fill(API_KEY_VALUE);
   await dialog.getByLabel("Tenant").fill("acme");
   await dialog.getByRole("button", { name: "Connect" }).click();
   await expect(page.getByRole("region", { name: "Connection summary" }).getByText("Connected", { exact: true })).toBeVisible();
+  page.off("response", watch);
+  expect(refusals).toEqual([]);
 
   const output = await runInConsole(
     page,
@@ -147,12 +158,13 @@ test("API key: parameters by display name in User Permissions; editing the servi
   await signIn(bob, "bob@acme.test");
   await bob.goto("/connections/new");
   await expect(bob.getByRole("link", { name: /Test Keys/ })).toBeVisible();
-  await expect(bob.getByRole("link", { name: "Edit Test Keys" })).toHaveCount(0);
+  const tile = (on: Page) => on.getByRole("listitem").filter({ hasText: "Test Keys" });
+  await expect(tile(bob).getByRole("link", { name: "Edit service" })).toHaveCount(0);
   await bob.close();
 
   // The creator edits: non-editable fields are read-only, and saving revokes the service's connections.
   await page.goto("/connections/new");
-  await page.getByRole("link", { name: "Edit Test Keys" }).click();
+  await tile(page).getByRole("link", { name: "Edit service" }).click();
   await expect(page.getByRole("heading", { name: "Edit service" })).toBeVisible();
   const editorHtml = await page.content();
   for (const secret of [API_KEY_VALUE, OAUTH1_CONSUMER.secret, IDP_CC_CLIENT.client_secret])
