@@ -53,7 +53,7 @@ test("every page passes axe with no serious or critical violation", async ({ pag
 
   await page.goto("/services");
   await expectAccessible(page, "/services");
-  await page.getByRole("link", { name: "Edit A11y Keys" }).click();
+  await page.getByRole("listitem").filter({ hasText: "A11y Keys" }).getByRole("link", { name: "Edit service" }).click();
   await expect(page.getByRole("heading", { name: "Edit service" })).toBeVisible();
   await expectAccessible(page, "the service editor on edit");
 
