@@ -135,7 +135,10 @@ export default async function ConnectionSummaryPage({
       ) : null}
       <div className="flex flex-wrap items-start justify-between gap-4">
         <div>
-          <p className="text-sm text-slate-600">Connection summary</p>
+          {/* The page's title in the spec's words, once: it also names the summary section below. */}
+          <h2 id="summary-heading" className="text-sm font-normal text-slate-600">
+            Connection summary
+          </h2>
           <h1 className="text-2xl font-semibold">{summary.name}</h1>
         </div>
         <ConnectionActions
@@ -155,9 +158,6 @@ export default async function ConnectionSummaryPage({
       </div>
 
       <section aria-labelledby="summary-heading" className="rounded-xl border border-slate-200 bg-white">
-        <h2 id="summary-heading" className="sr-only">
-          Connection summary
-        </h2>
         <dl className="divide-y divide-slate-100">
           {rows.map(([label, value]) => (
             <div key={label} className="grid grid-cols-3 gap-4 px-5 py-2.5 text-sm">
