@@ -131,8 +131,8 @@ async function main() {
         `${c.label}: listConnections / bare SQL = ${(a.median / b.median).toFixed(2)}x (median), ${(a.mean / b.mean).toFixed(2)}x (mean)`,
       );
     }
-    // The Status column sorts by the health it shows (lib/connections/health.ts): two look-ups
-    // of the credential's last calls per matching row, so it is timed with calls in the log —
+    // The Status column sorts by the health it shows (lib/connections/health.ts): a look-up of
+    // the credential's last calls per matching row, so it is timed with calls in the log —
     // six for each connected credential, every other one failing — next to the default order.
     await ctx.db
       .execute(`insert into call_log (org_id, connection_id, credential_user_id, caller_id, method, host, path, status, app_ms, created_at)

@@ -250,9 +250,10 @@ export function createCallLogWriter({ db, bulk }: CallLogDatabase, options: Call
     refreshes = [];
     if (pendingCalls.length) {
       // Events arrive in the order they happened, so ids ascend with time as written.
-      await insertBatch(pendingCalls, (events) =>
-        bulk ? copyCalls(bulk, events.map(callRow)) : insertCalls(db, events.map(callRow)),
-      );
+      await insertBatch(pendingCalls, (events) => {
+        const rows = events.map(callRow);
+        return bulk ? copyCalls(bulk, rows) : insertCalls(db, rows);
+      });
     }
     if (pendingRefreshes.length) {
       await insertBatch(
