@@ -43,10 +43,11 @@ export default defineConfig({
   projects: [{ name: "chromium", use: { browserName: "chromium" } }],
   webServer: [
     {
-      // The suite builds and serves production once; tests never share a server with `npm run dev`.
+      // The suite builds and serves production once, as README's production start does (`npm run build`,
+      // `npm start`); tests never share a server with `npm run dev`.
       // Its output is also captured to .data/e2e/server.log: the global teardown fails the run on a secret in it.
       command: capturingServerLog(
-        `node scripts/e2e-database.mjs create && npx next build && PORT=${E2E_PORT} HOSTNAME=127.0.0.1 node --import tsx server.ts`,
+        `node scripts/e2e-database.mjs create && npm run build && PORT=${E2E_PORT} HOSTNAME=127.0.0.1 node scripts/start.mjs`,
       ),
       url: `http://127.0.0.1:${E2E_PORT}/sign-in`,
       timeout: 420_000,
@@ -61,7 +62,7 @@ export default defineConfig({
       // this one waits for the first, whose command builds the app, so that it never serves an old build.
       command: capturingServerLog(
         `node scripts/e2e-wait-for.mjs http://127.0.0.1:${E2E_PORT}/sign-in 420 && ` +
-          `PORT=${E2E_FRESH_PORT} HOSTNAME=127.0.0.1 node --import tsx server.ts`,
+          `PORT=${E2E_FRESH_PORT} HOSTNAME=127.0.0.1 node scripts/start.mjs`,
         E2E_FRESH_LOG,
       ),
       url: `http://127.0.0.1:${E2E_FRESH_PORT}/sign-in`,

@@ -269,7 +269,7 @@ async function measureCallLog(
   };
   if (kind === "pglite") offEnv.CONNECTIONS_DATA_DIR = fs.mkdtempSync(path.join(workDir, "pglite-log-off-"));
   const offToken = kind === "pglite" ? seed(offEnv) : on.token;
-  const off = spawn(process.execPath, [...cpuProfile(), "--import", "tsx", "server.ts"], {
+  const off = spawn(process.execPath, [...cpuProfile(), "scripts/start.mjs"], {
     cwd: ROOT,
     env: offEnv,
     stdio: "ignore",
@@ -373,9 +373,9 @@ async function main() {
   delete baseEnv.DATABASE_URL;
 
   if (process.env.BENCH_SKIP_BUILD !== "1") {
-    console.log("building the app (next build)…");
-    const build = spawnSync("npx", ["next", "build"], { cwd: ROOT, env: { ...baseEnv }, stdio: "ignore" });
-    if (build.status !== 0) throw new Error("next build failed");
+    console.log("building the app (npm run build)…");
+    const build = spawnSync("npm", ["run", "build"], { cwd: ROOT, env: { ...baseEnv }, stdio: "ignore" });
+    if (build.status !== 0) throw new Error("npm run build failed");
   }
 
   const rows: Row[] = [];
@@ -394,7 +394,7 @@ async function main() {
       }
       const token = seed(env);
 
-      const app = spawn(process.execPath, [...cpuProfile(), "--import", "tsx", "server.ts"], { cwd: ROOT, env, stdio: "ignore" });
+      const app = spawn(process.execPath, [...cpuProfile(), "scripts/start.mjs"], { cwd: ROOT, env, stdio: "ignore" });
       try {
         await waitFor(`${APP_URL}/api/health`, app);
         const cookie = await signIn();

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { contentSecurityPolicy, newNonce, PERMISSIONS_POLICY, strictTransportSecurity } from "./security-headers";
+import nextConfig from "../../next.config.mjs";
+import { contentSecurityPolicy, newNonce, strictTransportSecurity } from "./security-headers";
+import { PERMISSIONS_POLICY } from "./static-headers.mjs";
 
 /** The browser-facing headers of every page (docs/security.md); e2e/trust.spec.ts checks them on real pages. */
 describe("security headers", () => {
@@ -32,5 +34,16 @@ describe("security headers", () => {
     for (const feature of ["camera", "microphone", "geolocation", "payment", "usb"]) {
       expect(PERMISSIONS_POLICY).toContain(`${feature}=()`);
     }
+  });
+
+  it("next.config.mjs sends the fixed headers on every path", async () => {
+    const rules = await nextConfig.headers!();
+    expect(rules).toHaveLength(1);
+    expect(rules[0].source).toBe("/:path*");
+    const headers = new Map(rules[0].headers.map((h) => [h.key, h.value]));
+    expect(headers.get("Permissions-Policy")).toBe(PERMISSIONS_POLICY);
+    expect(headers.get("X-Frame-Options")).toBe("DENY");
+    expect(headers.get("X-Content-Type-Options")).toBe("nosniff");
+    expect(headers.get("Referrer-Policy")).toBe("same-origin");
   });
 });

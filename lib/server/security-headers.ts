@@ -1,7 +1,8 @@
 /**
  * The browser-facing security headers of every page (docs/security.md): a strict Content
  * Security Policy with a fresh nonce per response (Next puts it on its own scripts), no
- * framing, and HSTS when the app is served over https.
+ * framing, and HSTS when the app is served over https. The headers that never change (no
+ * sniffing, no framing, the Permissions-Policy) are in static-headers.mjs, sent by next.config.mjs.
  */
 export function contentSecurityPolicy(nonce: string, options: { development: boolean }): string {
   const scripts = [`'self'`, `'nonce-${nonce}'`, `'strict-dynamic'`, ...(options.development ? [`'unsafe-eval'`] : [])];
@@ -24,10 +25,6 @@ export function contentSecurityPolicy(nonce: string, options: { development: boo
 export function strictTransportSecurity(appUrl: string): string | undefined {
   return appUrl.startsWith("https://") ? "max-age=31536000; includeSubDomains" : undefined;
 }
-
-/** Features no page of the app uses, turned off for it and anything it might embed. */
-export const PERMISSIONS_POLICY =
-  "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), hid=(), midi=(), display-capture=(), interest-cohort=()";
 
 /** A random nonce, base64, from the Web Crypto API (the proxy may run outside Node's crypto module). */
 export function newNonce(): string {

@@ -1,7 +1,10 @@
-import type { NextConfig } from "next";
-import { PERMISSIONS_POLICY } from "./lib/server/security-headers";
+// Plain JavaScript, not next.config.ts: Next compiles a TypeScript config with its native SWC
+// module at every start, and the production server would keep that module (~26 MiB) for its
+// whole life (docs/architecture.md "The data plane").
+import { STATIC_SECURITY_HEADERS } from "./lib/server/static-headers.mjs";
 
-const nextConfig: NextConfig = {
+/** @type {import("next").NextConfig} */
+const nextConfig = {
   // PGlite loads its WebAssembly from its own package folder; bundling it breaks that. prom-client stays one
   // Node module so Next's bundle and the custom server share it (pino and pino-pretty are external by default).
   // rate-limiter-flexible loads drizzle-orm with a computed import() that a bundler cannot follow.
@@ -18,17 +21,7 @@ const nextConfig: NextConfig = {
   // `npm test` type-checks the whole tree once with tsc; the build need not do it again.
   typescript: { ignoreBuildErrors: true },
   async headers() {
-    return [
-      {
-        source: "/:path*",
-        headers: [
-          { key: "X-Content-Type-Options", value: "nosniff" },
-          { key: "Referrer-Policy", value: "same-origin" },
-          { key: "X-Frame-Options", value: "DENY" },
-          { key: "Permissions-Policy", value: PERMISSIONS_POLICY },
-        ],
-      },
-    ];
+    return [{ source: "/:path*", headers: [...STATIC_SECURITY_HEADERS] }];
   },
 };
 
