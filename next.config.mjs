@@ -1,6 +1,6 @@
 // Plain JavaScript, not next.config.ts: Next compiles a TypeScript config with its native SWC
 // module at every start, and the production server would keep that module (~26 MiB) for its
-// whole life (docs/architecture.md "The data plane").
+// whole life (docs/architecture.md "Memory").
 import { STATIC_SECURITY_HEADERS } from "./lib/server/static-headers.mjs";
 
 /** @type {import("next").NextConfig} */

@@ -1,4 +1,5 @@
 import "server-only";
+import { spawn } from "node:child_process";
 import path from "node:path";
 import fs from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
@@ -15,8 +16,19 @@ export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
 export type DatabaseTarget =
   | { kind: "postgres"; url: string; maxConnections?: number }
-  /** dataDir undefined keeps PGlite in memory (tests). */
-  | { kind: "pglite"; dataDir?: string };
+  /**
+   * dataDir undefined keeps PGlite in memory (tests). sharedBuffers is Postgres's
+   * shared_buffers (e.g. "16MB"; default PGLITE_SHARED_BUFFERS).
+   */
+  | { kind: "pglite"; dataDir?: string; sharedBuffers?: string };
+
+/**
+ * PGlite's buffer cache. Postgres's own default (128MB) is sized for a server with a database
+ * of its own; in the app's process it is resident memory for the process's life: a PGlite
+ * opened with it sits at ~280 MiB, with 16MB at ~160 MiB (docs/architecture.md "Memory").
+ * Its files are read through the operating system's page cache all the same.
+ */
+export const PGLITE_SHARED_BUFFERS = "16MB";
 
 /** Postgres LISTEN/NOTIFY, for what other instances must hear at once (lib/cache/notify.ts). */
 export type PubSub = {
@@ -80,8 +92,14 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
     };
     return { db, kind: "postgres", pubsub, close: () => client.end({ timeout: 5 }) };
   }
-  if (target.dataDir) fs.mkdirSync(target.dataDir, { recursive: true });
-  const client = target.dataDir ? new PGlite(target.dataDir) : new PGlite();
+  const options = {
+    startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${target.sharedBuffers ?? PGLITE_SHARED_BUFFERS}`],
+  };
+  if (target.dataDir) {
+    fs.mkdirSync(target.dataDir, { recursive: true });
+    await createPgliteDirectory(target.dataDir, options.startParams);
+  }
+  const client = target.dataDir ? new PGlite(target.dataDir, options) : new PGlite(options);
   await client.waitReady;
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   const bulk: BulkLoad = {
@@ -96,6 +114,29 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
       ),
   };
   return { db, kind: "pglite", bulk, close: () => client.close() };
+}
+
+/**
+ * A new PGlite directory is created (initdb) in a child process: initdb grows PGlite's memory
+ * to ~700 MiB, which a process keeps after PGlite is closed, even a worker thread's. Opened
+ * afterwards, the directory costs the app what any later start costs (docs/architecture.md
+ * "Memory"). If the child fails, the app's own open creates the directory, or says why not.
+ */
+export async function createPgliteDirectory(dataDir: string, startParams: string[]): Promise<void> {
+  if (fs.existsSync(path.join(dataDir, "PG_VERSION"))) return;
+  const script = `const { PGlite } = await import("@electric-sql/pglite");
+const [dataDir, startParams] = JSON.parse(process.argv[1]);
+const db = new PGlite(dataDir, { startParams });
+await db.waitReady;
+await db.close();`;
+  await new Promise<void>((resolve) => {
+    const child = spawn(process.execPath, ["--input-type=module", "-e", script, JSON.stringify([dataDir, startParams])], {
+      cwd: process.cwd(),
+      stdio: "ignore",
+    });
+    child.once("error", () => resolve());
+    child.once("exit", () => resolve());
+  });
 }
 
 /** Applies db/migrations; on Postgres under an advisory lock so that instances starting together take turns. */

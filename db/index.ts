@@ -8,10 +8,14 @@ import { seedDemo } from "./seed";
 export type { Db } from "./client";
 
 export function configuredTarget(): DatabaseTarget {
-  const { DATABASE_URL, CONNECTIONS_DATA_DIR } = env();
+  const { DATABASE_URL, CONNECTIONS_DATA_DIR, CONNECTIONS_PGLITE_SHARED_BUFFERS } = env();
   return DATABASE_URL
     ? { kind: "postgres", url: DATABASE_URL }
-    : { kind: "pglite", dataDir: path.resolve(CONNECTIONS_DATA_DIR, "pglite") };
+    : {
+        kind: "pglite",
+        dataDir: path.resolve(CONNECTIONS_DATA_DIR, "pglite"),
+        sharedBuffers: CONNECTIONS_PGLITE_SHARED_BUFFERS,
+      };
 }
 
 type Holder = { ready?: Promise<DatabaseHandle> };

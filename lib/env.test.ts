@@ -46,3 +46,21 @@ describe("the demo seed default", () => {
     expect(env().CONNECTIONS_SEED).toBe(true);
   });
 });
+
+describe("CONNECTIONS_PGLITE_SHARED_BUFFERS", () => {
+  afterEach(() => {
+    delete process.env.CONNECTIONS_PGLITE_SHARED_BUFFERS;
+    configureForScript();
+  });
+
+  it("takes a Postgres size and refuses anything else with its rule", () => {
+    process.env.CONNECTIONS_PGLITE_SHARED_BUFFERS = "64MB";
+    configureForScript();
+    expect(env().CONNECTIONS_PGLITE_SHARED_BUFFERS).toBe("64MB");
+    for (const bad of ["64", "64 MB", "0MB", "-1MB", "64mb", "64MB; drop table users"]) {
+      process.env.CONNECTIONS_PGLITE_SHARED_BUFFERS = bad;
+      configureForScript();
+      expect(() => env()).toThrow(/CONNECTIONS_PGLITE_SHARED_BUFFERS must be a size like 16MB/);
+    }
+  });
+});

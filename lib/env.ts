@@ -25,6 +25,13 @@ const envSchema = z.object({
     .optional()
     .transform((v) => (v ? v : undefined)),
   CONNECTIONS_DATA_DIR: z.string().min(1).default(".data"),
+  /** Embedded PGlite's buffer cache (db/client.ts PGLITE_SHARED_BUFFERS); unset means its default. */
+  CONNECTIONS_PGLITE_SHARED_BUFFERS: z
+    .string()
+    .regex(/^[1-9][0-9]*(kB|MB|GB)$/, {
+      message: "CONNECTIONS_PGLITE_SHARED_BUFFERS must be a size like 16MB (a whole number and kB, MB or GB)",
+    })
+    .optional(),
   CONNECTIONS_KEYS: z.string().min(1).optional(),
   CONNECTIONS_ACTIVE_KEY: z.string().min(1).optional(),
   /** The demo seed (docs/product.md §8): unset means on in development and tests, off in production. */

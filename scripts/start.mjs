@@ -1,5 +1,5 @@
 /**
- * `npm start`: the app's production server (docs/architecture.md "The data plane"), as
+ * `npm start`: the app's production server (docs/architecture.md "Memory"), as
  * `npm run build` compiled it from server.ts into .next/connections-server.cjs. Started with
  * plain `node`, no TypeScript loader: a loader costs a second V8 isolate and compiles every
  * module Next loads, well over 100 MiB of resident memory for the process's life.

@@ -1,7 +1,7 @@
 /**
  * The security headers that are the same on every answer of the app (docs/security.md), sent
  * by next.config.mjs's headers(). Plain JavaScript so that the production start reads its
- * configuration without a compiler (docs/architecture.md "The data plane": Next compiles a
+ * configuration without a compiler (docs/architecture.md "Memory": Next compiles a
  * next.config.ts with its native SWC module at every start, ~26 MiB kept for the process's life).
  */
 
