@@ -19,7 +19,8 @@
  * BENCH_SECONDS (default 8) sets each run's length; BENCH_SKIP_BUILD=1 reuses .next;
  * BENCH_DATABASES=pglite,postgres chooses the databases; BENCH_CPU_PROF=<dir> writes the CPU
  * profiles of the app and of (d) there (node --cpu-prof; open it in Chrome DevTools);
- * BENCH_ONLY=call-log runs only the call log's comparison.
+ * BENCH_ONLY=call-log runs only the call log's comparison; BENCH_ONLY=memory only the memory
+ * burst, after the same 64-client load as a full run puts on the app and the proxy first.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -41,9 +42,18 @@ const UPSTREAM_TOKEN = "bench-access-token";
 const API_KEY = "bench-api-key";
 const BIG_BYTES = 10 * 1024 * 1024;
 const ONLY_CALL_LOG = process.env.BENCH_ONLY === "call-log";
+const ONLY_MEMORY = process.env.BENCH_ONLY === "memory";
 /** The call log's comparison: rounds of both apps loaded at once (see the top of this file). */
 const CALL_LOG_ROUNDS = 5;
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
+/** The app is started as `npm start` starts it: package.json's start script is `node [flags] scripts/start.mjs`. */
+const START_ARGS = (() => {
+  const script = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: { start: string } }).scripts
+    .start;
+  const [command, ...args] = script.split(/\s+/);
+  if (command !== "node" || args.at(-1) !== "scripts/start.mjs") throw new Error(`unexpected start script: ${script}`);
+  return args;
+})();
 
 function listen(server: http.Server): Promise<number> {
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port)));
@@ -269,7 +279,7 @@ async function measureCallLog(
   };
   if (kind === "pglite") offEnv.CONNECTIONS_DATA_DIR = fs.mkdtempSync(path.join(workDir, "pglite-log-off-"));
   const offToken = kind === "pglite" ? seed(offEnv) : on.token;
-  const off = spawn(process.execPath, [...cpuProfile(), "scripts/start.mjs"], {
+  const off = spawn(process.execPath, [...cpuProfile(), ...START_ARGS], {
     cwd: ROOT,
     env: offEnv,
     stdio: "ignore",
@@ -394,7 +404,7 @@ async function main() {
       }
       const token = seed(env);
 
-      const app = spawn(process.execPath, [...cpuProfile(), "scripts/start.mjs"], { cwd: ROOT, env, stdio: "ignore" });
+      const app = spawn(process.execPath, [...cpuProfile(), ...START_ARGS], { cwd: ROOT, env, stdio: "ignore" });
       try {
         await waitFor(`${APP_URL}/api/health`, app);
         const cookie = await signIn();
@@ -415,7 +425,13 @@ async function main() {
               throw new Error(`invoke (${connection}, ${auth}) answered ${check.status}: ${await check.text()}`);
           }
         }
-        for (const clients of ONLY_CALL_LOG ? [] : [1, 64]) {
+        if (ONLY_MEMORY && kind === DATABASES.at(-1)) {
+          // The load a full run puts on both before the burst (its 64-client cases), unrecorded.
+          await measure(kind, "(b) bare Node proxy", 64, { url: `${proxy.url}/items` });
+          for (const connection of ["bench_key_conn", "bench_oauth_conn"])
+            for (const auth of ["token", "cookie"] as const) await measure(kind, "warm-up", 64, invoke(connection, auth));
+        }
+        for (const clients of ONLY_CALL_LOG || ONLY_MEMORY ? [] : [1, 64]) {
           rows.push(
             await measure(kind, "(a) upstream direct", clients, {
               url: `${upstream.url}/items`,
@@ -435,7 +451,7 @@ async function main() {
             ...(await burst(app.pid!, invoke("bench_key_conn", "token", `${upstream.url}/big`))),
           });
         }
-        callLog.push(...(await measureCallLog(kind, env, { pid: app.pid!, token }, upstream.url, workDir)));
+        if (!ONLY_MEMORY) callLog.push(...(await measureCallLog(kind, env, { pid: app.pid!, token }, upstream.url, workDir)));
       } finally {
         await stop(app);
       }
@@ -443,7 +459,8 @@ async function main() {
         // (d): the same data plane, call log and metrics in a process without Next (Postgres only:
         // a second process cannot open a PGlite directory). The gap between (c) and (d) is what
         // sharing the process with Next costs (docs/architecture.md "The data plane").
-        if (kind === "postgres" && !ONLY_CALL_LOG) rows.push(...(await measurePlaneAlone(env, token, upstream.url)));
+        if (kind === "postgres" && !ONLY_CALL_LOG && !ONLY_MEMORY)
+          rows.push(...(await measurePlaneAlone(env, token, upstream.url)));
       } finally {
         if (kind === "postgres") await admin.unsafe(`drop database if exists ${dbName} with (force)`);
       }
@@ -466,7 +483,7 @@ async function main() {
   // autocannon's histogram resolves whole milliseconds; one client sends one request at a
   // time, so 1000 / (req/s) is its exact mean time per call, below a millisecond too.
   console.log("\nagainst (b), the Node floor (goal: ≥ 0.5x its throughput at 64 clients, ≤ +1 ms per call at 1 client):");
-  for (const kind of ONLY_CALL_LOG ? [] : DATABASES) {
+  for (const kind of ONLY_CALL_LOG || ONLY_MEMORY ? [] : DATABASES) {
     for (const clients of [1, 64]) {
       const b = rows.find((r) => r.db === kind && r.clients === clients && r.target.startsWith("(b)"))!;
       for (const c of rows.filter((r) => r.db === kind && r.clients === clients && /^\((c|d)\)/.test(r.target))) {
