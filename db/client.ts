@@ -9,6 +9,7 @@ import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
+import { logger } from "@/lib/observe/logger";
 import * as schema from "./schema";
 
 /** Both drivers give this one type: code above db/ never knows which it has. */
@@ -72,6 +73,11 @@ export const migrationsFolder = path.join(process.cwd(), "db", "migrations");
 /** An arbitrary constant: the key of the advisory lock that serialises migrations across instances. */
 const MIGRATION_LOCK_KEY = 72_114_001;
 
+/** PGlite's own start parameters, with the buffer cache's size. */
+export function pgliteStartParams(sharedBuffers = PGLITE_SHARED_BUFFERS): string[] {
+  return [...PGlite.defaultStartParams, "-c", `shared_buffers=${sharedBuffers}`];
+}
+
 export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
   if (target.kind === "postgres") {
     const client = postgres(target.url, {
@@ -92,12 +98,12 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
     };
     return { db, kind: "postgres", pubsub, close: () => client.end({ timeout: 5 }) };
   }
-  const options = {
-    startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${target.sharedBuffers ?? PGLITE_SHARED_BUFFERS}`],
-  };
+  const options = { startParams: pgliteStartParams(target.sharedBuffers) };
   if (target.dataDir) {
+    const created = await createPgliteDirectory(target.dataDir, options.startParams);
+    if (created.outcome === "failed")
+      logger().warn({ reason: created.reason }, "PGlite: could not create the data directory apart; creating it in this process");
     fs.mkdirSync(target.dataDir, { recursive: true });
-    await createPgliteDirectory(target.dataDir, options.startParams);
   }
   const client = target.dataDir ? new PGlite(target.dataDir, options) : new PGlite(options);
   await client.waitReady;
@@ -116,26 +122,90 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
   return { db, kind: "pglite", bulk, close: () => client.close() };
 }
 
+/** What createPgliteDirectory did; `failed` says why (no secret can be in it: nothing secret is involved). */
+export type PgliteDirectoryOutcome = { outcome: "existing" } | { outcome: "created" } | { outcome: "failed"; reason: string };
+
+/** initdb takes seconds; a child still at it after this is stuck. */
+const CREATE_TIMEOUT_MS = 120_000;
+
 /**
  * A new PGlite directory is created (initdb) in a child process: initdb grows PGlite's memory
  * to ~700 MiB, which a process keeps after PGlite is closed, even a worker thread's. Opened
  * afterwards, the directory costs the app what any later start costs (docs/architecture.md
- * "Memory"). If the child fails, the app's own open creates the directory, or says why not.
+ * "Memory"). The child builds it in a sibling directory, which is renamed into place only
+ * once the child has exited cleanly: a child killed half-way (the out-of-memory killer's first
+ * pick) leaves nothing that a later start would take for a database. On failure the app's own
+ * open creates the directory as before, and openDatabase logs why the child could not.
  */
-export async function createPgliteDirectory(dataDir: string, startParams: string[]): Promise<void> {
-  if (fs.existsSync(path.join(dataDir, "PG_VERSION"))) return;
-  const script = `const { PGlite } = await import("@electric-sql/pglite");
-const [dataDir, startParams] = JSON.parse(process.argv[1]);
-const db = new PGlite(dataDir, { startParams });
-await db.waitReady;
-await db.close();`;
-  await new Promise<void>((resolve) => {
-    const child = spawn(process.execPath, ["--input-type=module", "-e", script, JSON.stringify([dataDir, startParams])], {
+export async function createPgliteDirectory(
+  dataDir: string,
+  startParams: string[],
+  timeoutMs = CREATE_TIMEOUT_MS,
+): Promise<PgliteDirectoryOutcome> {
+  const versionFile = (dir: string) => path.join(dir, "PG_VERSION");
+  if (fs.existsSync(versionFile(dataDir))) return { outcome: "existing" };
+  const notEmpty = () => fs.existsSync(dataDir) && fs.readdirSync(dataDir).length > 0;
+  if (notEmpty()) return { outcome: "failed", reason: `${dataDir} is not empty` };
+  fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+  const staging = fs.mkdtempSync(path.join(path.dirname(dataDir), `.${path.basename(dataDir)}-new-`));
+  try {
+    const failure = await initdbInChild(staging, startParams, timeoutMs);
+    if (failure) return { outcome: "failed", reason: failure };
+    if (!fs.existsSync(versionFile(staging))) return { outcome: "failed", reason: "the child exited without a database" };
+    if (fs.existsSync(dataDir)) {
+      if (fs.existsSync(versionFile(dataDir))) return { outcome: "existing" }; // made meanwhile by another process
+      if (notEmpty()) return { outcome: "failed", reason: `${dataDir} is not empty` };
+      fs.rmdirSync(dataDir);
+    }
+    fs.renameSync(staging, dataDir);
+    return { outcome: "created" };
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/** Runs PGlite's initdb on `dir` in a child process; resolves to why it failed, or undefined. */
+function initdbInChild(dir: string, startParams: string[], timeoutMs: number): Promise<string | undefined> {
+  const script = `try {
+  const { PGlite } = await import("@electric-sql/pglite");
+  const [dataDir, startParams] = JSON.parse(process.argv[1]);
+  const db = new PGlite(dataDir, { startParams });
+  await db.waitReady;
+  await db.close();
+} catch (error) {
+  process.stderr.write(String(error instanceof Error ? error.message : error) + "\\n");
+  process.exit(1);
+}`;
+  return new Promise((resolve) => {
+    // The JSON argument starts with "[", so node never reads it as an option; no shell is involved.
+    const child = spawn(process.execPath, ["--input-type=module", "-e", script, JSON.stringify([dir, startParams])], {
       cwd: process.cwd(),
-      stdio: "ignore",
+      stdio: ["ignore", "ignore", "pipe"],
     });
-    child.once("error", () => resolve());
-    child.once("exit", () => resolve());
+    let stderr = "";
+    child.stderr.setEncoding("utf8");
+    child.stderr.on("data", (chunk: string) => {
+      if (stderr.length < 4096) stderr += chunk;
+    });
+    const killChild = () => child.kill("SIGKILL");
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killChild();
+    }, timeoutMs);
+    process.once("exit", killChild);
+    const done = (failure: string | undefined) => {
+      clearTimeout(timer);
+      process.removeListener("exit", killChild);
+      resolve(failure);
+    };
+    child.once("error", (error) => done(`cannot start node: ${(error as NodeJS.ErrnoException).code ?? error.name}`));
+    child.once("exit", (code, signal) => {
+      if (code === 0) return done(undefined);
+      const firstLine = stderr.split("\n").find((line) => line.trim()) ?? "";
+      const how = timedOut ? `took longer than ${timeoutMs / 1000} s` : signal ? `was killed (${signal})` : `exited with ${code}`;
+      done(`the child ${how}${firstLine ? `: ${firstLine.slice(0, 200)}` : ""}`);
+    });
   });
 }
 

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { createPgliteDirectory, openDatabase, PGLITE_SHARED_BUFFERS } from "./client";
+import { createPgliteDirectory, openDatabase, PGLITE_SHARED_BUFFERS, pgliteStartParams } from "./client";
 
 /**
  * Embedded PGlite's memory (docs/architecture.md "Memory"): a new data directory is created in
@@ -21,12 +21,12 @@ describe("embedded PGlite on a data directory", () => {
   it("is created apart, leaves an existing directory alone, and takes the configured buffer cache", async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "connections-pglite-"));
     try {
-      await createPgliteDirectory(dataDir, ["-c", "shared_buffers=16MB"]);
+      expect(await createPgliteDirectory(dataDir, pgliteStartParams())).toEqual({ outcome: "created" });
       // Nothing in this process opened it: the child made the cluster.
       const version = path.join(dataDir, "PG_VERSION");
       expect(fs.readFileSync(version, "utf8").trim()).toMatch(/^\d+$/);
       const made = fs.statSync(version).mtimeMs;
-      await createPgliteDirectory(dataDir, ["-c", "shared_buffers=16MB"]);
+      expect(await createPgliteDirectory(dataDir, pgliteStartParams())).toEqual({ outcome: "existing" });
       expect(fs.statSync(version).mtimeMs).toBe(made);
 
       const first = await openDatabase({ kind: "pglite", dataDir, sharedBuffers: "32MB" });
@@ -47,5 +47,44 @@ describe("embedded PGlite on a data directory", () => {
     } finally {
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
+  });
+
+  describe("when the child cannot create it", () => {
+    const leftovers = (parent: string) => fs.readdirSync(parent).filter((name) => name.includes("-new-"));
+
+    it("leaves nothing a later start would take for a database, and says why", async () => {
+      const parent = fs.mkdtempSync(path.join(os.tmpdir(), "connections-pglite-"));
+      const dataDir = path.join(parent, "pglite");
+      try {
+        // Postgres refuses a buffer cache under 128kB: initdb fails in the child.
+        const refused = await createPgliteDirectory(dataDir, pgliteStartParams("8kB"));
+        expect(refused).toEqual({ outcome: "failed", reason: expect.stringMatching(/^the child exited with 1/) });
+        expect(fs.existsSync(dataDir)).toBe(false);
+        expect(leftovers(parent)).toEqual([]);
+
+        // Stuck: killed at the deadline, its half-made directory removed.
+        const stuck = await createPgliteDirectory(dataDir, pgliteStartParams(), 50);
+        expect(stuck).toEqual({ outcome: "failed", reason: "the child took longer than 0.05 s" });
+        expect(fs.existsSync(dataDir)).toBe(false);
+        expect(leftovers(parent)).toEqual([]);
+      } finally {
+        fs.rmSync(parent, { recursive: true, force: true });
+      }
+    });
+
+    it("never replaces a directory that holds something else", async () => {
+      const parent = fs.mkdtempSync(path.join(os.tmpdir(), "connections-pglite-"));
+      const dataDir = path.join(parent, "pglite");
+      try {
+        fs.mkdirSync(dataDir);
+        fs.writeFileSync(path.join(dataDir, "notes.txt"), "someone's file");
+        const outcome = await createPgliteDirectory(dataDir, pgliteStartParams());
+        expect(outcome).toEqual({ outcome: "failed", reason: `${dataDir} is not empty` });
+        expect(fs.readdirSync(dataDir)).toEqual(["notes.txt"]);
+        expect(leftovers(parent)).toEqual([]);
+      } finally {
+        fs.rmSync(parent, { recursive: true, force: true });
+      }
+    });
   });
 });

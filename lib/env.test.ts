@@ -57,10 +57,16 @@ describe("CONNECTIONS_PGLITE_SHARED_BUFFERS", () => {
     process.env.CONNECTIONS_PGLITE_SHARED_BUFFERS = "64MB";
     configureForScript();
     expect(env().CONNECTIONS_PGLITE_SHARED_BUFFERS).toBe("64MB");
-    for (const bad of ["64", "64 MB", "0MB", "-1MB", "64mb", "64MB; drop table users"]) {
+    for (const edge of ["128kB", "1GB", "1024MB"]) {
+      process.env.CONNECTIONS_PGLITE_SHARED_BUFFERS = edge;
+      configureForScript();
+      expect(env().CONNECTIONS_PGLITE_SHARED_BUFFERS).toBe(edge);
+    }
+    // Postgres refuses under 128kB; PGlite's 32-bit memory cannot hold several GB.
+    for (const bad of ["64", "64 MB", "0MB", "-1MB", "64mb", "64MB; drop table users", "127kB", "2GB", "1025MB"]) {
       process.env.CONNECTIONS_PGLITE_SHARED_BUFFERS = bad;
       configureForScript();
-      expect(() => env()).toThrow(/CONNECTIONS_PGLITE_SHARED_BUFFERS must be a size like 16MB/);
+      expect(() => env()).toThrow(/CONNECTIONS_PGLITE_SHARED_BUFFERS must be a size from 128kB to 1GB, like 16MB/);
     }
   });
 });

@@ -14,6 +14,13 @@ const booleanFlag = <F extends boolean | undefined>(fallback: F) =>
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** A Postgres memory size ("16MB") in kilobytes; undefined if it is not one. */
+function sizeInKilobytes(value: string): number | undefined {
+  const match = /^([1-9][0-9]{0,9})(kB|MB|GB)$/.exec(value);
+  if (!match) return undefined;
+  return Number(match[1]) * { kB: 1, MB: 1024, GB: 1024 * 1024 }[match[2] as "kB" | "MB" | "GB"];
+}
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   APP_URL: z
@@ -28,9 +35,10 @@ const envSchema = z.object({
   /** Embedded PGlite's buffer cache (db/client.ts PGLITE_SHARED_BUFFERS); unset means its default. */
   CONNECTIONS_PGLITE_SHARED_BUFFERS: z
     .string()
-    .regex(/^[1-9][0-9]*(kB|MB|GB)$/, {
-      message: "CONNECTIONS_PGLITE_SHARED_BUFFERS must be a size like 16MB (a whole number and kB, MB or GB)",
-    })
+    .refine((v) => {
+      const kB = sizeInKilobytes(v);
+      return kB !== undefined && kB >= 128 && kB <= 1024 * 1024;
+    }, "CONNECTIONS_PGLITE_SHARED_BUFFERS must be a size from 128kB to 1GB, like 16MB (a whole number and kB, MB or GB)")
     .optional(),
   CONNECTIONS_KEYS: z.string().min(1).optional(),
   CONNECTIONS_ACTIVE_KEY: z.string().min(1).optional(),
