@@ -17,5 +17,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // Both cores: vitest's default on a 2-core machine is one worker, and most of the suite's time is
+    // waiting (real peers, token endpoints that stall on purpose, timeouts), so two halve its wall time.
+    maxWorkers: 2,
   },
 });
