@@ -10,7 +10,8 @@
  *       access token and with the session cookie,
  *   (d) on Postgres, the same data plane (call log and metrics on) in a process without Next,
  *       which shows what sharing the process with Next costs,
- * at 1 and 64 concurrent clients, on PGlite and on Postgres; then the peak memory (RSS) of the
+ * at 1 and 64 concurrent clients, on PGlite and on Postgres ((b) again after each (c) and (d) run,
+ * which is set against the (b) runs on either side of it: see measureAgainstProxy); then the peak memory (RSS) of the
  * app and of the proxy while 64 clients each fetch a 10 MiB answer through them; then what the
  * call log costs: the app beside a second one started with CONNECTIONS_CALL_LOG=false, 64
  * clients on each at the same time, so that whatever else the machine does falls on both alike.
@@ -111,7 +112,31 @@ type Row = {
   errors: number;
   /** CPU time the serving process spent per answered request, µs (null: served by this process). */
   cpuUs: number | null;
+  /** For (c) and (d): the bare proxy's figures, the mean of its runs just before and just after this one. */
+  ref?: { rps: number; p99: number; cpuUs: number };
 };
+
+/**
+ * This machine's speed drifts by tens of percent over minutes (the same case, run eight times
+ * in a row, moved between 2,450 and 3,387 req/s), so a ratio against one (b) run taken minutes
+ * earlier measures the drift as much as the app. (b) is therefore run again after every (c) and
+ * (d) run, and each is set against the mean of the (b) runs on either side of it.
+ */
+async function measureAgainstProxy(rows: Row[], proxyRun: () => Promise<Row>, cases: Array<() => Promise<Row>>): Promise<void> {
+  let before = await proxyRun();
+  rows.push(before);
+  for (const run of cases) {
+    const row = await run();
+    const after = await proxyRun();
+    row.ref = {
+      rps: (before.rps + after.rps) / 2,
+      p99: (before.p99 + after.p99) / 2,
+      cpuUs: ((before.cpuUs ?? 0) + (after.cpuUs ?? 0)) / 2,
+    };
+    rows.push(row, after);
+    before = after;
+  }
+}
 
 const CLOCK_TICKS = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim()) || 100;
 
@@ -327,7 +352,12 @@ async function measureCallLog(
 const cpuProfile = () => (process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []);
 
 /** Target (d): test/harness/data-plane-instance.ts on the app's database, called with the token. */
-async function measurePlaneAlone(env: NodeJS.ProcessEnv, token: string, upstreamUrl: string): Promise<Row[]> {
+async function measurePlaneAlone(
+  env: NodeJS.ProcessEnv,
+  token: string,
+  upstreamUrl: string,
+  proxy: { url: string; child: ChildProcess },
+): Promise<Row[]> {
   const plane = await startChild(
     process.execPath,
     [...cpuProfile(), "--import", "tsx", "--conditions=react-server", path.join(ROOT, "test/harness/data-plane-instance.ts")],
@@ -343,8 +373,13 @@ async function measurePlaneAlone(env: NodeJS.ProcessEnv, token: string, upstream
     const check = await fetch(opts.url as string, { method: "POST", headers: opts.headers, body: opts.body as string });
     if (check.status !== 200) throw new Error(`the data plane alone answered ${check.status}: ${await check.text()}`);
     const rows: Row[] = [];
-    for (const clients of [1, 64])
-      rows.push(await measure("postgres", "(d) plane without Next, key", clients, opts, plane.child.pid));
+    for (const clients of [1, 64]) {
+      await measureAgainstProxy(
+        rows,
+        () => measure("postgres", "(b) bare Node proxy", clients, { url: `${proxy.url}/items` }, proxy.child.pid),
+        [() => measure("postgres", "(d) plane without Next, key", clients, opts, plane.child.pid)],
+      );
+    }
     return rows;
   } finally {
     plane.child.kill("SIGTERM");
@@ -438,11 +473,16 @@ async function main() {
               headers: { authorization: `Bearer ${UPSTREAM_TOKEN}` },
             }),
           );
-          rows.push(await measure(kind, "(b) bare Node proxy", clients, { url: `${proxy.url}/items` }, proxy.child.pid));
-          rows.push(await measure(kind, "(c) invoke, API key, token", clients, invoke("bench_key_conn", "token"), app.pid));
-          rows.push(await measure(kind, "(c) invoke, API key, cookie", clients, invoke("bench_key_conn", "cookie"), app.pid));
-          rows.push(await measure(kind, "(c) invoke, OAuth 2, token", clients, invoke("bench_oauth_conn", "token"), app.pid));
-          rows.push(await measure(kind, "(c) invoke, OAuth 2, cookie", clients, invoke("bench_oauth_conn", "cookie"), app.pid));
+          await measureAgainstProxy(
+            rows,
+            () => measure(kind, "(b) bare Node proxy", clients, { url: `${proxy.url}/items` }, proxy.child.pid),
+            [
+              () => measure(kind, "(c) invoke, API key, token", clients, invoke("bench_key_conn", "token"), app.pid),
+              () => measure(kind, "(c) invoke, API key, cookie", clients, invoke("bench_key_conn", "cookie"), app.pid),
+              () => measure(kind, "(c) invoke, OAuth 2, token", clients, invoke("bench_oauth_conn", "token"), app.pid),
+              () => measure(kind, "(c) invoke, OAuth 2, cookie", clients, invoke("bench_oauth_conn", "cookie"), app.pid),
+            ],
+          );
         }
         if (kind === DATABASES.at(-1) && !ONLY_CALL_LOG) {
           memory.push({ target: "(b) bare Node proxy", ...(await burst(proxy.child.pid!, { url: `${proxy.url}/big` })) });
@@ -460,7 +500,7 @@ async function main() {
         // a second process cannot open a PGlite directory). The gap between (c) and (d) is what
         // sharing the process with Next costs (docs/architecture.md "The data plane").
         if (kind === "postgres" && !ONLY_CALL_LOG && !ONLY_MEMORY)
-          rows.push(...(await measurePlaneAlone(env, token, upstream.url)));
+          rows.push(...(await measurePlaneAlone(env, token, upstream.url, proxy)));
       } finally {
         if (kind === "postgres") await admin.unsafe(`drop database if exists ${dbName} with (force)`);
       }
@@ -482,15 +522,17 @@ async function main() {
   }
   // autocannon's histogram resolves whole milliseconds; one client sends one request at a
   // time, so 1000 / (req/s) is its exact mean time per call, below a millisecond too.
-  console.log("\nagainst (b), the Node floor (goal: ≥ 0.5x its throughput at 64 clients, ≤ +1 ms per call at 1 client):");
+  console.log(
+    "\nagainst (b), the Node floor, run just before and just after each (goal: ≥ 0.5x its throughput at 64 clients, ≤ +1 ms per call at 1 client):",
+  );
   for (const kind of ONLY_CALL_LOG || ONLY_MEMORY ? [] : DATABASES) {
     for (const clients of [1, 64]) {
-      const b = rows.find((r) => r.db === kind && r.clients === clients && r.target.startsWith("(b)"))!;
-      for (const c of rows.filter((r) => r.db === kind && r.clients === clients && /^\((c|d)\)/.test(r.target))) {
+      for (const c of rows.filter((r) => r.db === kind && r.clients === clients && r.ref)) {
+        const b = c.ref!;
         const added =
           clients === 1
             ? `; ${(1000 / c.rps).toFixed(2)} ms per call vs ${(1000 / b.rps).toFixed(2)} ms: +${(1000 / c.rps - 1000 / b.rps).toFixed(2)} ms`
-            : `; p99 ${c.p99} ms vs ${b.p99} ms; CPU per request ${c.cpuUs !== null && b.cpuUs ? (c.cpuUs / b.cpuUs).toFixed(2) : "?"}x`;
+            : `; p99 ${c.p99} ms vs ${b.p99.toFixed(0)} ms; CPU per request ${c.cpuUs !== null && b.cpuUs ? (c.cpuUs / b.cpuUs).toFixed(2) : "?"}x`;
         console.log(
           `  ${kind.padEnd(9)}${String(clients).padStart(2)} client(s), ${c.target.slice(4).padEnd(28)} ${(c.rps / b.rps).toFixed(2)}x${added}`,
         );
