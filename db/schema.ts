@@ -289,8 +289,8 @@ export const callLog = pgTable(
   },
   (t) => [
     index("call_log_connection_idx").on(t.connectionId, t.createdAt),
-    // Retention (delete by age). A B-tree, not BRIN: docs/architecture.md "Call log" says why.
-    index("call_log_created_idx").on(t.createdAt),
+    // No index on created_at alone: every index is paid on each call written, and the retention
+    // purge walks the primary key instead (docs/architecture.md "Call log", "Retention").
     // A credential's last calls (its health) where one user's calls are few among many (docs/architecture.md
     // "Credential health"); a caller's own calls of one connection are read through call_log_connection_idx.
     index("call_log_credential_idx").on(t.connectionId, t.credentialUserId, t.createdAt),

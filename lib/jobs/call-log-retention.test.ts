@@ -1,9 +1,11 @@
 /**
  * The call-log retention purge on both databases: rows older than the retention go, newer ones
- * stay, and calls of connections that no longer exist go.
+ * stay, and calls of connections that no longer exist go. call_log has no index on created_at:
+ * the purge walks its primary key (docs/architecture.md "Retention"), so the order rows were
+ * written in matters here.
  */
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { callLog, tokenRefreshes } from "@/db/schema";
 import { addConnection, createTestDatabase, databaseKinds, seedPeople, setupTestEnv, type TestDatabase } from "@/test/harness";
 import { purgeCallLog } from "./call-log-retention";
@@ -22,29 +24,37 @@ describe.each(databaseKinds)("call-log retention (%s)", (kind) => {
   afterAll(async () => {
     await database?.drop();
   });
+  beforeEach(async () => {
+    await database.db.delete(callLog);
+  });
 
-  it("deletes the rows older than CONNECTIONS_CALL_LOG_DAYS and keeps the rest", async () => {
+  async function loggedConnection(linkName: string) {
     const people = await seedPeople(database.db);
-    const connection = await addConnection(database.db, people.ada, { service: "github", linkName: "logged" });
-    const now = Date.now();
-    const row = (ageMs: number, path: string) => ({
+    const connection = await addConnection(database.db, people.ada, { service: "github", linkName });
+    return (path: string, createdAt: Date, connectionId = connection.id) => ({
       orgId: people.ada.orgId,
-      connectionId: connection.id,
+      connectionId,
       callerId: people.ada.id,
       method: "GET",
       host: "api.github.com",
       path,
       status: 200,
       appMs: 1,
-      createdAt: new Date(now - ageMs),
+      createdAt,
     });
+  }
+  const paths = async () => (await database.db.select({ path: callLog.path }).from(callLog)).map((r) => r.path).sort();
+
+  it("deletes the rows older than CONNECTIONS_CALL_LOG_DAYS and keeps the rest", async () => {
+    const call = await loggedConnection("logged");
+    const now = Date.now();
+    const aged = (ageMs: number, path: string) => call(path, new Date(now - ageMs));
     await database.db
       .insert(callLog)
-      .values([row(20 * DAY, "/old"), row(14 * DAY + 60_000, "/just-over"), row(13 * DAY, "/recent"), row(0, "/now")]);
+      .values([aged(20 * DAY, "/old"), aged(14 * DAY + 60_000, "/just-over"), aged(13 * DAY, "/recent"), aged(0, "/now")]);
 
     expect(await purgeCallLog(database.db, { now: new Date(now) })).toBe(2);
-    const left = await database.db.select({ path: callLog.path }).from(callLog);
-    expect(left.map((r) => r.path).sort()).toEqual(["/now", "/recent"]);
+    expect(await paths()).toEqual(["/now", "/recent"]);
     expect(await purgeCallLog(database.db, { now: new Date(now) })).toBe(0);
   });
 
@@ -68,22 +78,52 @@ describe.each(databaseKinds)("call-log retention (%s)", (kind) => {
   });
 
   it("removes recent calls of a connection that no longer exists (written while it was being deleted)", async () => {
-    const people = await seedPeople(database.db);
-    const kept = await addConnection(database.db, people.ada, { service: "github", linkName: "still_here" });
-    const call = (connectionId: string, path: string) => ({
-      orgId: people.ada.orgId,
-      connectionId,
-      callerId: people.ada.id,
-      method: "GET",
-      host: "api.github.com",
-      path,
-      status: 200,
-      appMs: 1,
-    });
-    await database.db.insert(callLog).values([call(randomUUID(), "/orphan"), call(kept.id, "/kept")]);
+    const call = await loggedConnection("still_here");
+    await database.db.insert(callLog).values([call("/orphan", new Date(), randomUUID()), call("/kept", new Date())]);
     expect(await purgeCallLog(database.db)).toBe(1);
-    const paths = (await database.db.select({ path: callLog.path }).from(callLog)).map((r) => r.path);
-    expect(paths).toContain("/kept");
-    expect(paths).not.toContain("/orphan");
+    expect(await paths()).toEqual(["/kept"]);
+  });
+
+  it("walks the whole log in batches and stops at the calls within the retention", async () => {
+    const call = await loggedConnection("batched");
+    const now = Date.now();
+    const old = Array.from({ length: 7 }, (_, i) => call(`/old-${i}`, new Date(now - 20 * DAY + i * 60_000)));
+    await database.db.insert(callLog).values([...old, call("/recent", new Date(now - DAY)), call("/now", new Date(now))]);
+
+    expect(await purgeCallLog(database.db, { now: new Date(now), batch: 3 })).toBe(7);
+    expect(await paths()).toEqual(["/now", "/recent"]);
+  });
+
+  it("purges an old call written after a newer one (instances whose clocks disagree)", async () => {
+    const call = await loggedConnection("skewed");
+    const now = Date.now();
+    const cutoff = now - 14 * DAY;
+    // Written in this order: the middle call's instance is 30 minutes ahead of the others.
+    await database.db
+      .insert(callLog)
+      .values([
+        call("/old", new Date(cutoff - 60_000)),
+        call("/ahead", new Date(cutoff + 30 * 60_000)),
+        call("/behind", new Date(cutoff - 1_000)),
+        call("/now", new Date(now)),
+      ]);
+
+    expect(await purgeCallLog(database.db, { now: new Date(now), batch: 1 })).toBe(2);
+    expect(await paths()).toEqual(["/ahead", "/now"]);
+  });
+
+  it("removes the calls of a connection deleted long ago, whatever their number", async () => {
+    const call = await loggedConnection("survivor");
+    const gone = randomUUID();
+    const now = Date.now();
+    await database.db
+      .insert(callLog)
+      .values([
+        ...Array.from({ length: 5 }, (_, i) => call(`/orphan-${i}`, new Date(now - 2 * DAY), gone)),
+        call("/kept", new Date(now - 2 * DAY)),
+      ]);
+
+    expect(await purgeCallLog(database.db, { now: new Date(now), batch: 2 })).toBe(5);
+    expect(await paths()).toEqual(["/kept"]);
   });
 });

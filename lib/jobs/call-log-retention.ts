@@ -1,47 +1,118 @@
 import "server-only";
-import { and, eq, gte, inArray, lt, notExists, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, lt, lte, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db";
 import { callLog, connections, tokenRefreshes } from "@/db/schema";
 import { env } from "@/lib/env";
 
 /**
- * The call-log retention purge (docs/architecture.md "Background jobs"): deletes `call_log`
- * and `token_refreshes` rows older than CONNECTIONS_CALL_LOG_DAYS, in bounded batches so
- * one run never holds a long lock on a large table. It also removes the recent calls of
- * connections that no longer exist: call_log has no foreign keys (db/schema.ts), and a batch
- * written while its connection was being deleted outlives it.
+ * The call-log retention purge (docs/architecture.md "Call log", "Retention"): deletes `call_log`
+ * and `token_refreshes` rows older than CONNECTIONS_CALL_LOG_DAYS, in bounded batches so one
+ * run never holds a long lock on a large table. It also removes the calls of connections that
+ * no longer exist: call_log has no foreign keys (db/schema.ts), and a batch written while its
+ * connection was being deleted outlives it.
  */
 export const CALL_LOG_PURGE_EVERY_MINUTES = 60;
 const BATCH = 5_000;
 
-type Purgeable = typeof callLog | typeof tokenRefreshes;
+/**
+ * call_log has no index on created_at (each index is paid on every call written, and on PGlite
+ * on the serving thread), so the purge walks its primary key instead: ids grow in the order
+ * batches are written, and a batch holds calls of the last moments. Calls are stamped by the
+ * clock of the instance that served them, so ids and times may disagree by the clocks' skew;
+ * the walk goes on past calls within the retention until it meets one this much newer than the
+ * cutoff, and a call stamped older still behind it goes at a later run.
+ */
+const OUT_OF_ORDER_MS = 60 * 60_000;
 
-/** Orphans are only ever written in the instant of a deletion: the last runs' window is enough. */
-const ORPHAN_WINDOW_MS = 3 * CALL_LOG_PURGE_EVERY_MINUTES * 60_000;
+type PurgeOptions = { now?: Date; days?: number; batch?: number };
 
-async function purgeWhere(db: Db, table: Purgeable, where: SQL | undefined): Promise<number> {
+async function purgeCallsByAge(db: Db, cutoff: Date, batch: number): Promise<number> {
+  const stopAt = cutoff.getTime() + OUT_OF_ORDER_MS;
+  let after = 0;
   let total = 0;
   for (;;) {
-    const victims = db.select({ id: table.id }).from(table).where(where).limit(BATCH);
-    const deleted = await db.delete(table).where(inArray(table.id, victims)).returning({ id: table.id });
-    total += deleted.length;
-    if (deleted.length < BATCH) return total;
+    const rows = await db
+      .select({ id: callLog.id, createdAt: callLog.createdAt })
+      .from(callLog)
+      .where(gt(callLog.id, after))
+      .orderBy(asc(callLog.id))
+      .limit(batch);
+    if (rows.length === 0) return total;
+    const last = rows[rows.length - 1].id;
+    if (rows.some((row) => row.createdAt < cutoff)) {
+      const deleted = await db
+        .delete(callLog)
+        .where(and(gt(callLog.id, after), lte(callLog.id, last), lt(callLog.createdAt, cutoff)))
+        .returning({ id: callLog.id });
+      total += deleted.length;
+    }
+    if (rows.length < batch || rows.some((row) => row.createdAt.getTime() >= stopAt)) return total;
+    after = last;
   }
 }
 
+/** token_refreshes is small (one row per renewal) and keeps its index on created_at. */
+async function purgeRefreshesByAge(db: Db, cutoff: Date, batch: number): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const victims = db
+      .select({ id: tokenRefreshes.id })
+      .from(tokenRefreshes)
+      .where(lt(tokenRefreshes.createdAt, cutoff))
+      .limit(batch);
+    const deleted = await db
+      .delete(tokenRefreshes)
+      .where(inArray(tokenRefreshes.id, victims))
+      .returning({ id: tokenRefreshes.id });
+    total += deleted.length;
+    if (deleted.length < batch) return total;
+  }
+}
+
+function rowsOf(result: unknown): Array<Record<string, unknown>> {
+  // postgres.js answers an array of rows, PGlite an object with `rows`.
+  return Array.isArray(result) ? result : ((result as { rows?: Array<Record<string, unknown>> }).rows ?? []);
+}
+
+/**
+ * The connections that have calls but no longer exist: the distinct connection ids of call_log,
+ * read by skipping from one to the next along call_log_connection_idx (one index descent per
+ * connection, whatever its number of calls), less those still in `connections`.
+ */
+async function goneConnections(db: Db): Promise<string[]> {
+  const next = (after: SQL) =>
+    sql`(select c.connection_id from ${callLog} c where c.connection_id > ${after} order by c.connection_id limit 1)`;
+  const result = await db.execute(sql`with recursive logged(id) as (
+      (select connection_id from ${callLog} order by connection_id limit 1)
+      union all
+      select ${next(sql`logged.id`)} from logged where logged.id is not null
+    )
+    select logged.id from logged
+    where logged.id is not null and not exists (select 1 from ${connections} where ${connections.id} = logged.id)`);
+  return rowsOf(result).map((row) => String(row.id));
+}
+
+async function purgeOrphans(db: Db, batch: number): Promise<number> {
+  let total = 0;
+  for (const connectionId of await goneConnections(db)) {
+    for (;;) {
+      const victims = db.select({ id: callLog.id }).from(callLog).where(eq(callLog.connectionId, connectionId)).limit(batch);
+      const deleted = await db.delete(callLog).where(inArray(callLog.id, victims)).returning({ id: callLog.id });
+      total += deleted.length;
+      if (deleted.length < batch) break;
+    }
+  }
+  return total;
+}
+
 /** Deletes the call-log and token-refresh rows past the retention; returns how many rows went. */
-export async function purgeCallLog(db: Db, options: { now?: Date; days?: number } = {}): Promise<number> {
+export async function purgeCallLog(db: Db, options: PurgeOptions = {}): Promise<number> {
   const days = options.days ?? env().CONNECTIONS_CALL_LOG_DAYS;
   const now = options.now ?? new Date();
+  const batch = options.batch ?? BATCH;
   const cutoff = new Date(now.getTime() - days * 86_400_000);
-  const orphans = and(
-    gte(callLog.createdAt, new Date(now.getTime() - ORPHAN_WINDOW_MS)),
-    notExists(db.select({ id: connections.id }).from(connections).where(eq(connections.id, callLog.connectionId))),
-  );
   return (
-    (await purgeWhere(db, callLog, lt(callLog.createdAt, cutoff))) +
-    (await purgeWhere(db, tokenRefreshes, lt(tokenRefreshes.createdAt, cutoff))) +
-    (await purgeWhere(db, callLog, orphans))
+    (await purgeCallsByAge(db, cutoff, batch)) + (await purgeRefreshesByAge(db, cutoff, batch)) + (await purgeOrphans(db, batch))
   );
 }
 

@@ -1,0 +1,1 @@
+DROP INDEX "call_log_created_idx";
