@@ -38,18 +38,18 @@ export type PubSub = {
   notify(channel: string, payload: string): Promise<void>;
 };
 
-/** A transaction on PGlite's own client, with COPY … FROM a text blob (see BulkLoad). */
+/** A transaction on PGlite's own client, with COPY … FROM a blob in the binary format (see BulkLoad). */
 export type BulkTransaction = {
   /** One statement; its rows as objects. Parameters are sent as text. */
   query<R>(text: string, params?: unknown[]): Promise<R[]>;
-  /** COPY table (columns) FROM rows in COPY's text format (tab-separated, \N for null, one line per row). */
-  copyFrom(table: string, columns: readonly string[], text: string): Promise<void>;
+  /** COPY table (columns) FROM rows in PostgreSQL's binary COPY format (lib/calls/copy-binary.ts). */
+  copyFrom(table: string, columns: readonly string[], rows: Uint8Array<ArrayBuffer>): Promise<void>;
 };
 
 /**
  * PGlite only: bulk loading for the call log (docs/architecture.md "Call log"). On PGlite the
  * database runs on the app's own thread, so every microsecond a batch costs is taken from
- * the calls being served; COPY from a text blob costs about half of an INSERT … SELECT from
+ * the calls being served; COPY from a blob costs about half of an INSERT … SELECT from
  * jsonb_to_recordset there (measured, see the architecture note). Postgres does that work in
  * its own processes, so it has no need of it.
  */
@@ -113,8 +113,10 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
       client.transaction((tx) =>
         fn({
           query: async <R>(text: string, params?: unknown[]) => (await tx.query<R>(text, params)).rows,
-          async copyFrom(table, columns, text) {
-            await tx.query(`copy ${table} (${columns.join(", ")}) from '/dev/blob'`, [], { blob: new Blob([text]) });
+          async copyFrom(table, columns, rows) {
+            await tx.query(`copy ${table} (${columns.join(", ")}) from '/dev/blob' with (format binary)`, [], {
+              blob: new Blob([rows]),
+            });
           },
         }),
       ),

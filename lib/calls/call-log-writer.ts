@@ -3,6 +3,7 @@ import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db";
 import type { BulkLoad, BulkTransaction } from "@/db/client";
 import { callLog, connections, tokenRefreshes, users } from "@/db/schema";
+import { BinaryCopyEncoder } from "@/lib/calls/copy-binary";
 import { onCall, onRefresh, type CallEvent, type RefreshEvent } from "@/lib/observe/events";
 import { logger } from "@/lib/observe/logger";
 import { metrics } from "@/lib/observe/metrics";
@@ -134,8 +135,8 @@ async function insertCalls(db: Db, rows: CallRow[]): Promise<number> {
   );
 }
 
-/** call_log's columns in the order COPY receives them. */
-const CALL_COLUMNS = [
+/** call_log's columns in the order COPY receives them (callLogCopy writes the values in this order). */
+export const CALL_COLUMNS = [
   "org_id",
   "connection_id",
   "credential_user_id",
@@ -150,13 +151,6 @@ const CALL_COLUMNS = [
   "response_bytes",
   "created_at",
 ] as const satisfies readonly (keyof CallRow)[];
-
-/** One value in COPY's text format: \N for null; a backslash, tab, newline or carriage return escaped. */
-function copyField(value: string | number | null): string {
-  if (value === null) return "\\N";
-  if (typeof value === "number") return String(value);
-  return value.replace(/[\\\t\n\r]/g, (c) => (c === "\\" ? "\\\\" : c === "\t" ? "\\t" : c === "\n" ? "\\n" : "\\r"));
-}
 
 async function idsThatExist(tx: BulkTransaction, table: "connections" | "users", ids: Set<string | null>): Promise<Set<string>> {
   const wanted = [...ids].filter((id): id is string => id !== null);
@@ -173,20 +167,45 @@ async function idsThatExist(tx: BulkTransaction, table: "connections" | "users",
  * deleted since are left out, callers deleted since forgotten — checked in one transaction
  * with the COPY, so no deletion can fall between the check and the write.
  */
-function copyCalls(bulk: BulkLoad, rows: CallRow[]): Promise<number> {
+/**
+ * The COPY payload of these calls in PostgreSQL's binary format (lib/calls/copy-binary.ts: no
+ * value is parsed from text), each call's caller as `caller` says.
+ */
+export function callLogCopy(
+  events: CallEvent[],
+  caller: (event: CallEvent) => string | null = (event) => event.callerId,
+): Uint8Array<ArrayBuffer> {
+  const rows = new BinaryCopyEncoder(CALL_COLUMNS.length);
+  for (const e of events) {
+    rows
+      .row()
+      .uuid(e.orgId)
+      .uuid(e.connectionId)
+      .uuid(e.credentialUserId)
+      .uuid(caller(e))
+      .text(storable(e.method))
+      .text(storable(e.host))
+      .text(storable(e.path))
+      .int4(e.status)
+      .text(e.errorCode === null ? null : storable(e.errorCode))
+      .int4(e.appMs)
+      .int4(e.upstreamMs)
+      .int4(e.responseBytes)
+      .timestamptz(e.at);
+  }
+  return rows.finish();
+}
+
+function copyCalls(bulk: BulkLoad, events: CallEvent[]): Promise<number> {
   return bulk.transaction(async (tx) => {
-    const liveConnections = await idsThatExist(tx, "connections", new Set(rows.map((r) => r.connection_id)));
-    const liveCallers = await idsThatExist(tx, "users", new Set(rows.map((r) => r.caller_id)));
-    let text = "";
-    let stored = 0;
-    for (const row of rows) {
-      if (!liveConnections.has(row.connection_id)) continue;
-      const line = { ...row, caller_id: liveCallers.has(row.caller_id) ? row.caller_id : null };
-      text += CALL_COLUMNS.map((column) => copyField(line[column])).join("\t") + "\n";
-      stored += 1;
+    const liveConnections = await idsThatExist(tx, "connections", new Set(events.map((e) => e.connectionId)));
+    const liveCallers = await idsThatExist(tx, "users", new Set(events.map((e) => e.callerId)));
+    const kept = events.filter((e) => liveConnections.has(e.connectionId));
+    if (kept.length) {
+      const rows = callLogCopy(kept, (e) => (liveCallers.has(e.callerId) ? e.callerId : null));
+      await tx.copyFrom("call_log", CALL_COLUMNS, rows);
     }
-    if (text) await tx.copyFrom("call_log", CALL_COLUMNS, text);
-    return stored;
+    return kept.length;
   });
 }
 
@@ -250,10 +269,7 @@ export function createCallLogWriter({ db, bulk }: CallLogDatabase, options: Call
     refreshes = [];
     if (pendingCalls.length) {
       // Events arrive in the order they happened, so ids ascend with time as written.
-      await insertBatch(pendingCalls, (events) => {
-        const rows = events.map(callRow);
-        return bulk ? copyCalls(bulk, rows) : insertCalls(db, rows);
-      });
+      await insertBatch(pendingCalls, (events) => (bulk ? copyCalls(bulk, events) : insertCalls(db, events.map(callRow))));
     }
     if (pendingRefreshes.length) {
       await insertBatch(
