@@ -163,11 +163,6 @@ async function idsThatExist(tx: BulkTransaction, table: "connections" | "users",
 }
 
 /**
- * PGlite's way (db/client.ts BulkLoad): the same rules as insertCalls — calls of connections
- * deleted since are left out, callers deleted since forgotten — checked in one transaction
- * with the COPY, so no deletion can fall between the check and the write.
- */
-/**
  * The COPY payload of these calls in PostgreSQL's binary format (lib/calls/copy-binary.ts: no
  * value is parsed from text), each call's caller as `caller` says.
  */
@@ -196,6 +191,11 @@ export function callLogCopy(
   return rows.finish();
 }
 
+/**
+ * PGlite's way (db/client.ts BulkLoad): the same rules as insertCalls — calls of connections
+ * deleted since are left out, callers deleted since forgotten — checked in one transaction
+ * with the COPY, so no deletion can fall between the check and the write.
+ */
 function copyCalls(bulk: BulkLoad, events: CallEvent[]): Promise<number> {
   return bulk.transaction(async (tx) => {
     const liveConnections = await idsThatExist(tx, "connections", new Set(events.map((e) => e.connectionId)));

@@ -42,12 +42,16 @@ describe("BinaryCopyEncoder", () => {
       { u: null, label: null, amount: null, at: new Date("1999-12-31T23:59:59.999Z") },
       { u: "ffffffff-ffff-ffff-ffff-ffffffffffff", label: "", amount: -42, at: new Date(0) },
       { u: "00000000-0000-0000-0000-000000000000", label: "😀", amount: 2 ** 31 - 1, at: new Date("2000-01-01T00:00:00Z") },
+      // A lone surrogate (JavaScript strings may hold one; UTF-8 cannot) is stored as U+FFFD.
+      { u: null, label: "a\uD800b", amount: 1, at: new Date("2026-01-01T00:00:00Z") },
     ];
     const encoder = new BinaryCopyEncoder(4);
     for (const v of values) encoder.row().uuid(v.u).text(v.label).int4(v.amount).timestamptz(v.at);
-    expect(encoder.rowCount).toBe(4);
+    expect(encoder.rowCount).toBe(5);
     const rows = await load(encoder);
-    expect(rows).toEqual(values.map((v) => ({ ...v, u: v.u?.toLowerCase() ?? null })));
+    expect(rows).toEqual(
+      values.map((v) => ({ ...v, u: v.u?.toLowerCase() ?? null, label: v.label?.replace("\uD800", "\uFFFD") ?? null })),
+    );
   });
 
   it("rounds integers and holds them within 32 bits", async () => {
@@ -72,5 +76,8 @@ describe("BinaryCopyEncoder", () => {
     expect(() => new BinaryCopyEncoder(2).row().int4(1).row()).toThrow(/short/);
     expect(() => new BinaryCopyEncoder(2).row().int4(1).finish()).toThrow(/short/);
     expect(() => new BinaryCopyEncoder(1).row().int4(1).int4(2)).toThrow(/more fields/);
+    // Nothing is written as a plausible value it is not: NaN is not 0.
+    for (const bad of [Number.NaN, Infinity, -Infinity]) expect(() => new BinaryCopyEncoder(1).row().int4(bad)).toThrow(/finite/);
+    expect(() => new BinaryCopyEncoder(1).row().timestamptz(new Date("not a date"))).toThrow(/valid date/);
   });
 });

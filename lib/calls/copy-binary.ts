@@ -74,17 +74,19 @@ export class BinaryCopyEncoder {
     return this;
   }
 
-  /** An integer column: rounded, and held within its 32 bits. */
+  /** An integer column: rounded, and held within its 32 bits; NaN and ±Infinity throw. */
   int4(value: number | null): this {
     if (value === null) return this.null();
+    if (!Number.isFinite(value)) throw new Error("binary COPY: not a finite number");
     this.field(4);
     this.buffer.writeInt32BE(Math.min(INT32_MAX, Math.max(INT32_MIN, Math.round(value))), this.offset);
     this.offset += 4;
     return this;
   }
 
-  /** A timestamptz column (millisecond precision, as a Date holds it). */
+  /** A timestamptz column (millisecond precision, as a Date holds it); an invalid Date throws. */
   timestamptz(value: Date): this {
+    if (Number.isNaN(value.getTime())) throw new Error("binary COPY: not a valid date");
     this.field(8);
     this.buffer.writeBigInt64BE(BigInt(value.getTime() - POSTGRES_EPOCH_MS) * 1000n, this.offset);
     this.offset += 8;

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
 import { callLog, tokenRefreshes } from "@/db/schema";
 import { addConnection, createTestDatabase, databaseKinds, seedPeople, setupTestEnv, type TestDatabase } from "@/test/harness";
 import { purgeCallLog } from "./call-log-retention";
@@ -94,24 +95,6 @@ describe.each(databaseKinds)("call-log retention (%s)", (kind) => {
     expect(await paths()).toEqual(["/now", "/recent"]);
   });
 
-  it("purges an old call written after a newer one (instances whose clocks disagree)", async () => {
-    const call = await loggedConnection("skewed");
-    const now = Date.now();
-    const cutoff = now - 14 * DAY;
-    // Written in this order: the middle call's instance is 30 minutes ahead of the others.
-    await database.db
-      .insert(callLog)
-      .values([
-        call("/old", new Date(cutoff - 60_000)),
-        call("/ahead", new Date(cutoff + 30 * 60_000)),
-        call("/behind", new Date(cutoff - 1_000)),
-        call("/now", new Date(now)),
-      ]);
-
-    expect(await purgeCallLog(database.db, { now: new Date(now), batch: 1 })).toBe(2);
-    expect(await paths()).toEqual(["/ahead", "/now"]);
-  });
-
   it("removes the calls of a connection deleted long ago, whatever their number", async () => {
     const call = await loggedConnection("survivor");
     const gone = randomUUID();
@@ -125,5 +108,59 @@ describe.each(databaseKinds)("call-log retention (%s)", (kind) => {
 
     expect(await purgeCallLog(database.db, { now: new Date(now), batch: 2 })).toBe(5);
     expect(await paths()).toEqual(["/kept"]);
+  });
+
+  it("walks past calls stamped up to an hour past the cutoff (clocks that disagree), and stops at later ones until a later run", async () => {
+    const call = await loggedConnection("skewed");
+    const now = Date.now();
+    const cutoff = now - 14 * DAY;
+    // Written in this order by instances whose clocks disagree.
+    await database.db
+      .insert(callLog)
+      .values([
+        call("/old", new Date(cutoff - 60_000)),
+        call("/ahead", new Date(cutoff + 30 * 60_000)),
+        call("/behind", new Date(cutoff - 1_000)),
+        call("/newer", new Date(cutoff + 2 * 3_600_000)),
+        call("/behind-newer", new Date(cutoff - 2_000)),
+      ]);
+
+    expect(await purgeCallLog(database.db, { now: new Date(now), batch: 1 })).toBe(2);
+    expect(await paths()).toEqual(["/ahead", "/behind-newer", "/newer"]);
+    // 90 minutes on, "/newer" is half an hour past the cutoff: the walk goes past it.
+    expect(await purgeCallLog(database.db, { now: new Date(now + 90 * 60_000), batch: 1 })).toBe(2);
+    expect(await paths()).toEqual(["/newer"]);
+  });
+
+  it("is not stopped by a call stamped far in the future (a clock gone wrong)", async () => {
+    const call = await loggedConnection("future");
+    const now = Date.now();
+    await database.db
+      .insert(callLog)
+      .values([call("/future", new Date(now + 400 * DAY)), call("/old", new Date(now - 20 * DAY)), call("/now", new Date(now))]);
+
+    expect(await purgeCallLog(database.db, { now: new Date(now), batch: 1 })).toBe(1);
+    expect(await paths()).toEqual(["/future", "/now"]);
+  });
+
+  it("with vacuum, the space of purged calls is used again: the table does not grow run after run", async () => {
+    const call = await loggedConnection("recycled");
+    const size = async () => {
+      const result = await database.db.execute(sql`select pg_relation_size('call_log')::int as bytes`);
+      const rows = Array.isArray(result) ? result : (result as unknown as { rows: Array<{ bytes: number }> }).rows;
+      return Number(rows[0].bytes);
+    };
+    const now = Date.now();
+    const fill = (from: number) =>
+      database.db
+        .insert(callLog)
+        .values(Array.from({ length: 1_000 }, (_, i) => call(`/call-${from + i}`, new Date(now - 20 * DAY))));
+
+    await fill(0);
+    const filled = await size();
+    expect(await purgeCallLog(database.db, { now: new Date(now), vacuum: true })).toBe(1_000);
+    await fill(1_000);
+    expect(await size()).toBeLessThanOrEqual(filled);
+    expect(await purgeCallLog(database.db, { now: new Date(now), vacuum: true })).toBe(1_000);
   });
 });

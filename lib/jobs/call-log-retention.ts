@@ -20,14 +20,24 @@ const BATCH = 5_000;
  * batches are written, and a batch holds calls of the last moments. Calls are stamped by the
  * clock of the instance that served them, so ids and times may disagree by the clocks' skew;
  * the walk goes on past calls within the retention until it meets one this much newer than the
- * cutoff, and a call stamped older still behind it goes at a later run.
+ * cutoff, and a call stamped older still behind it goes at a later run. A stamp further ahead
+ * of this instance's own clock than that is a clock gone wrong: it neither stops the walk nor,
+ * being newer than the cutoff, goes.
  */
 const OUT_OF_ORDER_MS = 60 * 60_000;
 
-type PurgeOptions = { now?: Date; days?: number; batch?: number };
+type PurgeOptions = {
+  now?: Date;
+  days?: number;
+  batch?: number;
+  /** VACUUM the two tables after a run that deleted rows: PGlite has no autovacuum (see callLogRetentionJob). */
+  vacuum?: boolean;
+};
 
-async function purgeCallsByAge(db: Db, cutoff: Date, batch: number): Promise<number> {
-  const stopAt = cutoff.getTime() + OUT_OF_ORDER_MS;
+async function purgeCallsByAge(db: Db, now: Date, cutoff: Date, batch: number): Promise<number> {
+  const stopFrom = cutoff.getTime() + OUT_OF_ORDER_MS;
+  const stopUntil = now.getTime() + OUT_OF_ORDER_MS;
+  const stopsTheWalk = (at: Date) => at.getTime() >= stopFrom && at.getTime() <= stopUntil;
   let after = 0;
   let total = 0;
   for (;;) {
@@ -46,7 +56,7 @@ async function purgeCallsByAge(db: Db, cutoff: Date, batch: number): Promise<num
         .returning({ id: callLog.id });
       total += deleted.length;
     }
-    if (rows.length < batch || rows.some((row) => row.createdAt.getTime() >= stopAt)) return total;
+    if (rows.length < batch || rows.some((row) => stopsTheWalk(row.createdAt))) return total;
     after = last;
   }
 }
@@ -111,12 +121,20 @@ export async function purgeCallLog(db: Db, options: PurgeOptions = {}): Promise<
   const now = options.now ?? new Date();
   const batch = options.batch ?? BATCH;
   const cutoff = new Date(now.getTime() - days * 86_400_000);
-  return (
-    (await purgeCallsByAge(db, cutoff, batch)) + (await purgeRefreshesByAge(db, cutoff, batch)) + (await purgeOrphans(db, batch))
-  );
+  const deleted =
+    (await purgeCallsByAge(db, now, cutoff, batch)) +
+    (await purgeRefreshesByAge(db, cutoff, batch)) +
+    (await purgeOrphans(db, batch));
+  // Marks the deleted rows' space and index entries free for reuse; without it the next runs
+  // would step over every row ever purged, and the tables' files would only ever grow.
+  if (deleted > 0 && options.vacuum) await db.execute(sql`vacuum ${callLog}, ${tokenRefreshes}`);
+  return deleted;
 }
 
-/** The job function: `(db, payload)`, run by lib/jobs and directly by tests. */
+/**
+ * The job function: `(db, payload)`, run by lib/jobs and directly by tests. On PGlite (no
+ * DATABASE_URL) it vacuums after purging, as Postgres's autovacuum would: PGlite runs none.
+ */
 export async function callLogRetentionJob(db: Db, _payload: Record<string, unknown> = {}): Promise<void> {
-  await purgeCallLog(db);
+  await purgeCallLog(db, { vacuum: !env().DATABASE_URL });
 }
