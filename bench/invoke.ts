@@ -45,7 +45,7 @@ const BIG_BYTES = 10 * 1024 * 1024;
 const ONLY_CALL_LOG = process.env.BENCH_ONLY === "call-log";
 const ONLY_MEMORY = process.env.BENCH_ONLY === "memory";
 /** The call log's comparison: rounds of both apps loaded at once (see the top of this file). */
-const CALL_LOG_ROUNDS = 5;
+const CALL_LOG_ROUNDS = 9;
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 /** The app is started as `npm start` starts it: package.json's start script is `node [flags] scripts/start.mjs`. */
 const START_ARGS = (() => {
