@@ -7,7 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
-import { callLog, tokenRefreshes } from "@/db/schema";
+import { callLog, signInThrottle, tokenRefreshes } from "@/db/schema";
 import { addConnection, createTestDatabase, databaseKinds, seedPeople, setupTestEnv, type TestDatabase } from "@/test/harness";
 import { purgeCallLog } from "./call-log-retention";
 
@@ -43,6 +43,11 @@ describe.each(databaseKinds)("call-log retention (%s)", (kind) => {
       appMs: 1,
       createdAt,
     });
+  }
+  async function tableBytes(table: string): Promise<number> {
+    const result = await database.db.execute(sql`select pg_relation_size(${table}::regclass)::int as bytes`);
+    const rows = Array.isArray(result) ? result : (result as unknown as { rows: Array<{ bytes: number }> }).rows;
+    return Number(rows[0].bytes);
   }
   const paths = async () => (await database.db.select({ path: callLog.path }).from(callLog)).map((r) => r.path).sort();
 
@@ -145,11 +150,7 @@ describe.each(databaseKinds)("call-log retention (%s)", (kind) => {
 
   it("with vacuum, the space of purged calls is used again: the table does not grow run after run", async () => {
     const call = await loggedConnection("recycled");
-    const size = async () => {
-      const result = await database.db.execute(sql`select pg_relation_size('call_log')::int as bytes`);
-      const rows = Array.isArray(result) ? result : (result as unknown as { rows: Array<{ bytes: number }> }).rows;
-      return Number(rows[0].bytes);
-    };
+    const size = () => tableBytes("call_log");
     const now = Date.now();
     const fill = (from: number) =>
       database.db
@@ -162,5 +163,16 @@ describe.each(databaseKinds)("call-log retention (%s)", (kind) => {
     await fill(1_000);
     expect(await size()).toBeLessThanOrEqual(filled);
     expect(await purgeCallLog(database.db, { now: new Date(now), vacuum: true })).toBe(1_000);
+  });
+
+  it("with vacuum (the job on PGlite), rows deleted in any table leave space that is used again", async () => {
+    const counters = (round: number) =>
+      Array.from({ length: 1_000 }, (_, i) => ({ key: `retention-test-${round}-${i}`, points: i, expire: new Date() }));
+    await database.db.insert(signInThrottle).values(counters(1));
+    const filled = await tableBytes("sign_in_throttle");
+    await database.db.delete(signInThrottle);
+    await purgeCallLog(database.db, { vacuum: true });
+    await database.db.insert(signInThrottle).values(counters(2));
+    expect(await tableBytes("sign_in_throttle")).toBeLessThanOrEqual(filled);
   });
 });
