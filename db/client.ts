@@ -15,6 +15,11 @@ import * as schema from "./schema";
 /** Both drivers give this one type: code above db/ never knows which it has. */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
+/** The rows `db.execute` answered: postgres.js answers the array itself, PGlite an object with `rows`. */
+export function executedRows<T = Record<string, unknown>>(result: unknown): T[] {
+  return Array.isArray(result) ? (result as T[]) : ((result as { rows?: T[] }).rows ?? []);
+}
+
 export type DatabaseTarget =
   | { kind: "postgres"; url: string; maxConnections?: number }
   /**

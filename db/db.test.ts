@@ -1,14 +1,9 @@
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { createTestDatabase, databaseKinds, type TestDatabase } from "@/test/harness";
-import { migrateDatabase } from "./client";
+import { executedRows as rows, migrateDatabase } from "./client";
 import { connections, organizations, users } from "./schema";
 import { seedDemo } from "./seed";
-
-function rows<T>(result: unknown): T[] {
-  // postgres.js returns the rows array itself; PGlite wraps them in { rows }.
-  return Array.isArray(result) ? (result as T[]) : (result as { rows: T[] }).rows;
-}
 
 describe.each(databaseKinds)("database on %s", (kind) => {
   let database: TestDatabase | undefined;

@@ -7,6 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
+import { executedRows } from "@/db/client";
 import { callLog, signInThrottle, tokenRefreshes } from "@/db/schema";
 import { addConnection, createTestDatabase, databaseKinds, seedPeople, setupTestEnv, type TestDatabase } from "@/test/harness";
 import { purgeCallLog } from "./call-log-retention";
@@ -46,8 +47,7 @@ describe.each(databaseKinds)("call-log retention (%s)", (kind) => {
   }
   async function tableBytes(table: string): Promise<number> {
     const result = await database.db.execute(sql`select pg_relation_size(${table}::regclass)::int as bytes`);
-    const rows = Array.isArray(result) ? result : (result as unknown as { rows: Array<{ bytes: number }> }).rows;
-    return Number(rows[0].bytes);
+    return Number(executedRows<{ bytes: number }>(result)[0].bytes);
   }
   const paths = async () => (await database.db.select({ path: callLog.path }).from(callLog)).map((r) => r.path).sort();
 

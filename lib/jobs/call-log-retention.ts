@@ -1,6 +1,7 @@
 import "server-only";
-import { and, asc, eq, gt, inArray, lt, lte, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, lt, lte, sql } from "drizzle-orm";
 import type { Db } from "@/db";
+import { executedRows } from "@/db/client";
 import { callLog, connections, tokenRefreshes } from "@/db/schema";
 import { env } from "@/lib/env";
 
@@ -79,27 +80,21 @@ async function purgeRefreshesByAge(db: Db, cutoff: Date, batch: number): Promise
   }
 }
 
-function rowsOf(result: unknown): Array<Record<string, unknown>> {
-  // postgres.js answers an array of rows, PGlite an object with `rows`.
-  return Array.isArray(result) ? result : ((result as { rows?: Array<Record<string, unknown>> }).rows ?? []);
-}
-
 /**
  * The connections that have calls but no longer exist: the distinct connection ids of call_log,
  * read by skipping from one to the next along call_log_connection_idx (one index descent per
  * connection, whatever its number of calls), less those still in `connections`.
  */
 async function goneConnections(db: Db): Promise<string[]> {
-  const next = (after: SQL) =>
-    sql`(select c.connection_id from ${callLog} c where c.connection_id > ${after} order by c.connection_id limit 1)`;
   const result = await db.execute(sql`with recursive logged(id) as (
       (select connection_id from ${callLog} order by connection_id limit 1)
       union all
-      select ${next(sql`logged.id`)} from logged where logged.id is not null
+      select (select c.connection_id from ${callLog} c where c.connection_id > logged.id order by c.connection_id limit 1)
+      from logged where logged.id is not null
     )
     select logged.id from logged
     where logged.id is not null and not exists (select 1 from ${connections} where ${connections.id} = logged.id)`);
-  return rowsOf(result).map((row) => String(row.id));
+  return executedRows<{ id: string }>(result).map((row) => String(row.id));
 }
 
 async function purgeOrphans(db: Db, batch: number): Promise<number> {

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db";
-import { migrationsFolder as defaultMigrationsFolder } from "@/db/client";
+import { executedRows, migrationsFolder as defaultMigrationsFolder } from "@/db/client";
 import { openSecretText, sealSecret, type KeyRing } from "@/lib/crypto";
 
 /**
@@ -42,11 +42,6 @@ function reasonOf(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
-function rowsOf(result: unknown): Array<Record<string, unknown>> {
-  // postgres.js answers an array of rows, PGlite an object with `rows`.
-  return Array.isArray(result) ? result : ((result as { rows?: Array<Record<string, unknown>> }).rows ?? []);
-}
-
 /** The migrations db/migrations/meta/_journal.json lists, which drizzle's migrator applies in order. */
 export function journalEntries(folder: string): JournalEntry[] {
   const journal = JSON.parse(fs.readFileSync(path.join(folder, "meta", "_journal.json"), "utf8")) as {
@@ -61,7 +56,7 @@ export function journalEntries(folder: string): JournalEntry[] {
  * those newer than the latest row, so that comparison is the one that matters.
  */
 export async function pendingMigrations(db: Db, folder: string): Promise<string[]> {
-  const rows = rowsOf(await db.execute(sql`select max(created_at) as latest from drizzle.__drizzle_migrations`));
+  const rows = executedRows(await db.execute(sql`select max(created_at) as latest from drizzle.__drizzle_migrations`));
   const latest = rows[0]?.latest == null ? -Infinity : Number(rows[0].latest);
   return journalEntries(folder)
     .filter((entry) => entry.when > latest)
