@@ -22,6 +22,9 @@
  * profiles of the app and of (d) there (node --cpu-prof; open it in Chrome DevTools);
  * BENCH_ONLY=call-log runs only the call log's comparison; BENCH_ONLY=memory only the memory
  * burst, after the same 64-client load as a full run puts on the app and the proxy first.
+ * BENCH_BASELINE=<git ref> runs only a side-by-side comparison of this checkout's build with
+ * that commit's (built in a temporary git worktree), both loaded at once as in the call log's
+ * comparison: the way to tell a change of a few percent from this machine's drift.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -44,6 +47,10 @@ const API_KEY = "bench-api-key";
 const BIG_BYTES = 10 * 1024 * 1024;
 const ONLY_CALL_LOG = process.env.BENCH_ONLY === "call-log";
 const ONLY_MEMORY = process.env.BENCH_ONLY === "memory";
+/** A git ref whose build is compared with this checkout's, side by side (see the top of this file). */
+const BASELINE = process.env.BENCH_BASELINE;
+/** Everything but the memory burst, the call log's comparison and the baseline's comparison is a full run's only. */
+const FULL = !ONLY_CALL_LOG && !ONLY_MEMORY && !BASELINE;
 /** The call log's comparison: rounds of both apps loaded at once (see the top of this file). */
 const CALL_LOG_ROUNDS = 9;
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
@@ -238,10 +245,10 @@ function catalog(upstreamUrl: string) {
   ];
 }
 
-/** Seeds the database `env` names (bench/seed-invoke.ts); returns the personal access token. */
-function seed(env: NodeJS.ProcessEnv): string {
+/** Seeds the database `env` names with `cwd`'s code (bench/seed-invoke.ts); returns the personal access token. */
+function seed(env: NodeJS.ProcessEnv, cwd = ROOT): string {
   const seeded = spawnSync(process.execPath, ["--import", "tsx", "--conditions=react-server", "bench/seed-invoke.ts"], {
-    cwd: ROOT,
+    cwd,
     env: { ...env, BENCH_API_KEY: API_KEY, BENCH_UPSTREAM_TOKEN: UPSTREAM_TOKEN },
     encoding: "utf8",
   });
@@ -254,15 +261,18 @@ function stop(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once("exit", () => resolve())));
 }
 
-type CallLogRow = {
+/** One app's figures in one round of a side-by-side comparison (measurePair). */
+type PairRow = {
   db: string;
   round: number;
-  log: "on" | "off";
+  /** "this": the app already running; "other": the one measurePair starts beside it. */
+  side: "this" | "other";
+  connection: string;
   rps: number;
   p99: number;
   cpuUs: number;
   errors: number;
-  /** The writer's own time per row written, from the app's metrics (on PGlite, the serving thread's). */
+  /** The call log writer's own time per row written, from this app's metrics (on PGlite, the serving thread's). */
   writeUsPerRow?: number;
 };
 
@@ -278,73 +288,113 @@ async function callLogWriterTotals(appUrl: string): Promise<{ seconds: number; r
   };
 }
 
+/** The app started beside the running one: its checkout and what its environment changes. */
+type OtherApp = { cwd: string; env: Record<string, string>; connections: string[] };
+
 /**
- * The call log's cost: a second app, CONNECTIONS_CALL_LOG=false, on its own port (and on
- * PGlite its own directory: a directory has one process), beside the running one; in each
- * round 64 clients call each app's API-key connection with a token, both apps at once. They
- * share the two cores evenly, so each gets about half its usual throughput; what is compared
- * is the one against the other in the same seconds. BENCH_CALL_LOG_AA=1 starts the second app
- * with the log too: what two equal apps measure apart is the method's own noise.
+ * Two apps loaded at once: a second one (`other`: its own port, and its own PGlite directory,
+ * or on Postgres its own database when it runs another checkout's code) beside the running
+ * one; in each round 64 clients call each app, both at once, through the same connection with
+ * a token (rounds take `other.connections` in turn). The apps share the two cores evenly, so
+ * each gets about half its usual throughput; what is compared is the one against the other in
+ * the same seconds, which this machine's drift cannot tell apart.
  */
-async function measureCallLog(
+async function measurePair(
   kind: "pglite" | "postgres",
   env: NodeJS.ProcessEnv,
-  on: { pid: number; token: string },
+  running: { pid: number; token: string },
+  other: OtherApp,
   upstreamUrl: string,
   workDir: string,
-): Promise<CallLogRow[]> {
+  admin: postgres.Sql,
+): Promise<PairRow[]> {
   const port = APP_PORT + 1;
   const url = `http://127.0.0.1:${port}`;
-  const offEnv: NodeJS.ProcessEnv = {
-    ...env,
-    CONNECTIONS_CALL_LOG: process.env.BENCH_CALL_LOG_AA === "1" ? "true" : "false",
-    PORT: String(port),
-    APP_URL: url,
-    NEXTAUTH_URL: url,
-  };
-  if (kind === "pglite") offEnv.CONNECTIONS_DATA_DIR = fs.mkdtempSync(path.join(workDir, "pglite-log-off-"));
-  const offToken = kind === "pglite" ? seed(offEnv) : on.token;
-  const off = spawn(process.execPath, [...cpuProfile(), ...START_ARGS], {
-    cwd: ROOT,
-    env: offEnv,
-    stdio: "ignore",
-  });
+  const otherEnv: NodeJS.ProcessEnv = { ...env, ...other.env, PORT: String(port), APP_URL: url, NEXTAUTH_URL: url };
+  const ownDatabase = kind === "postgres" && other.cwd !== ROOT;
+  const dbName = `connections_bench_${process.pid}_other`;
+  if (kind === "pglite") otherEnv.CONNECTIONS_DATA_DIR = fs.mkdtempSync(path.join(workDir, "pglite-other-"));
+  if (ownDatabase) {
+    await admin.unsafe(`create database ${dbName}`);
+    const dbUrl = new URL(ADMIN_URL);
+    dbUrl.pathname = `/${dbName}`;
+    otherEnv.DATABASE_URL = dbUrl.toString();
+  }
   try {
-    await waitFor(`${url}/api/health`, off);
-    const options = (appUrl: string, token: string): autocannon.Options => ({
-      url: `${appUrl}/api/v1/invoke`,
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-      body: JSON.stringify({ connection: "bench_key_conn", url: `${upstreamUrl}/items`, method: "GET" }),
-    });
-    const rows: CallLogRow[] = [];
-    for (let round = 1; round <= CALL_LOG_ROUNDS; round += 1) {
-      const before = await callLogWriterTotals(APP_URL);
-      const [withLog, withoutLog] = await Promise.all([
-        measure(kind, "call log on", 64, options(APP_URL, on.token), on.pid),
-        measure(kind, "call log off", 64, options(url, offToken), off.pid!),
-      ]);
-      const after = await callLogWriterTotals(APP_URL);
-      const writeUsPerRow = after.rows > before.rows ? ((after.seconds - before.seconds) * 1e6) / (after.rows - before.rows) : 0;
-      for (const [log, r] of [
-        ["on", withLog],
-        ["off", withoutLog],
-      ] as const) {
-        rows.push({
-          db: kind,
-          round,
-          log,
-          rps: r.rps,
-          p99: r.p99,
-          cpuUs: r.cpuUs ?? 0,
-          errors: r.errors,
-          ...(log === "on" ? { writeUsPerRow } : {}),
-        });
+    const otherToken = kind === "pglite" || ownDatabase ? seed(otherEnv, other.cwd) : running.token;
+    const started = spawn(process.execPath, [...cpuProfile(), ...START_ARGS], { cwd: other.cwd, env: otherEnv, stdio: "ignore" });
+    try {
+      await waitFor(`${url}/api/health`, started);
+      const options = (appUrl: string, token: string, connection: string): autocannon.Options => ({
+        url: `${appUrl}/api/v1/invoke`,
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+        body: JSON.stringify({ connection, url: `${upstreamUrl}/items`, method: "GET" }),
+      });
+      const rows: PairRow[] = [];
+      for (let round = 1; round <= CALL_LOG_ROUNDS; round += 1) {
+        const connection = other.connections[(round - 1) % other.connections.length];
+        const before = await callLogWriterTotals(APP_URL);
+        const [here, there] = await Promise.all([
+          measure(kind, "this", 64, options(APP_URL, running.token, connection), running.pid),
+          measure(kind, "other", 64, options(url, otherToken, connection), started.pid!),
+        ]);
+        const after = await callLogWriterTotals(APP_URL);
+        const writeUsPerRow =
+          after.rows > before.rows ? ((after.seconds - before.seconds) * 1e6) / (after.rows - before.rows) : 0;
+        for (const [side, r] of [
+          ["this", here],
+          ["other", there],
+        ] as const) {
+          rows.push({
+            db: kind,
+            round,
+            side,
+            connection,
+            rps: r.rps,
+            p99: r.p99,
+            cpuUs: r.cpuUs ?? 0,
+            errors: r.errors,
+            ...(side === "this" ? { writeUsPerRow } : {}),
+          });
+        }
       }
+      return rows;
+    } finally {
+      await stop(started);
     }
-    return rows;
   } finally {
-    await stop(off);
+    if (ownDatabase) await admin.unsafe(`drop database if exists ${dbName} with (force)`);
+  }
+}
+
+/**
+ * BENCH_BASELINE: that commit, checked out into a temporary git worktree with this checkout's
+ * node_modules, and built. Returns its directory and how to remove it.
+ */
+function buildBaseline(ref: string, workDir: string, env: NodeJS.ProcessEnv): { cwd: string; remove(): void } {
+  const cwd = path.join(workDir, "baseline");
+  const git = (...args: string[]) => {
+    const r = spawnSync("git", args, { cwd: ROOT, encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`git ${args.join(" ")} failed: ${r.stderr}`);
+  };
+  git("worktree", "add", "--detach", cwd, ref);
+  const remove = () => {
+    spawnSync("git", ["worktree", "remove", "--force", cwd], { cwd: ROOT });
+    spawnSync("git", ["worktree", "prune"], { cwd: ROOT });
+  };
+  try {
+    // Next's bundler resolves nothing outside the project's directory, so a symlink will not do: hard
+    // links (one filesystem) or else a copy.
+    const modules = [path.join(ROOT, "node_modules"), path.join(cwd, "node_modules")] as const;
+    if (spawnSync("cp", ["-al", ...modules]).status !== 0) fs.cpSync(...modules, { recursive: true });
+    console.log(`building ${ref} in ${cwd}…`);
+    const build = spawnSync("npm", ["run", "build"], { cwd, env, stdio: "ignore" });
+    if (build.status !== 0) throw new Error(`npm run build of ${ref} failed`);
+    return { cwd, remove };
+  } catch (error) {
+    remove();
+    throw error;
   }
 }
 
@@ -424,9 +474,11 @@ async function main() {
   }
 
   const rows: Row[] = [];
-  const callLog: CallLogRow[] = [];
+  const callLog: PairRow[] = [];
+  const versus: PairRow[] = [];
   const memory: Array<{ target: string; idleMiB: number; peakMiB: number; errors: number }> = [];
   const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+  const baseline = BASELINE ? buildBaseline(BASELINE, workDir, baseEnv) : undefined;
   try {
     for (const kind of DATABASES) {
       const env: NodeJS.ProcessEnv = { ...baseEnv, CONNECTIONS_DATA_DIR: fs.mkdtempSync(path.join(workDir, `${kind}-`)) };
@@ -466,7 +518,7 @@ async function main() {
           for (const connection of ["bench_key_conn", "bench_oauth_conn"])
             for (const auth of ["token", "cookie"] as const) await measure(kind, "warm-up", 64, invoke(connection, auth));
         }
-        for (const clients of ONLY_CALL_LOG || ONLY_MEMORY ? [] : [1, 64]) {
+        for (const clients of FULL ? [1, 64] : []) {
           rows.push(
             await measure(kind, "(a) upstream direct", clients, {
               url: `${upstream.url}/items`,
@@ -484,14 +536,26 @@ async function main() {
             ],
           );
         }
-        if (kind === DATABASES.at(-1) && !ONLY_CALL_LOG) {
+        if (kind === DATABASES.at(-1) && (FULL || ONLY_MEMORY)) {
           memory.push({ target: "(b) bare Node proxy", ...(await burst(proxy.child.pid!, { url: `${proxy.url}/big` })) });
           memory.push({
             target: `(c) invoke, API key, token (${kind})`,
             ...(await burst(app.pid!, invoke("bench_key_conn", "token", `${upstream.url}/big`))),
           });
         }
-        if (!ONLY_MEMORY) callLog.push(...(await measureCallLog(kind, env, { pid: app.pid!, token }, upstream.url, workDir)));
+        const running = { pid: app.pid!, token };
+        if (FULL || ONLY_CALL_LOG) {
+          const logOff: OtherApp = {
+            cwd: ROOT,
+            env: { CONNECTIONS_CALL_LOG: process.env.BENCH_CALL_LOG_AA === "1" ? "true" : "false" },
+            connections: ["bench_key_conn"],
+          };
+          callLog.push(...(await measurePair(kind, env, running, logOff, upstream.url, workDir, admin)));
+        }
+        if (baseline) {
+          const other: OtherApp = { cwd: baseline.cwd, env: {}, connections: ["bench_key_conn", "bench_oauth_conn"] };
+          versus.push(...(await measurePair(kind, env, running, other, upstream.url, workDir, admin)));
+        }
       } finally {
         await stop(app);
       }
@@ -499,8 +563,7 @@ async function main() {
         // (d): the same data plane, call log and metrics in a process without Next (Postgres only:
         // a second process cannot open a PGlite directory). The gap between (c) and (d) is what
         // sharing the process with Next costs (docs/architecture.md "The data plane").
-        if (kind === "postgres" && !ONLY_CALL_LOG && !ONLY_MEMORY)
-          rows.push(...(await measurePlaneAlone(env, token, upstream.url, proxy)));
+        if (kind === "postgres" && FULL) rows.push(...(await measurePlaneAlone(env, token, upstream.url, proxy)));
       } finally {
         if (kind === "postgres") await admin.unsafe(`drop database if exists ${dbName} with (force)`);
       }
@@ -508,6 +571,7 @@ async function main() {
   } finally {
     proxy.child.kill("SIGTERM");
     upstream.server.close();
+    baseline?.remove();
     await admin.end();
     fs.rmSync(workDir, { recursive: true, force: true });
   }
@@ -525,7 +589,7 @@ async function main() {
   console.log(
     "\nagainst (b), the Node floor, run just before and just after each (goal: ≥ 0.5x its throughput at 64 clients, ≤ +1 ms per call at 1 client):",
   );
-  for (const kind of ONLY_CALL_LOG || ONLY_MEMORY ? [] : DATABASES) {
+  for (const kind of FULL ? DATABASES : []) {
     for (const clients of [1, 64]) {
       for (const c of rows.filter((r) => r.db === kind && r.clients === clients && r.ref)) {
         const b = c.ref!;
@@ -551,30 +615,47 @@ async function main() {
       `  peak ratio ${(c.peakMiB / b.peakMiB).toFixed(2)}x; growth during the burst ${((c.peakMiB - c.idleMiB) / Math.max(1, b.peakMiB - b.idleMiB)).toFixed(2)}x of the proxy's`,
     );
   }
+  const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)];
+  /** Per round and as medians: how `here` ("this") compares with `there` ("other") in the same seconds. */
+  const printPairs = (pairs: PairRow[], describe: (here: PairRow, there: PairRow) => string, summary: string) => {
+    for (const kind of DATABASES) {
+      const ratios: number[] = [];
+      const cpuRatios: number[] = [];
+      for (let round = 1; round <= CALL_LOG_ROUNDS; round += 1) {
+        const here = pairs.find((r) => r.db === kind && r.round === round && r.side === "this");
+        const there = pairs.find((r) => r.db === kind && r.round === round && r.side === "other");
+        if (!here || !there) continue;
+        ratios.push(here.rps / there.rps);
+        cpuRatios.push(here.cpuUs / there.cpuUs);
+        console.log(`  ${kind.padEnd(9)} round ${round}: ${describe(here, there)}`);
+      }
+      if (ratios.length) {
+        const loss = ((1 - median(ratios)) * 100).toFixed(1);
+        const cpu = ((median(cpuRatios) - 1) * 100).toFixed(1);
+        console.log(`  ${kind.padEnd(9)} median: ${summary.replace("{loss}", loss).replace("{cpu}", cpu)}`);
+      }
+    }
+  };
+  const figures = (r: PairRow) => `p99 ${r.p99} ms, ${r.cpuUs.toFixed(0)} µs CPU/req, errors ${r.errors}`;
   if (callLog.length) {
     console.log(
       "\nthe call log's cost: the app with and without it, 64 clients on each at once, API key, token (goal: ≤ 10 % of throughput):",
     );
-    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-    for (const kind of DATABASES) {
-      const losses: number[] = [];
-      const extraCpu: number[] = [];
-      for (let round = 1; round <= CALL_LOG_ROUNDS; round += 1) {
-        const on = callLog.find((r) => r.db === kind && r.round === round && r.log === "on");
-        const off = callLog.find((r) => r.db === kind && r.round === round && r.log === "off");
-        if (!on || !off) continue;
-        losses.push(1 - on.rps / off.rps);
-        extraCpu.push(on.cpuUs / off.cpuUs - 1);
-        console.log(
-          `  ${kind.padEnd(9)} round ${round}: ${on.rps.toFixed(0)} req/s with the log (p99 ${on.p99} ms, ${on.cpuUs.toFixed(0)} µs CPU/req, writing ${(on.writeUsPerRow ?? 0).toFixed(1)} µs/row, errors ${on.errors}), ${off.rps.toFixed(0)} without (p99 ${off.p99} ms, ${off.cpuUs.toFixed(0)} µs, errors ${off.errors})`,
-        );
-      }
-      if (losses.length) {
-        console.log(
-          `  ${kind.padEnd(9)} median: the log costs ${(median(losses) * 100).toFixed(1)} % of throughput and ${(median(extraCpu) * 100).toFixed(1)} % more CPU per request`,
-        );
-      }
-    }
+    printPairs(
+      callLog,
+      (on, off) =>
+        `${on.rps.toFixed(0)} req/s with the log (${figures(on)}, writing ${(on.writeUsPerRow ?? 0).toFixed(1)} µs/row), ${off.rps.toFixed(0)} without (${figures(off)})`,
+      "the log costs {loss} % of throughput and {cpu} % more CPU per request",
+    );
+  }
+  if (versus.length) {
+    console.log(`\nthis checkout against ${BASELINE}: both apps, 64 clients on each at once, with a token:`);
+    printPairs(
+      versus,
+      (here, there) =>
+        `${here.connection.padEnd(17)} ${here.rps.toFixed(0)} req/s here (${figures(here)}), ${there.rps.toFixed(0)} for ${BASELINE} (${figures(there)})`,
+      `this checkout serves {loss} % less than ${BASELINE} (negative: more) and spends {cpu} % more CPU per request`,
+    );
   }
   process.exit(0);
 }
