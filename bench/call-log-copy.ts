@@ -11,13 +11,10 @@
  * round, BENCH_ROUNDS (default 4) rounds of each.
  */
 import { randomUUID } from "node:crypto";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import type { PGlite } from "@electric-sql/pglite";
-import { migrateDatabase, openDatabase, type DatabaseTarget } from "@/db/client";
 import { CALL_COLUMNS, callLogCopy } from "@/lib/calls/call-log-writer";
 import type { CallEvent } from "@/lib/observe/events";
+import { exitOnError, withMigratedPglite } from "./pglite-dir";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 50_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
@@ -78,27 +75,17 @@ async function round(pg: PGlite, format: "binary" | "text"): Promise<{ cpuUs: nu
 }
 
 async function main() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "connections-bench-call-log-"));
-  const target: DatabaseTarget = { kind: "pglite", dataDir: path.join(dir, "data") };
-  const handle = await openDatabase(target);
-  try {
-    await migrateDatabase(target, handle);
+  await withMigratedPglite("call-log", async (_handle, client) => {
     console.log(`node ${process.version}; ${ROWS} rows per round in ${BATCH}-row batches into a PGlite data directory\n`);
     for (let i = 1; i <= ROUNDS; i += 1) {
       for (const format of ["text", "binary"] as const) {
-        const r = await round((handle.db as unknown as { $client: PGlite }).$client, format);
+        const r = await round(client, format);
         console.log(
           `round ${i} ${format.padEnd(7)} ${r.cpuUs.toFixed(1).padStart(6)} µs CPU/row ${r.wallUs.toFixed(1).padStart(6)} µs wall/row`,
         );
       }
     }
-  } finally {
-    await handle.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+main().catch(exitOnError);

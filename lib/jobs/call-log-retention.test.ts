@@ -100,6 +100,34 @@ describe.each(databaseKinds)("call-log retention (%s)", (kind) => {
     expect(await paths()).toEqual(["/now", "/recent"]);
   });
 
+  it("lets the app's other work run between batches (on PGlite the database shares the app's thread)", async () => {
+    const call = await loggedConnection("yielding");
+    const gone = randomUUID();
+    const now = Date.now();
+    await database.db
+      .insert(callLog)
+      .values([
+        ...Array.from({ length: 9 }, (_, i) => call(`/old-${i}`, new Date(now - 20 * DAY + i * 60_000))),
+        ...Array.from({ length: 6 }, (_, i) => call(`/orphan-${i}`, new Date(now - DAY), gone)),
+        call("/now", new Date(now)),
+      ]);
+    // A macrotask queued before the purge, standing for a request waiting for the thread, and one
+    // more each time it gets to run. A purge that never lets go of the thread runs none of them.
+    let purging = true;
+    let turns = 0;
+    const turn = () => {
+      if (!purging) return;
+      turns += 1;
+      setImmediate(turn);
+    };
+    setImmediate(turn);
+    const purged = await purgeCallLog(database.db, { now: new Date(now), batch: 3 });
+    purging = false;
+    expect(purged).toBe(15);
+    // Three batches of old calls and two of orphans: the thread was let go between each.
+    expect(turns).toBeGreaterThanOrEqual(5);
+  });
+
   it("removes the calls of a connection deleted long ago, whatever their number", async () => {
     const call = await loggedConnection("survivor");
     const gone = randomUUID();

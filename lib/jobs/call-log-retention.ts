@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, eq, gt, inArray, lt, lte, sql } from "drizzle-orm";
+import { eq, inArray, lt, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db";
 import { executedRows } from "@/db/client";
 import { callLog, connections, tokenRefreshes } from "@/db/schema";
@@ -35,30 +35,48 @@ type PurgeOptions = {
   vacuum?: boolean;
 };
 
+/**
+ * Lets whatever waits for the thread run (requests, timers). On PGlite each statement holds the
+ * app's own thread while it runs, and statements awaited one after another never let it go: a
+ * purge of many batches would stall every request for its whole length. Between batches, the
+ * event loop turns.
+ */
+const letOthersRun = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Rows a statement counted (`select count(*)::int as n …`), on either driver. */
+async function counted(db: Db, query: SQL): Promise<number> {
+  return Number(executedRows<{ n: number }>(await db.execute(query))[0]?.n ?? 0);
+}
+
 async function purgeCallsByAge(db: Db, now: Date, cutoff: Date, batch: number): Promise<number> {
-  const stopFrom = cutoff.getTime() + OUT_OF_ORDER_MS;
-  const stopUntil = now.getTime() + OUT_OF_ORDER_MS;
-  const stopsTheWalk = (at: Date) => at.getTime() >= stopFrom && at.getTime() <= stopUntil;
+  const cutoffAt = cutoff.toISOString();
+  const stopFrom = new Date(cutoff.getTime() + OUT_OF_ORDER_MS).toISOString();
+  const stopUntil = new Date(now.getTime() + OUT_OF_ORDER_MS).toISOString();
   let after = 0;
   let total = 0;
   for (;;) {
-    const rows = await db
-      .select({ id: callLog.id, createdAt: callLog.createdAt })
-      .from(callLog)
-      .where(gt(callLog.id, after))
-      .orderBy(asc(callLog.id))
-      .limit(batch);
-    if (rows.length === 0) return total;
-    const last = rows[rows.length - 1].id;
-    if (rows.some((row) => row.createdAt < cutoff)) {
-      const deleted = await db
-        .delete(callLog)
-        .where(and(gt(callLog.id, after), lte(callLog.id, last), lt(callLog.createdAt, cutoff)))
-        .returning({ id: callLog.id });
-      total += deleted.length;
+    // The batch is summed up in the database: one row comes back, not `batch` of them.
+    const [summary] = executedRows<{ n: number; last: string | null; aged: boolean | null; stops: boolean | null }>(
+      await db.execute(sql`select count(*)::int as n, max(b.id)::text as last,
+          bool_or(b.created_at < ${cutoffAt}::timestamptz) as aged,
+          bool_or(b.created_at >= ${stopFrom}::timestamptz and b.created_at <= ${stopUntil}::timestamptz) as stops
+        from (select ${callLog.id} as id, ${callLog.createdAt} as created_at from ${callLog}
+              where ${callLog.id} > ${after} order by ${callLog.id} limit ${batch}) b`),
+    );
+    const n = Number(summary?.n ?? 0);
+    if (n === 0 || summary.last === null) return total;
+    const last = Number(summary.last);
+    if (summary.aged) {
+      total += await counted(
+        db,
+        sql`with gone as (delete from ${callLog} where ${callLog.id} > ${after} and ${callLog.id} <= ${last}
+              and ${callLog.createdAt} < ${cutoffAt}::timestamptz returning 1)
+            select count(*)::int as n from gone`,
+      );
     }
-    if (rows.length < batch || rows.some((row) => stopsTheWalk(row.createdAt))) return total;
+    if (n < batch || summary.stops) return total;
     after = last;
+    await letOthersRun();
   }
 }
 
@@ -77,6 +95,7 @@ async function purgeRefreshesByAge(db: Db, cutoff: Date, batch: number): Promise
       .returning({ id: tokenRefreshes.id });
     total += deleted.length;
     if (deleted.length < batch) return total;
+    await letOthersRun();
   }
 }
 
@@ -104,6 +123,7 @@ async function purgeOrphans(db: Db, batch: number): Promise<number> {
       const victims = db.select({ id: callLog.id }).from(callLog).where(eq(callLog.connectionId, connectionId)).limit(batch);
       const deleted = await db.delete(callLog).where(inArray(callLog.id, victims)).returning({ id: callLog.id });
       total += deleted.length;
+      await letOthersRun();
       if (deleted.length < batch) break;
     }
   }
@@ -116,10 +136,12 @@ export async function purgeCallLog(db: Db, options: PurgeOptions = {}): Promise<
   const now = options.now ?? new Date();
   const batch = options.batch ?? BATCH;
   const cutoff = new Date(now.getTime() - days * 86_400_000);
-  const deleted =
-    (await purgeCallsByAge(db, now, cutoff, batch)) +
-    (await purgeRefreshesByAge(db, cutoff, batch)) +
-    (await purgeOrphans(db, batch));
+  const calls = await purgeCallsByAge(db, now, cutoff, batch);
+  await letOthersRun();
+  const refreshes = await purgeRefreshesByAge(db, cutoff, batch);
+  await letOthersRun();
+  const deleted = calls + refreshes + (await purgeOrphans(db, batch));
+  await letOthersRun();
   // Marks dead rows' space and index entries free for reuse, here and in every other table
   // (consent transactions, sign-in counters, credentials renewed, deliveries retried); without
   // it the next runs would step over every row ever purged, and the files would only ever grow.
