@@ -28,16 +28,25 @@ import { updateConnection } from "./update-connection";
 let machine: TestServer & { tokens: number };
 
 const MACHINE = "test_machine";
+/** The token endpoint answers once this settles (a test holds it to act while a token request waits). */
+let tokenGate: Promise<void> = Promise.resolve();
+let tokenAsked: () => void = () => {};
 
 beforeAll(async () => {
   const server = await startTestServer((req, res) => {
     req.resume();
     req.on("end", () => {
-      res.writeHead(200, { "content-type": "application/json" });
       if (req.url === "/token") {
-        machine.tokens += 1;
-        res.end(JSON.stringify({ access_token: `org-token-${machine.tokens}`, token_type: "bearer", expires_in: 3600 }));
-      } else res.end(JSON.stringify({ authorization: req.headers.authorization ?? null }));
+        tokenAsked();
+        void tokenGate.then(() => {
+          machine.tokens += 1;
+          res.writeHead(200, { "content-type": "application/json" });
+          res.end(JSON.stringify({ access_token: `org-token-${machine.tokens}`, token_type: "bearer", expires_in: 3600 }));
+        });
+      } else {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify({ authorization: req.headers.authorization ?? null }));
+      }
     });
   });
   machine = Object.assign(server, { tokens: 0 });
@@ -104,6 +113,41 @@ describe.each(databaseKinds)("trust between members (%s)", (kind) => {
     await expect(connect(ada, paypal)).resolves.toMatchObject({ id: expect.any(String) });
     await app(true);
     await expect(connect(bob, paypal)).resolves.toMatchObject({ id: expect.any(String) });
+  });
+
+  it("a member's token of the organization's client, fetched while the admin stopped letting members, is not kept", async () => {
+    const app = (membersMayConnect: boolean) =>
+      setServiceApp(
+        ctx.db,
+        ada,
+        serviceAppSchema.parse({
+          serviceLinkName: MACHINE,
+          clientId: "loop-client",
+          clientSecret: "loop-secret",
+          membersMayConnect,
+        }),
+      );
+    await app(true);
+    const { id } = await connect(bob, { kind: "catalog", linkName: MACHINE });
+    const { linkName } = await getConnectionSummary(ctx.db, bob, id);
+    const call = () => invokeConnection(ctx.db, bob, { connection: linkName, url: `${machine.url}/api`, method: "GET" });
+    // Bob's first call fetches the organization's token on demand; the admin withdraws while it is on its way.
+    let answer!: () => void;
+    tokenGate = new Promise((resolve) => (answer = resolve));
+    const asked = new Promise<void>((resolve) => (tokenAsked = resolve));
+    const first = call();
+    await asked;
+    await app(false);
+    answer();
+    tokenGate = Promise.resolve();
+
+    expect(await refusal(first)).toMatchObject({ code: "token_refresh_failed" });
+    const [stored] = await ctx.db.select().from(credentials).where(eq(credentials.connectionId, id));
+    expect(stored?.payloadSealed ?? null).toBeNull();
+    // Called again, the organization's client is the holder's alone.
+    const again = await refusal(call());
+    expect(again).toBeInstanceOf(Forbidden);
+    expect(again.message).toBe(CLIENT_CREDENTIALS_HOLDER_ONLY);
   });
 
   it("a custom client-credentials service is its creator's to connect, until the creator lets members", async () => {

@@ -16,7 +16,7 @@ import { sealJson } from "@/lib/secrets";
 import type { ServiceDefinition } from "@/lib/services/definition";
 import { oauth2Endpoints } from "@/lib/services/oauth2-endpoints";
 import { tokenRenewalFailure } from "@/lib/services/provider-errors";
-import { loadServiceClient } from "@/lib/services/resolve";
+import { loadServiceClient, lockServiceVersion } from "@/lib/services/resolve";
 import { needsReauthMessage, notAuthorizedByYouMessage, notConnectedMessage } from "./messages";
 import { openedPayload } from "./call-cache";
 import { emitRefresh, type RefreshEvent } from "@/lib/observe/events";
@@ -364,9 +364,15 @@ export class TokenManager {
     };
     const renewable = cc || Boolean(next.refreshToken);
     if (!row || !row.payloadSealed) {
-      // Client credentials, first call (or after a revoke): the token is fetched on demand and kept.
-      const saved = await db.transaction((tx) =>
-        storeCredential(tx, {
+      // Client credentials, first call (or after a revoke): the token is fetched on demand and kept,
+      // unless something changed while the token endpoint answered: the service's settings (an
+      // admin who stopped letting members use the organization's client, an edit of the service)
+      // or the credential itself. Storing then would undo that change (docs/security.md).
+      const saved = await db.transaction(async (tx) => {
+        if ((await lockServiceVersion(tx, connection, service)) !== client.version) return undefined;
+        const current = await findCredential(tx, connection.id, userId);
+        if ((current?.version ?? null) !== (row?.version ?? null)) return undefined;
+        return storeCredential(tx, {
           orgId: connection.orgId,
           connectionId: connection.id,
           userId,
@@ -374,8 +380,12 @@ export class TokenManager {
           grantedScopes: tokens.scope ?? connection.scopes,
           expiresAt: tokens.expiresAt ?? null,
           renewable,
-        }),
-      );
+        });
+      });
+      if (!saved) {
+        refreshed(ctx, "failed");
+        return { kind: "failed", message: `The settings of ${label} changed while its access token was fetched; call again.` };
+      }
       await recordAudit(db, {
         orgId: connection.orgId,
         actorId: actor.id,
