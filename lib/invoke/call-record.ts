@@ -21,11 +21,27 @@ function credentialNames(service: Pick<ServiceDefinition, "authType" | "apiKey">
 }
 
 /**
+ * The longest path the call log keeps, in characters: enough to tell calls apart, while a
+ * caller sending 8 KB URLs (refused ones too: they are logged) cannot make every row 8 KB.
+ */
+export const MAX_LOGGED_PATH = 2_048;
+
+/** Cut to `max` characters with "…" as the last (a URL's path and query are ASCII: nothing is split). */
+function capped(path: string, max: number): string {
+  return path.length <= max ? path : `${path.slice(0, max - MASK.length)}${MASK}`;
+}
+
+/**
  * The path and query of a call as the call log keeps it (docs/product.md §10): the value of
  * every query parameter named like one of the credential's own replaced by "…", so that a
- * caller who put a secret where the credential goes does not find it in the log.
+ * caller who put a secret where the credential goes does not find it in the log; past
+ * {@link MAX_LOGGED_PATH}, cut short with "…".
  */
 export function loggedPath(url: URL, service: Pick<ServiceDefinition, "authType" | "apiKey">): string {
+  return capped(maskedPath(url, service), MAX_LOGGED_PATH);
+}
+
+function maskedPath(url: URL, service: Pick<ServiceDefinition, "authType" | "apiKey">): string {
   const isCredential = credentialNames(service);
   const query = url.search.startsWith("?") ? url.search.slice(1) : "";
   if (!query) return url.pathname;
