@@ -10,6 +10,8 @@
  *       access token and with the session cookie,
  *   (d) on Postgres, the same data plane (call log and metrics on) in a process without Next,
  *       which shows what sharing the process with Next costs,
+ *   (e) on Postgres, (d) in two processes sharing one port (node:cluster), 64 clients: what a
+ *       second core would give the data plane (its CPU is both processes'),
  * at 1 and 64 concurrent clients, on PGlite and on Postgres ((b) again after each (c) and (d) run,
  * which is set against the (b) runs on either side of it: see measureAgainstProxy); then the peak memory (RSS) of the
  * app and of the proxy while 64 clients each fetch a 10 MiB answer through them; then what the
@@ -20,7 +22,8 @@
  * BENCH_SECONDS (default 8) sets each run's length; BENCH_SKIP_BUILD=1 reuses .next;
  * BENCH_DATABASES=pglite,postgres chooses the databases; BENCH_CPU_PROF=<dir> writes the CPU
  * profiles of the app and of (d) there (node --cpu-prof; open it in Chrome DevTools);
- * BENCH_ONLY=call-log runs only the call log's comparison; BENCH_ONLY=memory only the memory
+ * BENCH_ONLY=call-log runs only the call log's comparison; BENCH_ONLY=plane only (d) and (e);
+ * BENCH_ONLY=memory only the memory
  * burst, after the same 64-client load as a full run puts on the app and the proxy first.
  * BENCH_BASELINE=<git ref> runs only a side-by-side comparison of this checkout's build with
  * that commit's (built in a temporary git worktree), both loaded at once as in the call log's
@@ -47,10 +50,11 @@ const API_KEY = "bench-api-key";
 const BIG_BYTES = 10 * 1024 * 1024;
 const ONLY_CALL_LOG = process.env.BENCH_ONLY === "call-log";
 const ONLY_MEMORY = process.env.BENCH_ONLY === "memory";
+const ONLY_PLANE = process.env.BENCH_ONLY === "plane";
 /** A git ref whose build is compared with this checkout's, side by side (see the top of this file). */
 const BASELINE = process.env.BENCH_BASELINE;
 /** Everything but the memory burst, the call log's comparison and the baseline's comparison is a full run's only. */
-const FULL = !ONLY_CALL_LOG && !ONLY_MEMORY && !BASELINE;
+const FULL = !ONLY_CALL_LOG && !ONLY_MEMORY && !ONLY_PLANE && !BASELINE;
 /** The call log's comparison: rounds of both apps loaded at once (see the top of this file). */
 const CALL_LOG_ROUNDS = 9;
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
@@ -148,10 +152,18 @@ async function measureAgainstProxy(rows: Row[], proxyRun: () => Promise<Row>, ca
 const CLOCK_TICKS = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim()) || 100;
 
 /** User + system CPU seconds a process has used so far (/proc/<pid>/stat fields 14 and 15). */
-function cpuSeconds(pid: number): number {
+function ownCpuSeconds(pid: number): number {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+/** The same for a process and its live children (target (e) is a cluster of worker processes). */
+function cpuSeconds(pid: number): number {
+  const children = fs
+    .readdirSync(`/proc/${pid}/task`)
+    .flatMap((task) => fs.readFileSync(`/proc/${pid}/task/${task}/children`, "utf8").split(" ").filter(Boolean).map(Number));
+  return children.reduce((sum, child) => sum + ownCpuSeconds(child), ownCpuSeconds(pid));
 }
 
 /**
@@ -407,12 +419,14 @@ async function measurePlaneAlone(
   token: string,
   upstreamUrl: string,
   proxy: { url: string; child: ChildProcess },
+  workers = 1,
 ): Promise<Row[]> {
   const plane = await startChild(
     process.execPath,
     [...cpuProfile(), "--import", "tsx", "--conditions=react-server", path.join(ROOT, "test/harness/data-plane-instance.ts")],
-    { ...env, INSTANCE_DATABASE_URL: env.DATABASE_URL, INSTANCE_OBSERVE: "1" },
+    { ...env, INSTANCE_DATABASE_URL: env.DATABASE_URL, INSTANCE_OBSERVE: "1", INSTANCE_WORKERS: String(workers) },
   );
+  const target = workers === 1 ? "(d) plane without Next, key" : `(e) plane, ${workers} processes`;
   try {
     const opts: autocannon.Options = {
       url: `${plane.url}/api/v1/invoke`,
@@ -423,11 +437,12 @@ async function measurePlaneAlone(
     const check = await fetch(opts.url as string, { method: "POST", headers: opts.headers, body: opts.body as string });
     if (check.status !== 200) throw new Error(`the data plane alone answered ${check.status}: ${await check.text()}`);
     const rows: Row[] = [];
-    for (const clients of [1, 64]) {
+    // More processes change nothing for one client at a time: (e) runs at 64 only.
+    for (const clients of workers === 1 ? [1, 64] : [64]) {
       await measureAgainstProxy(
         rows,
         () => measure("postgres", "(b) bare Node proxy", clients, { url: `${proxy.url}/items` }, proxy.child.pid),
-        [() => measure("postgres", "(d) plane without Next, key", clients, opts, plane.child.pid)],
+        [() => measure("postgres", target, clients, opts, plane.child.pid)],
       );
     }
     return rows;
@@ -562,8 +577,12 @@ async function main() {
       try {
         // (d): the same data plane, call log and metrics in a process without Next (Postgres only:
         // a second process cannot open a PGlite directory). The gap between (c) and (d) is what
-        // sharing the process with Next costs (docs/architecture.md "The data plane").
-        if (kind === "postgres" && FULL) rows.push(...(await measurePlaneAlone(env, token, upstream.url, proxy)));
+        // sharing the process with Next costs (docs/architecture.md "The data plane"). (e): the
+        // same in two processes sharing the port, which shows what a second core would give.
+        if (kind === "postgres" && (FULL || ONLY_PLANE)) {
+          rows.push(...(await measurePlaneAlone(env, token, upstream.url, proxy)));
+          rows.push(...(await measurePlaneAlone(env, token, upstream.url, proxy, 2)));
+        }
       } finally {
         if (kind === "postgres") await admin.unsafe(`drop database if exists ${dbName} with (force)`);
       }
@@ -589,7 +608,7 @@ async function main() {
   console.log(
     "\nagainst (b), the Node floor, run just before and just after each (goal: ≥ 0.5x its throughput at 64 clients, ≤ +1 ms per call at 1 client):",
   );
-  for (const kind of FULL ? DATABASES : []) {
+  for (const kind of FULL || ONLY_PLANE ? DATABASES : []) {
     for (const clients of [1, 64]) {
       for (const c of rows.filter((r) => r.db === kind && r.clients === clients && r.ref)) {
         const b = c.ref!;
