@@ -32,6 +32,9 @@ import { loadActor, type Actor } from "@/lib/auth/users";
 import { changeRole, createPasswordResetLink, LAST_ADMIN_MESSAGE, removeMember } from "./members";
 import { inviteMember, acceptInvitation, invitationForToken } from "./invitations";
 import { passwordResetFor, setPasswordWithLink } from "./passwords";
+import { createCustomService } from "@/lib/services/create-custom-service";
+import { loadServiceClient, resolveService } from "@/lib/services/resolve";
+import { createServiceSchema } from "@/lib/validation/services";
 
 let idp: Idp;
 
@@ -172,6 +175,31 @@ describe.each(databaseKinds)("members on %s", (kind) => {
     expect(kept.createdBy).toBe(ada.id);
     // A member cannot remove anyone.
     await expect(removeMember(database.db, bob, { userId: ada.id, connections: "delete" })).rejects.toThrow(/Only an admin/);
+  });
+
+  it("a custom OAuth service a removed member created keeps its client secret under the admin it passes to", async () => {
+    const { ada } = people;
+    const input = {
+      name: "Carol machine",
+      linkName: `carol_machine_${kind}`,
+      authType: "oauth2" as const,
+      grantType: "client_credentials" as const,
+      clientId: "carol-client",
+      clientSecret: "carol-client-secret",
+      tokenUrl: "https://auth.example.com/token",
+      paramType: "header" as const,
+      allowedHosts: ["api.example.com"],
+    };
+    const { id } = await createCustomService(database.db, carol, createServiceSchema.parse(input));
+
+    await removeMember(database.db, ada, { userId: carol.id, connections: "delete" });
+    const definition = await resolveService(database.db, ada, { kind: "custom", id });
+    expect(definition.createdBy).toBe(ada.id);
+    // The secret still opens (it is sealed for its creator): consent, renewals and revocation go on working.
+    await expect(loadServiceClient(database.db, ada, definition)).resolves.toMatchObject({
+      clientId: "carol-client",
+      clientSecret: "carol-client-secret",
+    });
   });
 
   it("a removed member's access token and session stop at once, in the data plane's cache too", async () => {

@@ -12,6 +12,7 @@ import type { Actor } from "@/lib/auth/users";
 import { Conflict, Forbidden, Invalid, NotFound } from "@/lib/errors";
 import { resolveService } from "@/lib/services/resolve";
 import { revokeAtProvider } from "@/lib/services/revoke-at-provider";
+import { openJson, sealJson } from "@/lib/secrets";
 import type { ChangeRoleInput, RemoveMemberInput } from "@/lib/validation/accounts";
 import { accountLink, deleteUnusedLinksIssuedBy, issueAccountToken } from "./one-time-tokens";
 
@@ -163,11 +164,21 @@ export async function removeMember(db: Db, actor: Actor, input: RemoveMemberInpu
       }
     }
     await tx.delete(credentials).where(and(eq(credentials.orgId, actor.orgId), eq(credentials.userId, member.id)));
-    // A custom service outlives its creator: it passes to the admin who removed them.
-    await tx
-      .update(services)
-      .set({ createdBy: actor.id })
+    // A custom service outlives its creator: it passes to the admin who removed them. Its secret
+    // is sealed for its creator (docs/architecture.md "Secrets"), so it is sealed again for the
+    // new one: left as it was, it would no longer open, and every connection of it would fail.
+    const handedServices = await tx
+      .select()
+      .from(services)
       .where(and(eq(services.orgId, actor.orgId), eq(services.createdBy, member.id)));
+    for (const service of handedServices) {
+      const heirOf = { ...service, createdBy: actor.id };
+      const secretSealed =
+        service.secretSealed === null
+          ? null
+          : sealJson("service", heirOf, openJson<unknown>("service", service, service.secretSealed));
+      await tx.update(services).set({ createdBy: actor.id, secretSealed }).where(eq(services.id, service.id));
+    }
     // The links they made would otherwise outlive them (created_by is set null, not cascaded).
     await deleteUnusedLinksIssuedBy(tx, member.id);
     await tx.delete(users).where(eq(users.id, member.id)); // access tokens, links for them and leases go with it
@@ -183,10 +194,12 @@ export async function removeMember(db: Db, actor: Actor, input: RemoveMemberInpu
         connectionCount: ownedIds.length,
       },
     });
-    return { member, doomed, connectionRows, ownedIds, heir };
+    return { member, doomed, connectionRows, ownedIds, heir, handedServices: handedServices.length };
   });
 
   announceUserChanged(actor.orgId, removed.member.id);
+  // Cached service definitions still name the old creator (who alone may connect a client-credentials one).
+  if (removed.handedServices) invalidate({ kind: "service", orgId: actor.orgId });
   for (const id of new Set([...removed.ownedIds, ...removed.doomed.map((c) => c.connectionId)])) {
     invalidate({ kind: "connection", orgId: actor.orgId, connectionId: id });
   }
