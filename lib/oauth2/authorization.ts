@@ -183,7 +183,7 @@ export function validateCallback(
         code === "access_denied"
           ? "Access was denied at the provider (the user declined, or the provider refused the request) (access_denied)"
           : `The provider refused the authorization request (${code})`;
-      throw new OAuth2Error(code, description ? `${text}: ${description}` : text);
+      throw new OAuth2Error(code, description ? `${text}: ${description}` : text, undefined, true);
     }
     if (err instanceof oauth.OperationProcessingError || err instanceof oauth.UnsupportedOperationError) {
       throw new OAuth2Error("invalid_response", `Invalid authorization response: ${err.message}`);

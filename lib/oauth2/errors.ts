@@ -21,11 +21,18 @@ export class OAuth2Error extends Error {
   readonly code: string;
   /** HTTP status of the provider's response, when there was one. */
   readonly status?: number;
+  /**
+   * The code and message carry what the provider wrote (its error code, its error_description):
+   * even a code that is also one of ours (`invalid_state`) came from the provider then, and the
+   * text must not show on our pages (docs/security.md, threat 14).
+   */
+  readonly providerWrote: boolean;
 
-  constructor(code: string, message: string, status?: number) {
+  constructor(code: string, message: string, status?: number, providerWrote = false) {
     super(message);
     this.name = "OAuth2Error";
     this.code = code;
     if (status !== undefined) this.status = status;
+    this.providerWrote = providerWrote;
   }
 }

@@ -154,9 +154,10 @@ export function toOAuth2Error(
           description ? `: ${description}` : ""
         })`,
         err.status,
+        true,
       );
     }
-    return new OAuth2Error(err.error, refusalMessage(err.error, label, description), err.status);
+    return new OAuth2Error(err.error, refusalMessage(err.error, label, description), err.status, true);
   }
 
   if (err instanceof oauth.WWWAuthenticateChallengeError) {
@@ -169,6 +170,7 @@ export function toOAuth2Error(
       code,
       refusalMessage(code, label, redactProviderText(params?.error_description, secrets, 200)),
       err.status,
+      true,
     );
   }
 
@@ -273,6 +275,7 @@ export async function normalizeTokenResponse(
       code,
       refusalMessage(code, ENDPOINT_LABEL.token, redactProviderText(body.error_description, secrets, 200)),
       200,
+      true,
     );
   }
   if (body.token_type === undefined && typeof body.access_token === "string") body.token_type = "bearer";

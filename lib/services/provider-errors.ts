@@ -57,7 +57,7 @@ export function authorizationFailure(
     const denied = error.code === "access_denied";
     const text = denied
       ? `Access was denied at ${service.name}. Nothing was stored.`
-      : OUR_OAUTH2_CODES.has(error.code)
+      : OUR_OAUTH2_CODES.has(error.code) && !error.providerWrote
         ? `${service.name} refused the authorization (${error.code}): ${error.message}`
         : `${service.name} refused the authorization (${safeCode(error.code)}). ${CHECK_AND_RETRY}`;
     return new AuthorizationFailed(text, connectionId, mode, denied ? "denied" : "refused");
@@ -94,7 +94,11 @@ export function discoveryFailure(error: unknown): Invalid | undefined {
  * (5xx, timeout, malformed answer, refused client): nothing stored was changed.
  */
 export function tokenRenewalFailure(error: OAuth2Error, subject: { label: string; clientCredentials: boolean }): string {
+  // What the provider wrote stays out, as in authorizationFailure: the script console shows this text.
+  const reason = error.providerWrote
+    ? `the token endpoint answered ${safeCode(error.code)}${error.status ? ` (HTTP ${error.status})` : ""}`
+    : error.message;
   return subject.clientCredentials
-    ? `Could not get an access token for ${subject.label} from its token endpoint: ${error.message}. Nothing stored was changed; if this persists, check the service's client settings.`
-    : `Could not refresh the access token of ${subject.label}: ${error.message}. The stored credential was kept; try again later.`;
+    ? `Could not get an access token for ${subject.label} from its token endpoint: ${reason}. Nothing stored was changed; if this persists, check the service's client settings.`
+    : `Could not refresh the access token of ${subject.label}: ${reason}. The stored credential was kept; try again later.`;
 }
