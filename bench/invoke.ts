@@ -23,8 +23,8 @@
  * BENCH_DATABASES=pglite,postgres chooses the databases; BENCH_CPU_PROF=<dir> writes the CPU
  * profiles of the app and of (d) there (node --cpu-prof; open it in Chrome DevTools);
  * BENCH_ONLY=call-log runs only the call log's comparison; BENCH_ONLY=plane only (d) and (e);
- * BENCH_ONLY=memory only the memory
- * burst, after the same 64-client load as a full run puts on the app and the proxy first.
+ * BENCH_ONLY=memory only the memory burst, after the same 64-client load as a full run puts on
+ * the app and the proxy first.
  * BENCH_BASELINE=<git ref> runs only a side-by-side comparison of this checkout's build with
  * that commit's (built in a temporary git worktree), both loaded at once as in the call log's
  * comparison: the way to tell a change of a few percent from this machine's drift.
@@ -53,7 +53,7 @@ const ONLY_MEMORY = process.env.BENCH_ONLY === "memory";
 const ONLY_PLANE = process.env.BENCH_ONLY === "plane";
 /** A git ref whose build is compared with this checkout's, side by side (see the top of this file). */
 const BASELINE = process.env.BENCH_BASELINE;
-/** Everything but the memory burst, the call log's comparison and the baseline's comparison is a full run's only. */
+/** A full run: not one of the BENCH_ONLY parts, nor the baseline comparison. */
 const FULL = !ONLY_CALL_LOG && !ONLY_MEMORY && !ONLY_PLANE && !BASELINE;
 /** The call log's comparison: rounds of both apps loaded at once (see the top of this file). */
 const CALL_LOG_ROUNDS = 9;

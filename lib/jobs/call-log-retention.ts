@@ -63,8 +63,9 @@ async function purgeCallsByAge(db: Db, now: Date, cutoff: Date, batch: number): 
         from (select ${callLog.id} as id, ${callLog.createdAt} as created_at from ${callLog}
               where ${callLog.id} > ${after} order by ${callLog.id} limit ${batch}) b`),
     );
-    const n = Number(summary?.n ?? 0);
-    if (n === 0 || summary.last === null) return total;
+    // An empty batch has no last id: the walk is done.
+    if (!summary || summary.last === null) return total;
+    const n = Number(summary.n);
     const last = Number(summary.last);
     if (summary.aged) {
       total += await counted(
@@ -80,22 +81,18 @@ async function purgeCallsByAge(db: Db, now: Date, cutoff: Date, batch: number): 
   }
 }
 
-/** token_refreshes is small (one row per renewal) and keeps its index on created_at. */
-async function purgeRefreshesByAge(db: Db, cutoff: Date, batch: number): Promise<number> {
+/**
+ * Deletes the rows of `table` that `where` picks, `batch` at a time (by primary key), letting the
+ * event loop turn between batches; returns how many went.
+ */
+async function purgeWhere(db: Db, table: typeof callLog | typeof tokenRefreshes, where: SQL, batch: number): Promise<number> {
   let total = 0;
   for (;;) {
-    const victims = db
-      .select({ id: tokenRefreshes.id })
-      .from(tokenRefreshes)
-      .where(lt(tokenRefreshes.createdAt, cutoff))
-      .limit(batch);
-    const deleted = await db
-      .delete(tokenRefreshes)
-      .where(inArray(tokenRefreshes.id, victims))
-      .returning({ id: tokenRefreshes.id });
+    const victims = db.select({ id: table.id }).from(table).where(where).limit(batch);
+    const deleted = await db.delete(table).where(inArray(table.id, victims)).returning({ id: table.id });
     total += deleted.length;
-    if (deleted.length < batch) return total;
     await letOthersRun();
+    if (deleted.length < batch) return total;
   }
 }
 
@@ -118,15 +115,8 @@ async function goneConnections(db: Db): Promise<string[]> {
 
 async function purgeOrphans(db: Db, batch: number): Promise<number> {
   let total = 0;
-  for (const connectionId of await goneConnections(db)) {
-    for (;;) {
-      const victims = db.select({ id: callLog.id }).from(callLog).where(eq(callLog.connectionId, connectionId)).limit(batch);
-      const deleted = await db.delete(callLog).where(inArray(callLog.id, victims)).returning({ id: callLog.id });
-      total += deleted.length;
-      await letOthersRun();
-      if (deleted.length < batch) break;
-    }
-  }
+  for (const connectionId of await goneConnections(db))
+    total += await purgeWhere(db, callLog, eq(callLog.connectionId, connectionId), batch);
   return total;
 }
 
@@ -138,10 +128,9 @@ export async function purgeCallLog(db: Db, options: PurgeOptions = {}): Promise<
   const cutoff = new Date(now.getTime() - days * 86_400_000);
   const calls = await purgeCallsByAge(db, now, cutoff, batch);
   await letOthersRun();
-  const refreshes = await purgeRefreshesByAge(db, cutoff, batch);
-  await letOthersRun();
+  // token_refreshes is small (one row per renewal) and keeps its index on created_at.
+  const refreshes = await purgeWhere(db, tokenRefreshes, lt(tokenRefreshes.createdAt, cutoff), batch);
   const deleted = calls + refreshes + (await purgeOrphans(db, batch));
-  await letOthersRun();
   // Marks dead rows' space and index entries free for reuse, here and in every other table
   // (consent transactions, sign-in counters, credentials renewed, deliveries retried); without
   // it the next runs would step over every row ever purged, and the files would only ever grow.

@@ -46,6 +46,7 @@ async function main(): Promise<void> {
 function supervise(workers: number): void {
   const urls = new Set<string>();
   let listening = 0;
+  let stopping = false;
   for (let i = 0; i < workers; i += 1) {
     const worker = cluster.fork();
     worker.on("message", (message: { url?: string }) => {
@@ -64,7 +65,6 @@ function supervise(workers: number): void {
     }
     if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
   });
-  let stopping = false;
   process.once("SIGTERM", () => {
     stopping = true;
     for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill("SIGTERM");
