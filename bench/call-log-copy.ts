@@ -1,17 +1,19 @@
 /**
- * `npm run bench:call-log`: what one call-log row costs PGlite's thread (the app's own) to
- * store, by the two COPY formats, in one run (docs/architecture.md "Call log"):
+ * `npm run bench:call-log`: what one call-log row costs to store in PGlite, by the two COPY
+ * formats, in one run (docs/architecture.md "Call log"):
  *   binary — the writer's way: callLogCopy (lib/calls/call-log-writer.ts), sent as db/client.ts's
  *            BulkLoad sends it;
  *   text   — the reference: the same rows in COPY's text format (escaped here, as the writer
  *            did before it wrote the binary format).
  * A migrated PGlite data directory (the real table and its indexes), 500-row batches as the
  * writer writes them, rounds alternating so that the machine's drift falls on both. Prints
- * the process's CPU time and the wall time per row. BENCH_ROWS (default 50,000) rows per
+ * the process's CPU time per row (both threads: PGlite runs on its own, docs/architecture.md
+ * "PGlite's own thread"), the main thread's share of it (its event loop's busy time: building
+ * the events and encoding them, as the app's serving thread does) and the wall time per row. BENCH_ROWS (default 50,000) rows per
  * round, BENCH_ROUNDS (default 4) rounds of each.
  */
 import { randomUUID } from "node:crypto";
-import type { PGlite } from "@electric-sql/pglite";
+import type { PgliteClient } from "@/db/pglite-thread";
 import { CALL_COLUMNS, callLogCopy } from "@/lib/calls/call-log-writer";
 import type { CallEvent } from "@/lib/observe/events";
 import { exitOnError, withMigratedPglite } from "./pglite-dir";
@@ -60,9 +62,10 @@ function text(events: CallEvent[]): string {
   return out;
 }
 
-async function round(pg: PGlite, format: "binary" | "text"): Promise<{ cpuUs: number; wallUs: number }> {
+async function round(pg: PgliteClient, format: "binary" | "text"): Promise<{ cpuUs: number; mainUs: number; wallUs: number }> {
   const copy = `copy call_log (${CALL_COLUMNS.join(", ")}) from '/dev/blob'${format === "binary" ? " with (format binary)" : ""}`;
   const cpu = process.cpuUsage();
+  const loop = performance.eventLoopUtilization();
   const started = performance.now();
   for (let done = 0; done < ROWS; done += BATCH) {
     const events = Array.from({ length: BATCH }, event);
@@ -71,7 +74,12 @@ async function round(pg: PGlite, format: "binary" | "text"): Promise<{ cpuUs: nu
     });
   }
   const used = process.cpuUsage(cpu);
-  return { cpuUs: (used.user + used.system) / ROWS, wallUs: ((performance.now() - started) * 1000) / ROWS };
+  const main = performance.eventLoopUtilization(loop);
+  return {
+    cpuUs: (used.user + used.system) / ROWS,
+    mainUs: (main.active * 1000) / ROWS,
+    wallUs: ((performance.now() - started) * 1000) / ROWS,
+  };
 }
 
 async function main() {
@@ -81,7 +89,7 @@ async function main() {
       for (const format of ["text", "binary"] as const) {
         const r = await round(client, format);
         console.log(
-          `round ${i} ${format.padEnd(7)} ${r.cpuUs.toFixed(1).padStart(6)} µs CPU/row ${r.wallUs.toFixed(1).padStart(6)} µs wall/row`,
+          `round ${i} ${format.padEnd(7)} ${r.cpuUs.toFixed(1).padStart(6)} µs CPU/row (main thread ${r.mainUs.toFixed(1).padStart(5)}) ${r.wallUs.toFixed(1).padStart(6)} µs wall/row`,
         );
       }
     }

@@ -284,7 +284,11 @@ type PairRow = {
   p99: number;
   cpuUs: number;
   errors: number;
-  /** The call log writer's own time per row written, from this app's metrics (on PGlite, the serving thread's). */
+  /**
+   * The call log writer's time per row written, from this app's metrics: each batch from start to
+   * end (on PGlite that includes waiting for the database's own thread, docs/architecture.md
+   * "PGlite's own thread"; it is not the serving thread's CPU).
+   */
   writeUsPerRow?: number;
 };
 

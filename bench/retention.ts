@@ -1,7 +1,8 @@
 /**
  * `npm run bench:retention`: how long the hourly retention job (lib/jobs/call-log-retention.ts)
- * holds the app's thread on PGlite, where the database runs inside the app's process and every
- * statement blocks the event loop while it runs (docs/architecture.md "Retention").
+ * takes on PGlite, and how long it holds the app's thread meanwhile (docs/architecture.md
+ * "Retention"). PGlite runs on a thread of its own (docs/architecture.md "PGlite's own thread"):
+ * the wall times are the database thread's work, the holds what the app's event loop sees.
  *
  * A migrated PGlite data directory gets a steady state: BENCH_ROWS (default 1,000,000) calls
  * spread over CONNECTIONS_CALL_LOG_DAYS (14), written oldest first as the writer writes them.

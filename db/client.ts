@@ -11,6 +11,7 @@ import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import { logger } from "@/lib/observe/logger";
 import * as schema from "./schema";
+import { PgliteThread, type PgliteClient } from "./pglite-thread";
 
 /** Both drivers give this one type: code above db/ never knows which it has. */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -52,11 +53,11 @@ export type BulkTransaction = {
 };
 
 /**
- * PGlite only: bulk loading for the call log (docs/architecture.md "Call log"). On PGlite the
- * database runs on the app's own thread, so every microsecond a batch costs is taken from
- * the calls being served; COPY from a blob costs about half of an INSERT … SELECT from
- * jsonb_to_recordset there (measured, see the architecture note). Postgres does that work in
- * its own processes, so it has no need of it.
+ * PGlite only: bulk loading for the call log (docs/architecture.md "Call log"). PGlite does
+ * all the database's work on one thread (its own, docs/architecture.md "PGlite's own thread"),
+ * shared with the pages' statements; COPY from a blob costs about half of an INSERT … SELECT
+ * from jsonb_to_recordset there (measured, see the architecture note). Postgres does that work
+ * in its own processes, so it has no need of it.
  */
 export type BulkLoad = {
   /** Runs fn in one transaction: nothing else reaches the database until it ends. */
@@ -110,9 +111,13 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
       logger().warn({ reason: created.reason }, "PGlite: could not create the data directory apart; creating it in this process");
     fs.mkdirSync(target.dataDir, { recursive: true });
   }
-  const client = target.dataDir ? new PGlite(target.dataDir, options) : new PGlite(options);
-  await client.waitReady;
-  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  // On a data directory (the app's own database) PGlite runs on a thread of its own, so that the
+  // database's work leaves the serving thread (docs/architecture.md "PGlite's own thread"). In
+  // memory (tests) it stays on the caller's thread: nothing is served there.
+  const client: PgliteClient = target.dataDir
+    ? await PgliteThread.open(target.dataDir, options.startParams)
+    : await inlinePglite(options);
+  const db = drizzlePglite(client as unknown as PGlite, { schema }) as unknown as Db;
   const bulk: BulkLoad = {
     transaction: (fn) =>
       client.transaction((tx) =>
@@ -127,6 +132,13 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
       ),
   };
   return { db, kind: "pglite", bulk, close: () => client.close() };
+}
+
+/** PGlite on the caller's own thread (in memory, for tests). */
+async function inlinePglite(options: { startParams: string[] }): Promise<PgliteClient> {
+  const client = new PGlite(options);
+  await client.waitReady;
+  return client as unknown as PgliteClient;
 }
 
 /** What createPgliteDirectory did; `failed` says why (no secret can be in it: nothing secret is involved). */

@@ -260,8 +260,8 @@ export const auditEvents = pgTable(
  * answer's status or our error code, and where the time went. Written in batches.
  *
  * No foreign keys, on purpose (docs/architecture.md "Call log"): a foreign key checks and
- * locks its parent row for every row inserted, which more than doubled the cost of a batch
- * (on PGlite that time is the app's own thread). The rules they kept are kept by triggers
+ * locks its parent row for every row inserted, which more than doubled the cost of a batch.
+ * The rules they kept are kept by triggers
  * on the parents instead (migration 0007): deleting an organization or a connection deletes
  * its calls, deleting a user forgets them as caller; the writer leaves out the calls of
  * connections deleted before the batch is written.

@@ -1,8 +1,8 @@
 /**
  * Rows in PostgreSQL's binary COPY format, for the call log's bulk load on PGlite
  * (docs/architecture.md "Call log"). Postgres reads binary values as they are stored, so it
- * parses no uuid, integer or timestamp text: on PGlite, where the database's work is the
- * serving thread's own, that is about 3 µs less CPU per call-log row than COPY's text format.
+ * parses no uuid, integer or timestamp text: on PGlite that is about 3 µs less CPU per
+ * call-log row than COPY's text format.
  *
  * The format: an 11-byte signature, a 32-bit flags word and a 32-bit header-extension length
  * (both 0); then per row a 16-bit field count and per field a 32-bit byte length (-1 for

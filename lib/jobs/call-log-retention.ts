@@ -16,8 +16,8 @@ export const CALL_LOG_PURGE_EVERY_MINUTES = 60;
 const BATCH = 5_000;
 
 /**
- * call_log has no index on created_at (each index is paid on every call written, and on PGlite
- * on the serving thread), so the purge walks its primary key instead: ids grow in the order
+ * call_log has no index on created_at (each index is paid on every call written), so the purge
+ * walks its primary key instead: ids grow in the order
  * batches are written, and a batch holds calls of the last moments. Calls are stamped by the
  * clock of the instance that served them, so ids and times may disagree by the clocks' skew;
  * the walk goes on past calls within the retention until it meets one this much newer than the
@@ -36,10 +36,12 @@ type PurgeOptions = {
 };
 
 /**
- * Lets whatever waits for the thread run (requests, timers). On PGlite each statement holds the
- * app's own thread while it runs, and statements awaited one after another never let it go: a
- * purge of many batches would stall every request for its whole length. Between batches, the
- * event loop turns.
+ * Lets whatever waits run between batches. PGlite runs one statement at a time: on a data
+ * directory on its own thread (docs/architecture.md "PGlite's own thread"), where the pages'
+ * statements and the call log's batches then get their turn between the purge's; in memory
+ * (tests) on the app's thread, where each statement holds the event loop and statements awaited
+ * one after another never let it go. Either way a purge of many batches does not shut the
+ * others out for its whole length.
  */
 const letOthersRun = () => new Promise<void>((resolve) => setImmediate(resolve));
 

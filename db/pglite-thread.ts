@@ -1,0 +1,160 @@
+import path from "node:path";
+import { Worker } from "node:worker_threads";
+
+/**
+ * Embedded PGlite on its own thread (docs/architecture.md "PGlite's own thread"). PGlite runs
+ * Postgres as WebAssembly on the thread that opens it; opened in the app's process it took
+ * every statement's time from the calls being served: the call log's batches cost 12 % of the
+ * data plane's throughput, the retention's purge held requests for tens of milliseconds. Here
+ * the database lives in a worker thread (db/pglite-thread-worker.mjs) and this client sends
+ * each statement to it, as a driver sends statements to a server.
+ *
+ * PgliteThread offers what drizzle's PGlite driver and the call log's bulk load use of PGlite:
+ * `query` (with drizzle's row modes and its parsers, which keep date and time values as text)
+ * and `transaction`. Nothing else of PGlite's API is reachable through it.
+ */
+
+/** Where the worker's script is: loaded by path, from the app's root as db/migrations is (db/client.ts). */
+export const PGLITE_WORKER_SCRIPT = path.join(process.cwd(), "db", "pglite-thread-worker.mjs");
+
+export type PgliteResults<R> = { rows: R[]; fields: { name: string; dataTypeID: number }[]; affectedRows?: number };
+
+export type PgliteQueryOptions = {
+  rowMode?: "object" | "array";
+  /**
+   * Parsers by type oid. Functions cannot cross to the worker: only parsers that keep the text
+   * as it is (drizzle's, for dates, times and intervals) are accepted; any other throws.
+   */
+  parsers?: Record<number, (value: string, typeId: number) => unknown>;
+  /** The input of a `COPY … FROM '/dev/blob'`. */
+  blob?: Blob;
+};
+
+/** What PGlite's own client and this one both offer (drizzle's driver and db/client.ts's BulkLoad use these). */
+export type PgliteQueryable = {
+  query<R>(text: string, params?: unknown[], options?: PgliteQueryOptions): Promise<PgliteResults<R>>;
+};
+
+export type PgliteClient = PgliteQueryable & {
+  transaction<T>(fn: (tx: PgliteQueryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+};
+
+type Answer = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: Record<string, string> };
+
+/** The database's error, rebuilt with the fields callers read (`code`, `constraint`…; db/errors.ts). */
+function rebuilt(fields: Record<string, string>): Error {
+  const { name, message, ...rest } = fields;
+  const error = Object.assign(new Error(message), rest);
+  error.name = name || "Error";
+  return error;
+}
+
+/** The oids whose parsers keep the text; throws for a parser that does anything else. */
+const PROBE = "2026-01-02 03:04:05.678+00";
+function identityOids(parsers: PgliteQueryOptions["parsers"]): number[] | undefined {
+  if (!parsers) return undefined;
+  return Object.entries(parsers).map(([oid, parse]) => {
+    if (parse(PROBE, Number(oid)) !== PROBE) throw new Error(`PGlite thread: a parser for type ${oid} must keep the text`);
+    return Number(oid);
+  });
+}
+
+export class PgliteThread implements PgliteClient {
+  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  private lastId = 0;
+  /** Why the thread is gone (it exited or failed); every later call fails with it. */
+  private gone: Error | undefined;
+
+  private constructor(private readonly worker: Worker) {
+    worker.on("message", (answer: Answer) => {
+      const waiting = this.pending.get(answer.id);
+      if (!waiting) return;
+      this.pending.delete(answer.id);
+      if (answer.ok) waiting.resolve(answer.value);
+      else waiting.reject(rebuilt(answer.error));
+    });
+    const stopped = (why: Error) => {
+      this.gone ??= why;
+      for (const waiting of this.pending.values()) waiting.reject(this.gone);
+      this.pending.clear();
+    };
+    worker.on("error", (error) => stopped(new Error(`the database thread failed: ${error.message}`)));
+    worker.on("exit", (code) => stopped(new Error(`the database thread has stopped (exit code ${code})`)));
+  }
+
+  /** Starts the thread and opens the database in it (an existing data directory, or a new one). */
+  static async open(dataDir: string, startParams: string[]): Promise<PgliteThread> {
+    const worker = new Worker(PGLITE_WORKER_SCRIPT, { workerData: { dataDir, startParams } });
+    await new Promise<void>((resolve, reject) => {
+      const failed = (error: Error) => reject(error);
+      const exited = (code: number) => reject(new Error(`the database thread exited (code ${code}) before the database opened`));
+      worker.once("error", failed);
+      worker.once("exit", exited);
+      worker.once("message", (message: { ready: boolean; error?: Record<string, string> }) => {
+        worker.off("error", failed);
+        worker.off("exit", exited);
+        if (message.ready) resolve();
+        else reject(rebuilt(message.error ?? { message: "the database did not open" }));
+      });
+    });
+    return new PgliteThread(worker);
+  }
+
+  private call<T>(message: Record<string, unknown>): Promise<T> {
+    if (this.gone) return Promise.reject(this.gone);
+    const id = ++this.lastId;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.worker.postMessage({ ...message, id });
+    });
+  }
+
+  private async send<R>(tx: number | undefined, text: string, params: unknown[] = [], options: PgliteQueryOptions = {}) {
+    const copy = options.blob ? new Uint8Array(await options.blob.arrayBuffer()) : undefined;
+    return this.call<PgliteResults<R>>({
+      op: "query",
+      tx,
+      text,
+      params,
+      rowMode: options.rowMode,
+      identity: identityOids(options.parsers),
+      copy,
+    });
+  }
+
+  query<R>(text: string, params?: unknown[], options?: PgliteQueryOptions): Promise<PgliteResults<R>> {
+    return this.send<R>(undefined, text, params, options);
+  }
+
+  /**
+   * Runs fn in one transaction, as PGlite's own transaction does: nothing else reaches the
+   * database until it ends; it commits when fn resolves and rolls back when fn throws.
+   */
+  async transaction<T>(fn: (tx: PgliteQueryable) => Promise<T>): Promise<T> {
+    const tx = await this.call<number>({ op: "begin" });
+    let ended = false;
+    const handle: PgliteQueryable = {
+      query: <R>(text: string, params?: unknown[], options?: PgliteQueryOptions) =>
+        ended ? Promise.reject(new Error("the transaction has already ended")) : this.send<R>(tx, text, params, options),
+    };
+    let result: T;
+    try {
+      result = await fn(handle);
+    } catch (error) {
+      ended = true;
+      await this.call({ op: "end", tx, commit: false }).catch(() => undefined);
+      throw error;
+    }
+    ended = true;
+    await this.call({ op: "end", tx, commit: true });
+    return result;
+  }
+
+  /** Closes the database and ends the thread. */
+  async close(): Promise<void> {
+    if (!this.gone) await this.call({ op: "close" }).catch(() => undefined);
+    this.gone ??= new Error("the database is closed");
+    await this.worker.terminate();
+  }
+}
