@@ -13,6 +13,7 @@
  * round, BENCH_ROUNDS (default 4) rounds of each.
  */
 import { randomUUID } from "node:crypto";
+import { performance } from "node:perf_hooks";
 import type { PgliteClient } from "@/db/pglite-thread";
 import { CALL_COLUMNS, callLogCopy } from "@/lib/calls/call-log-writer";
 import type { CallEvent } from "@/lib/observe/events";

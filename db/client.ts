@@ -71,6 +71,8 @@ export type DatabaseHandle = {
   pubsub?: PubSub;
   /** Present on PGlite (see BulkLoad). */
   bulk?: BulkLoad;
+  /** PGlite on its own thread: tells `listener` if the thread stops other than by close() (the database is gone). */
+  onLost?(listener: (reason: Error) => void): void;
   close(): Promise<void>;
 };
 
@@ -114,8 +116,13 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
   // On a data directory (the app's own database) PGlite runs on a thread of its own, so that the
   // database's work leaves the serving thread (docs/architecture.md "PGlite's own thread"). In
   // memory (tests) it stays on the caller's thread: nothing is served there.
+  const lost = new Set<(reason: Error) => void>();
+  const onStopped = (reason: Error) => {
+    logger().error({ reason: reason.message }, "PGlite: the database thread stopped");
+    for (const listener of lost) listener(reason);
+  };
   const client: PgliteClient = target.dataDir
-    ? await PgliteThread.open(target.dataDir, options.startParams)
+    ? await PgliteThread.open(target.dataDir, options.startParams, { onStopped })
     : await inlinePglite(options);
   const db = drizzlePglite(client as unknown as PGlite, { schema }) as unknown as Db;
   const bulk: BulkLoad = {
@@ -131,7 +138,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
         }),
       ),
   };
-  return { db, kind: "pglite", bulk, close: () => client.close() };
+  return { db, kind: "pglite", bulk, onLost: (listener) => lost.add(listener), close: () => client.close() };
 }
 
 /** PGlite on the caller's own thread (in memory, for tests). */

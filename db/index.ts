@@ -18,7 +18,7 @@ export function configuredTarget(): DatabaseTarget {
       };
 }
 
-type Holder = { ready?: Promise<DatabaseHandle> };
+type Holder = { ready?: Promise<DatabaseHandle>; closed?: boolean };
 // One database per process, kept across dev hot reloads.
 const holder = globalThis as typeof globalThis & { __connectionsDb?: Holder };
 
@@ -37,11 +37,35 @@ async function start(): Promise<DatabaseHandle> {
 export async function getDatabaseHandle(): Promise<DatabaseHandle> {
   holder.__connectionsDb ??= {};
   const h = holder.__connectionsDb;
-  h.ready ??= start().catch((error: unknown) => {
-    h.ready = undefined; // let the next request try again rather than caching the failure
-    throw error;
-  });
+  if (h.closed) throw new Error("the database is closed: the server is stopping");
+  if (!h.ready) {
+    const ready = start().then(
+      (handle) => {
+        // PGlite's thread gone (db/client.ts logs why): the next use opens the database again.
+        handle.onLost?.(() => {
+          if (h.ready === ready) h.ready = undefined;
+        });
+        return handle;
+      },
+      (error: unknown) => {
+        h.ready = undefined; // let the next request try again rather than caching the failure
+        throw error;
+      },
+    );
+    h.ready = ready;
+  }
   return h.ready;
+}
+
+/** Closes the application's database at the server's stop; any later use fails. */
+export async function closeDatabase(): Promise<void> {
+  holder.__connectionsDb ??= {};
+  const h = holder.__connectionsDb;
+  h.closed = true;
+  const ready = h.ready;
+  h.ready = undefined;
+  const handle = await ready?.catch(() => undefined);
+  await handle?.close();
 }
 
 /** The application's database, migrated and seeded on first use. */

@@ -5,13 +5,13 @@
  * retention's purge, the pages' queries) no longer takes the serving thread's time; the app
  * sends each statement here (db/pglite-thread.ts) and awaits the answer.
  *
- * Plain JavaScript: it is loaded by path as a worker's entry, from Next's bundle as from the
- * custom server and the tests, with nothing to compile it.
+ * Plain JavaScript, with nothing to compile it: the custom server, the scripts and the tests
+ * load it by path as a worker's entry; Next's build finds the `new Worker` and bundles it.
  *
  * Messages in: { id, op: "query", text, params, rowMode, identity, copy, tx }, { id, op: "begin" },
  * { id, op: "end", tx, commit }, { id, op: "close" }. Each is answered with { id, ok: true, value }
  * or { id, ok: false, error }, where error carries the database's fields (SQLSTATE code,
- * constraint…) and never the statement's parameters, which may hold secrets.
+ * constraint…) and not PGlite's copy of the statement and its parameters, which may hold secrets.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { PGlite } from "@electric-sql/pglite";

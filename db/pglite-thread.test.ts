@@ -164,6 +164,27 @@ describe("PGlite on its own thread", () => {
     await expect(PgliteThread.open(file, pgliteStartParams())).rejects.toThrow();
   });
 
+  it("fails a statement whose parameter cannot cross to the thread, and only that one", async () => {
+    const client = (handle.db as unknown as { $client: PgliteThread }).$client;
+    await expect(client.query("select $1::text as x", [() => "not a value"])).rejects.toThrow(/could not be sent/);
+    expect((await client.query<{ x: string }>("select $1::text as x", ["fine"])).rows).toEqual([{ x: "fine" }]);
+  });
+
+  it("tells of a thread that stops by itself, and fails the statements waiting and those after", async () => {
+    const stopped: Error[] = [];
+    const other = await PgliteThread.open(path.join(dir, "data-3"), pgliteStartParams(), {
+      onStopped: (reason) => stopped.push(reason),
+    });
+    const waiting = other.query("select count(*) from generate_series(1, 20000000)");
+    // The thread dies under the statement (as on a crash of PGlite's WebAssembly).
+    await (other as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    await expect(waiting).rejects.toThrow(/stopped/);
+    await expect(other.query("select 1")).rejects.toThrow(/stopped/);
+    expect(stopped.map((e) => e.message)).toEqual([expect.stringMatching(/the database thread has stopped/)]);
+    await other.close(); // after a stop: nothing to wait for, and no second report
+    expect(stopped).toHaveLength(1);
+  }, 60_000);
+
   it("fails every later statement once closed, instead of waiting for an answer", async () => {
     const other = await PgliteThread.open(path.join(dir, "data-2"), pgliteStartParams());
     expect((await other.query<{ one: number }>("select 1 as one")).rows).toEqual([{ one: 1 }]);

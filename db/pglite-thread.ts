@@ -14,8 +14,17 @@ import { Worker } from "node:worker_threads";
  * and `transaction`. Nothing else of PGlite's API is reachable through it.
  */
 
-/** Where the worker's script is: loaded by path, from the app's root as db/migrations is (db/client.ts). */
+/**
+ * Where the worker's script is: from the app's root, as db/migrations is (db/client.ts). Next's
+ * build finds this `new Worker` and bundles the script into its own output, so the app's pages
+ * load that copy; the custom server (esbuild's bundle), the scripts and the tests load this file.
+ */
 export const PGLITE_WORKER_SCRIPT = path.join(process.cwd(), "db", "pglite-thread-worker.mjs");
+
+/** Opening an existing directory takes a few seconds, creating one (when the child could not) longer. */
+const OPEN_TIMEOUT_MS = 120_000;
+/** close() waits this long for the statements before it (an open transaction holds PGlite's close). */
+const CLOSE_TIMEOUT_MS = 10_000;
 
 export type PgliteResults<R> = { rows: R[]; fields: { name: string; dataTypeID: number }[]; affectedRows?: number };
 
@@ -60,13 +69,21 @@ function identityOids(parsers: PgliteQueryOptions["parsers"]): number[] | undefi
   });
 }
 
+export type PgliteThreadOptions = {
+  /** Told once if the thread stops other than by close() (it failed or exited): the database is gone. */
+  onStopped?: (reason: Error) => void;
+};
+
 export class PgliteThread implements PgliteClient {
   private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   private lastId = 0;
-  /** Why the thread is gone (it exited or failed); every later call fails with it. */
+  /** Why the thread is gone (it exited, failed or was closed); every later call fails with it. */
   private gone: Error | undefined;
 
-  private constructor(private readonly worker: Worker) {
+  private constructor(
+    private readonly worker: Worker,
+    options: PgliteThreadOptions,
+  ) {
     worker.on("message", (answer: Answer) => {
       const waiting = this.pending.get(answer.id);
       if (!waiting) return;
@@ -75,52 +92,77 @@ export class PgliteThread implements PgliteClient {
       else waiting.reject(rebuilt(answer.error));
     });
     const stopped = (why: Error) => {
+      const unexpected = !this.gone;
       this.gone ??= why;
       for (const waiting of this.pending.values()) waiting.reject(this.gone);
       this.pending.clear();
+      if (unexpected) options.onStopped?.(why);
     };
     worker.on("error", (error) => stopped(new Error(`the database thread failed: ${error.message}`)));
     worker.on("exit", (code) => stopped(new Error(`the database thread has stopped (exit code ${code})`)));
+    // An answer that cannot be read leaves its caller without one: the thread is ended, so that
+    // every caller gets an error rather than waiting forever.
+    worker.on("messageerror", () => {
+      stopped(new Error("the database thread sent an answer that could not be read"));
+      void worker.terminate();
+    });
   }
 
   /** Starts the thread and opens the database in it (an existing data directory, or a new one). */
-  static async open(dataDir: string, startParams: string[]): Promise<PgliteThread> {
+  static async open(
+    dataDir: string,
+    startParams: string[],
+    options: PgliteThreadOptions & { timeoutMs?: number } = {},
+  ): Promise<PgliteThread> {
     const worker = new Worker(PGLITE_WORKER_SCRIPT, { workerData: { dataDir, startParams } });
-    await new Promise<void>((resolve, reject) => {
-      const failed = (error: Error) => reject(error);
-      const exited = (code: number) => reject(new Error(`the database thread exited (code ${code}) before the database opened`));
-      worker.once("error", failed);
-      worker.once("exit", exited);
-      worker.once("message", (message: { ready: boolean; error?: Record<string, string> }) => {
-        worker.off("error", failed);
-        worker.off("exit", exited);
-        if (message.ready) resolve();
-        else reject(rebuilt(message.error ?? { message: "the database did not open" }));
+    const timeoutMs = options.timeoutMs ?? OPEN_TIMEOUT_MS;
+    let timer: NodeJS.Timeout | undefined;
+    // Its own listeners only are removed afterwards: the worker's others (Node's) must stay.
+    let failed: (error: Error) => void = () => {};
+    const exited = (code: number) => failed(new Error(`the database thread exited (code ${code}) before the database opened`));
+    let answered: (message: { ready: boolean; error?: Record<string, string> }) => void = () => {};
+    try {
+      await new Promise<void>((resolve, reject) => {
+        timer = setTimeout(() => reject(new Error(`the database did not open within ${timeoutMs / 1000} s`)), timeoutMs);
+        failed = reject;
+        answered = (message) => {
+          if (message.ready) resolve();
+          else reject(rebuilt(message.error ?? { message: "the database did not open" }));
+        };
+        worker.once("error", failed).once("exit", exited).once("message", answered);
       });
-    });
-    return new PgliteThread(worker);
+    } catch (error) {
+      await worker.terminate();
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      worker.off("error", failed).off("exit", exited).off("message", answered);
+    }
+    return new PgliteThread(worker, options);
   }
 
-  private call<T>(message: Record<string, unknown>): Promise<T> {
+  private call<T>(message: Record<string, unknown>, transfer: ArrayBuffer[] = []): Promise<T> {
     if (this.gone) return Promise.reject(this.gone);
     const id = ++this.lastId;
     return new Promise<T>((resolve, reject) => {
+      try {
+        this.worker.postMessage({ ...message, id }, transfer);
+      } catch (error) {
+        // A parameter that cannot be cloned (a function, a symbol): this statement fails, nothing waits.
+        reject(new Error(`the statement could not be sent to the database thread: ${(error as Error).name}`));
+        return;
+      }
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      this.worker.postMessage({ ...message, id });
     });
   }
 
   private async send<R>(tx: number | undefined, text: string, params: unknown[] = [], options: PgliteQueryOptions = {}) {
+    // The COPY's bytes are moved to the thread, not copied: this buffer is fresh and used no more here.
     const copy = options.blob ? new Uint8Array(await options.blob.arrayBuffer()) : undefined;
-    return this.call<PgliteResults<R>>({
-      op: "query",
-      tx,
-      text,
-      params,
-      rowMode: options.rowMode,
-      identity: identityOids(options.parsers),
-      copy,
-    });
+    return this.call<PgliteResults<R>>(
+      { op: "query", tx, text, params, rowMode: options.rowMode, identity: identityOids(options.parsers), copy },
+      copy ? [copy.buffer] : [],
+    );
   }
 
   query<R>(text: string, params?: unknown[], options?: PgliteQueryOptions): Promise<PgliteResults<R>> {
@@ -151,10 +193,19 @@ export class PgliteThread implements PgliteClient {
     return result;
   }
 
-  /** Closes the database and ends the thread. */
+  /**
+   * Closes the database (after the statements sent before, within CLOSE_TIMEOUT_MS) and ends the
+   * thread. Statements sent afterwards fail.
+   */
   async close(): Promise<void> {
-    if (!this.gone) await this.call({ op: "close" }).catch(() => undefined);
-    this.gone ??= new Error("the database is closed");
+    if (!this.gone) {
+      const closing = this.call({ op: "close" }).catch(() => undefined);
+      this.gone = new Error("the database is closed");
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_TIMEOUT_MS)));
+      await Promise.race([closing, late]);
+      clearTimeout(timer);
+    }
     await this.worker.terminate();
   }
 }

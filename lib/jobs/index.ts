@@ -15,7 +15,7 @@ export type { JobDefinition, JobFn, JobRunner, RetryPolicy, EnqueueOptions } fro
  */
 const KEY = Symbol.for("connections.jobs.runner");
 
-type Holder = { runner?: JobRunner };
+type Holder = { runner?: JobRunner; stopping?: Promise<void> };
 
 function holder(): Holder {
   const g = globalThis as unknown as Record<symbol, Holder | undefined>;
@@ -48,7 +48,9 @@ export async function stopJobs(): Promise<void> {
   const h = holder();
   const runner = h.runner;
   h.runner = undefined;
-  await runner?.stop();
+  // A second call (the server's stop after the signal's) waits for the same stop.
+  if (runner) h.stopping = runner.stop();
+  await h.stopping;
 }
 
 /** Queues one run of a job by name; a no-op while no runner is started. */

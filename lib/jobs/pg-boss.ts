@@ -1,7 +1,15 @@
 import "server-only";
 import PgBoss from "pg-boss";
 import type { Db } from "@/db";
-import { cronEvery, describeFailure, NO_RETRY, type EnqueueOptions, type JobDefinition, type JobRunner } from "./runner";
+import {
+  cronEvery,
+  describeFailure,
+  NO_RETRY,
+  storableFailure,
+  type EnqueueOptions,
+  type JobDefinition,
+  type JobRunner,
+} from "./runner";
 
 /**
  * Jobs on Postgres through pg-boss 10 (its tables in the `pgboss` schema of the app's
@@ -52,7 +60,7 @@ export function createPgBossRunner(db: Db, jobs: JobDefinition[], options: PgBos
               await job.run(db, next.data ?? {});
             } catch (error) {
               onError(describeFailure(job.name, error));
-              throw error; // pg-boss records the failure and schedules the retry
+              throw storableFailure(error); // pg-boss records the failure and schedules the retry
             }
           },
         );

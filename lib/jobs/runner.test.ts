@@ -4,12 +4,14 @@
  * limit, and run periodic jobs by themselves. Time is shrunk for the in-process scheduler
  * (msPerSecond); pg-boss's own delays are whole seconds, so its retry test waits ~1–3 s.
  */
+import { sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { executedRows as rows } from "@/db/client";
 import type { Db } from "@/db";
 import { createTestDatabase, setupTestEnv, type TestDatabase } from "@/test/harness";
 import { createInProcessRunner } from "./in-process";
 import { createPgBossRunner } from "./pg-boss";
-import { backoffSeconds, cronEvery, type JobDefinition, type JobRunner } from "./runner";
+import { backoffSeconds, cronEvery, describeFailure, storableFailure, type JobDefinition, type JobRunner } from "./runner";
 
 beforeAll(() => {
   setupTestEnv();
@@ -149,4 +151,39 @@ describe.runIf(process.env.DATABASE_URL)("pg-boss (Postgres)", () => {
     // pg-boss waited at least the retry delay (1 s) before the second attempt.
     expect(retried.attempts[1].at - retried.attempts[0].at).toBeGreaterThanOrEqual(900);
   }, 20_000);
+});
+
+describe("a failed run, as the log and pg-boss tell it", () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase("pglite");
+  });
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  it("names a failed statement by its SQLSTATE and constraint, never by its parameters", async () => {
+    const secret = "sealed-secret-value-7d1f";
+    const [org] = rows<{ id: string }>(
+      await database.db.execute(sql`insert into organizations (name) values ('Org') returning id`),
+    );
+    const error = await database.db.execute(sql`insert into organizations (id, name) values (${org.id}, ${secret})`).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(String((error as Error).message)).toContain(secret); // drizzle's own message carries it
+
+    const line = describeFailure("keep-alive", error);
+    expect(line).toBe(
+      "[connections] job keep-alive failed: a database statement failed (SQLSTATE 23505, constraint organizations_pkey)",
+    );
+    const stored = storableFailure(error);
+    expect(`${stored.message} ${stored.stack}`).not.toContain(secret);
+    expect(`${stored.message} ${stored.stack}`).not.toContain(org.id);
+
+    // Any other error keeps its message: it is the app's own.
+    const own = new Error("the token endpoint answered 503");
+    expect(describeFailure("keep-alive", own)).toBe("[connections] job keep-alive failed: the token endpoint answered 503");
+    expect(storableFailure(own)).toBe(own);
+  });
 });

@@ -1,4 +1,5 @@
 import "server-only";
+import { DrizzleQueryError } from "drizzle-orm";
 import type { Db } from "@/db";
 
 /**
@@ -54,8 +55,35 @@ export function cronEvery(minutes: number): string {
   return `0 0 */${Math.max(1, Math.round(hours / 24))} * *`;
 }
 
-/** Turns the failure of one run into one line for the server log: the job name and the error's message, never its payload. */
+/**
+ * What may be told of a failure (docs/security.md "Background jobs"): the error's message, except for a
+ * failed database statement. drizzle's DrizzleQueryError prints the statement's parameters in
+ * its message (sealed secrets, token hashes, addresses), and Postgres's own message may quote a
+ * value too, so such a failure is told by its SQLSTATE and constraint only.
+ */
+export function failureMessage(error: unknown): string {
+  if (!(error instanceof Error)) return typeof error === "string" ? error : "a non-error value was thrown";
+  if (error instanceof DrizzleQueryError) {
+    const cause = error.cause as { code?: unknown; constraint?: unknown } | undefined;
+    const details = [
+      typeof cause?.code === "string" ? `SQLSTATE ${cause.code}` : "",
+      typeof cause?.constraint === "string" ? `constraint ${cause.constraint}` : "",
+    ].filter(Boolean);
+    return `a database statement failed${details.length ? ` (${details.join(", ")})` : ""}`;
+  }
+  return error.message;
+}
+
+/**
+ * The error a runner hands on (pg-boss stores its message and stack with the job): a failed
+ * database statement is replaced by one that says no more than failureMessage.
+ */
+export function storableFailure(error: unknown): Error {
+  if (error instanceof DrizzleQueryError || !(error instanceof Error)) return new Error(failureMessage(error));
+  return error;
+}
+
+/** Turns the failure of one run into one line for the server log: the job name and what failureMessage tells, never its payload. */
 export function describeFailure(name: string, error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return `[connections] job ${name} failed: ${message}`;
+  return `[connections] job ${name} failed: ${failureMessage(error)}`;
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { getDatabaseHandle, getDb } from "@/db";
+import { closeDatabase, getDatabaseHandle, getDb } from "@/db";
 import { createDataPlane, type DataPlane } from "@/lib/api/data-plane";
 import { ActorCache } from "@/lib/auth/actor-cache";
 import { connectInstances } from "@/lib/cache/notify";
@@ -7,6 +7,7 @@ import { env } from "@/lib/env";
 import { logger } from "@/lib/observe/logger";
 import { stopCallLog } from "@/lib/calls/call-log-writer";
 import { defaultInvokeEngine } from "@/lib/invoke/invoke";
+import { stopJobs } from "@/lib/jobs";
 
 /**
  * Builds the process's data plane and connects its caches to the other instances
@@ -38,7 +39,10 @@ export async function startDataPlane(): Promise<void> {
       await disconnect?.();
       actors.close();
       await engine.close();
+      await stopJobs(); // the runs in progress finish first: their renewals are logged too
       await stopCallLog(); // after the last call: its row is written before the process exits
+      // Last: PGlite's thread would otherwise be cut mid-statement by the process's exit.
+      await closeDatabase();
     },
   };
 }

@@ -26,13 +26,8 @@ export async function startAppJobs(db: Db): Promise<void> {
   if (!e.CONNECTIONS_JOBS) return;
   const runner = await startJobs(db, appJobs(), { postgresUrl: e.DATABASE_URL });
   if (runner.kind === "in-process") await resumeUnfinishedDeliveries(db); // its retries lived in the last process's memory
-  for (const signal of ["SIGTERM", "SIGINT"] as const) {
-    process.once(signal, () => {
-      void stopJobs().finally(() => {
-        // Next's own handler exits the process; when none is installed, exit once the jobs are stopped.
-        if (process.listenerCount(signal) === 0) process.exit(0);
-      });
-    });
-  }
+  // Stop taking work as soon as the server is told to stop; the runs in progress finish meanwhile.
+  // The server's own stop (server.ts, then lib/server/data-plane.ts) waits for them and exits.
+  for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => void stopJobs().catch(() => undefined));
   console.info(`[connections] background jobs started (${runner.kind})`);
 }
