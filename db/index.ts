@@ -25,10 +25,16 @@ const holder = globalThis as typeof globalThis & { __connectionsDb?: Holder };
 async function start(): Promise<DatabaseHandle> {
   const target = configuredTarget();
   const handle = await openDatabase(target);
-  await migrateDatabase(target, handle);
-  if (env().CONNECTIONS_SEED) {
-    const { seeded } = await seedDemo(handle.db);
-    if (seeded) logger().info("seeded the demo organizations (see README.md)");
+  try {
+    await migrateDatabase(target, handle);
+    if (env().CONNECTIONS_SEED) {
+      const { seeded } = await seedDemo(handle.db);
+      if (seeded) logger().info("seeded the demo organizations (see README.md)");
+    }
+  } catch (error) {
+    // The next try opens the directory again: this PGlite must be gone by then.
+    await handle.close().catch(() => undefined);
+    throw error;
   }
   return handle;
 }
@@ -38,22 +44,19 @@ export async function getDatabaseHandle(): Promise<DatabaseHandle> {
   holder.__connectionsDb ??= {};
   const h = holder.__connectionsDb;
   if (h.closed) throw new Error("the database is closed: the server is stopping");
-  if (!h.ready) {
-    const ready = start().then(
-      (handle) => {
-        // PGlite's thread gone (db/client.ts logs why): the next use opens the database again.
-        handle.onLost?.(() => {
-          if (h.ready === ready) h.ready = undefined;
-        });
-        return handle;
-      },
-      (error: unknown) => {
-        h.ready = undefined; // let the next request try again rather than caching the failure
-        throw error;
-      },
-    );
-    h.ready = ready;
-  }
+  h.ready ??= start().then(
+    (handle) => {
+      // PGlite's thread is gone (db/client.ts logs why). The jobs, the call log's writer and the
+      // webhooks hold this handle, so rather than serve on without them the process ends, and
+      // its supervisor starts it again (docs/architecture.md "PGlite's own thread").
+      handle.onLost?.(() => process.exit(1));
+      return handle;
+    },
+    (error: unknown) => {
+      h.ready = undefined; // let the next request try again rather than caching the failure
+      throw error;
+    },
+  );
   return h.ready;
 }
 

@@ -185,6 +185,31 @@ describe("PGlite on its own thread", () => {
     expect(stopped).toHaveLength(1);
   }, 60_000);
 
+  it("lets a transaction open at close() go on and commit, and starts nothing new meanwhile", async () => {
+    const other = await PgliteThread.open(path.join(dir, "data-4"), pgliteStartParams());
+    await other.query("create table t (n int)");
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const transaction = other.transaction(async (tx) => {
+      await tx.query("insert into t values (1)");
+      await held;
+      await tx.query("insert into t values (2)"); // after close() was called
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const closed = other.close();
+    await expect(other.query("select 1")).rejects.toThrow(/closed/);
+    release();
+    await transaction;
+    await closed;
+
+    const again = await PgliteThread.open(path.join(dir, "data-4"), pgliteStartParams());
+    try {
+      expect((await again.query<{ n: number }>("select n from t order by n")).rows).toEqual([{ n: 1 }, { n: 2 }]);
+    } finally {
+      await again.close();
+    }
+  }, 60_000);
+
   it("fails every later statement once closed, instead of waiting for an answer", async () => {
     const other = await PgliteThread.open(path.join(dir, "data-2"), pgliteStartParams());
     expect((await other.query<{ one: number }>("select 1 as one")).rows).toEqual([{ one: 1 }]);

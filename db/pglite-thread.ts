@@ -23,8 +23,12 @@ export const PGLITE_WORKER_SCRIPT = path.join(process.cwd(), "db", "pglite-threa
 
 /** Opening an existing directory takes a few seconds, creating one (when the child could not) longer. */
 const OPEN_TIMEOUT_MS = 120_000;
-/** close() waits this long for the statements before it (an open transaction holds PGlite's close). */
-const CLOSE_TIMEOUT_MS = 10_000;
+/**
+ * close() waits this long for the statements before it and for an open transaction, which holds
+ * PGlite's close until it ends; then the thread is ended regardless (the server's stop has 10 s
+ * in all, lib/server/data-plane.ts).
+ */
+const CLOSE_TIMEOUT_MS = 3_000;
 
 export type PgliteResults<R> = { rows: R[]; fields: { name: string; dataTypeID: number }[]; affectedRows?: number };
 
@@ -79,6 +83,10 @@ export class PgliteThread implements PgliteClient {
   private lastId = 0;
   /** Why the thread is gone (it exited, failed or was closed); every later call fails with it. */
   private gone: Error | undefined;
+  /** close() was called: no new statement or transaction starts, while an open transaction may still end. */
+  private closing = false;
+  /** Why the thread is being ended by this side (an unreadable answer), told when it has exited. */
+  private ending: Error | undefined;
 
   private constructor(
     private readonly worker: Worker,
@@ -99,11 +107,12 @@ export class PgliteThread implements PgliteClient {
       if (unexpected) options.onStopped?.(why);
     };
     worker.on("error", (error) => stopped(new Error(`the database thread failed: ${error.message}`)));
-    worker.on("exit", (code) => stopped(new Error(`the database thread has stopped (exit code ${code})`)));
+    worker.on("exit", (code) => stopped(this.ending ?? new Error(`the database thread has stopped (exit code ${code})`)));
     // An answer that cannot be read leaves its caller without one: the thread is ended, so that
-    // every caller gets an error rather than waiting forever.
+    // every caller gets an error rather than waiting forever. It is told once the thread has
+    // exited, so that nothing opens the directory again while this PGlite may still write to it.
     worker.on("messageerror", () => {
-      stopped(new Error("the database thread sent an answer that could not be read"));
+      this.ending ??= new Error("the database thread sent an answer that could not be read");
       void worker.terminate();
     });
   }
@@ -143,6 +152,9 @@ export class PgliteThread implements PgliteClient {
 
   private call<T>(message: Record<string, unknown>, transfer: ArrayBuffer[] = []): Promise<T> {
     if (this.gone) return Promise.reject(this.gone);
+    // Closing: a transaction already open may go on and end; nothing new starts.
+    if (this.closing && message.tx === undefined && message.op !== "close")
+      return Promise.reject(new Error("the database is closed"));
     const id = ++this.lastId;
     return new Promise<T>((resolve, reject) => {
       try {
@@ -198,14 +210,15 @@ export class PgliteThread implements PgliteClient {
    * thread. Statements sent afterwards fail.
    */
   async close(): Promise<void> {
-    if (!this.gone) {
-      const closing = this.call({ op: "close" }).catch(() => undefined);
-      this.gone = new Error("the database is closed");
+    if (!this.gone && !this.closing) {
+      this.closing = true;
+      const closed = this.call({ op: "close" }).catch(() => undefined);
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_TIMEOUT_MS)));
-      await Promise.race([closing, late]);
+      await Promise.race([closed, late]);
       clearTimeout(timer);
     }
+    this.gone ??= new Error("the database is closed");
     await this.worker.terminate();
   }
 }

@@ -11,6 +11,8 @@ export const E2E_OAUTH1_PORT = Number(process.env.E2E_OAUTH1_PORT ?? 3213);
 export const E2E_FRESH_PORT = Number(process.env.E2E_FRESH_PORT ?? 3214);
 /** The single sign-on provider of the fresh server (oidc-provider, started by the first-run spec). */
 export const E2E_SSO_PORT = Number(process.env.E2E_SSO_PORT ?? 3215);
+/** The server the stop spec starts and stops itself (e2e/stop.spec.ts). */
+export const E2E_STOP_PORT = Number(process.env.E2E_STOP_PORT ?? 3216);
 export const SSO_ISSUER = `http://127.0.0.1:${E2E_SSO_PORT}`;
 export const SSO_CLIENT = { client_id: "connections-sso", client_secret: "e2e-sso-secret-5a0f" };
 /** Anyone of this domain (the provider's accounts are `<login>@idp.test`) joins the first-run organization. */

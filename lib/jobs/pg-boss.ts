@@ -1,6 +1,7 @@
 import "server-only";
 import PgBoss from "pg-boss";
 import type { Db } from "@/db";
+import { failureMessage } from "@/lib/observe/logger";
 import {
   cronEvery,
   describeFailure,
@@ -41,7 +42,7 @@ export function createPgBossRunner(db: Db, jobs: JobDefinition[], options: PgBos
         application_name: "connections-jobs",
       });
       // pg-boss reports its own failures (a lost connection, a failed maintenance) here; the job's own errors come below.
-      instance.on("error", (error) => onError(`[connections] job runner: ${error.message}`));
+      instance.on("error", (error) => onError(`[connections] job runner: ${failureMessage(error)}`));
       await instance.start();
       for (const job of jobs) {
         const retry = job.retry ?? NO_RETRY;

@@ -181,6 +181,13 @@ describe("a failed run, as the log and pg-boss tell it", () => {
     expect(`${stored.message} ${stored.stack}`).not.toContain(secret);
     expect(`${stored.message} ${stored.stack}`).not.toContain(org.id);
 
+    // The database's own error, as postgres.js or PGlite's thread gives it: its message may quote a value.
+    const raw = Object.assign(new Error(`invalid input syntax for type uuid: "${secret}"`), { code: "22P02", severity: "ERROR" });
+    expect(describeFailure("keep-alive", raw)).toBe(
+      "[connections] job keep-alive failed: a database statement failed (SQLSTATE 22P02)",
+    );
+    expect(storableFailure(raw).message).not.toContain(secret);
+
     // Any other error keeps its message: it is the app's own.
     const own = new Error("the token endpoint answered 503");
     expect(describeFailure("keep-alive", own)).toBe("[connections] job keep-alive failed: the token endpoint answered 503");

@@ -1,6 +1,6 @@
 import "server-only";
-import { DrizzleQueryError } from "drizzle-orm";
 import type { Db } from "@/db";
+import { failureMessage } from "@/lib/observe/logger";
 
 /**
  * The background job runner (docs/architecture.md "Background jobs"). A job is a plain
@@ -56,31 +56,13 @@ export function cronEvery(minutes: number): string {
 }
 
 /**
- * What may be told of a failure (docs/security.md "Background jobs"): the error's message, except for a
- * failed database statement. drizzle's DrizzleQueryError prints the statement's parameters in
- * its message (sealed secrets, token hashes, addresses), and Postgres's own message may quote a
- * value too, so such a failure is told by its SQLSTATE and constraint only.
- */
-export function failureMessage(error: unknown): string {
-  if (!(error instanceof Error)) return typeof error === "string" ? error : "a non-error value was thrown";
-  if (error instanceof DrizzleQueryError) {
-    const cause = error.cause as { code?: unknown; constraint?: unknown } | undefined;
-    const details = [
-      typeof cause?.code === "string" ? `SQLSTATE ${cause.code}` : "",
-      typeof cause?.constraint === "string" ? `constraint ${cause.constraint}` : "",
-    ].filter(Boolean);
-    return `a database statement failed${details.length ? ` (${details.join(", ")})` : ""}`;
-  }
-  return error.message;
-}
-
-/**
  * The error a runner hands on (pg-boss stores its message and stack with the job): a failed
  * database statement is replaced by one that says no more than failureMessage.
  */
 export function storableFailure(error: unknown): Error {
-  if (error instanceof DrizzleQueryError || !(error instanceof Error)) return new Error(failureMessage(error));
-  return error;
+  if (!(error instanceof Error)) return new Error(failureMessage(error));
+  const told = failureMessage(error);
+  return told === error.message ? error : new Error(told);
 }
 
 /** Turns the failure of one run into one line for the server log: the job name and what failureMessage tells, never its payload. */

@@ -1,3 +1,4 @@
+import { DrizzleQueryError } from "drizzle-orm";
 import pino, { type DestinationStream, type Logger } from "pino";
 import pretty from "pino-pretty";
 import { logSettings, type LogLevel } from "@/lib/env";
@@ -67,6 +68,37 @@ export function logger(): Logger {
 export function requestLogger(headers: { get(name: string): string | null }): Logger {
   const id = headers.get(REQUEST_ID_HEADER);
   return id && isValidRequestId(id) ? logger().child({ requestId: id }) : logger();
+}
+
+/** A database's error (Postgres's, through postgres.js or PGlite): its SQLSTATE, and the fields that come with it. */
+type DatabaseErrorFields = { code?: unknown; constraint?: unknown; severity?: unknown; routine?: unknown };
+
+function isDatabaseError(error: DatabaseErrorFields): boolean {
+  return (
+    typeof error.code === "string" &&
+    /^[0-9A-Z]{5}$/.test(error.code) &&
+    (error.severity !== undefined || error.routine !== undefined)
+  );
+}
+
+/**
+ * What a failure may say in a log line or a stored error (docs/security.md "Background jobs"):
+ * the error's own message, except for a database's. drizzle's DrizzleQueryError prints the
+ * statement's parameters in its message (sealed secrets, token hashes, emails), and Postgres's
+ * message and detail may quote a value, so a database failure is told by its SQLSTATE and
+ * constraint only.
+ */
+export function failureMessage(error: unknown): string {
+  if (!(error instanceof Error)) return typeof error === "string" ? error : "a non-error value was thrown";
+  const database = (
+    error instanceof DrizzleQueryError ? (error.cause ?? {}) : isDatabaseError(error as DatabaseErrorFields) ? error : undefined
+  ) as DatabaseErrorFields | undefined;
+  if (!database) return error.message;
+  const details = [
+    typeof database.code === "string" ? `SQLSTATE ${database.code}` : "",
+    typeof database.constraint === "string" ? `constraint ${database.constraint}` : "",
+  ].filter(Boolean);
+  return `a database statement failed${details.length ? ` (${details.join(", ")})` : ""}`;
 }
 
 /** What an unknown error may contribute to a log line: its class name, never its message (it may quote a secret). */

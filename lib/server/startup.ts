@@ -4,7 +4,7 @@ import { authSecret } from "@/lib/auth/secret";
 import { applyNextAuthDefaults, env, isProduction } from "@/lib/env";
 import { demoAccountsWithDemoPassword, issueSetupLink } from "@/lib/accounts/first-run";
 import type { Db } from "@/db";
-import { errorName, logger } from "@/lib/observe/logger";
+import { errorName, failureMessage, logger } from "@/lib/observe/logger";
 import { metrics } from "@/lib/observe/metrics";
 import { startCallLog } from "@/lib/calls/call-log-writer";
 import { keyRing } from "@/lib/secrets/key-ring";
@@ -32,7 +32,7 @@ export async function startServer(): Promise<void> {
     await startDataPlane();
   } catch (error) {
     // Configuration messages name variables, never their values.
-    logger().fatal({ error: errorName(error) }, `cannot start: ${error instanceof Error ? error.message : String(error)}`);
+    logger().fatal({ error: errorName(error) }, `cannot start: ${failureMessage(error)}`);
     process.exit(1);
   }
 }

@@ -3,6 +3,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { webhookDeliveries, webhooks } from "@/db/schema";
 import { enqueueJob } from "@/lib/jobs";
+import { failureMessage } from "@/lib/observe/logger";
 import type { WebhookEventType } from "@/lib/validation/webhooks";
 
 /** The job that delivers one webhook delivery (lib/webhooks/deliver.ts). */
@@ -45,7 +46,7 @@ export async function emitWebhookEvent(
     for (const row of rows) await enqueueJob(DELIVER_JOB, { deliveryId: row.id });
     return rows.map((r) => r.id);
   } catch (error) {
-    console.error(`[connections] webhook event ${type} not recorded: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`[connections] webhook event ${type} not recorded: ${failureMessage(error)}`);
     return [];
   }
 }
